@@ -112,4 +112,6 @@ func (e errorResponse) visit(w http.ResponseWriter) error {
 }
 
 // VisitInitiateExportFileResponse implements generated.InitiateExportFileResponseObject.
-func (e errorResponse) VisitInitiateExportFileResponse(w http.ResponseWriter) error { return e.visit(w) }
+func (e errorResponse) VisitInitiateExportFileResponse(w http.ResponseWriter) error {
+	return e.visit(w)
+}

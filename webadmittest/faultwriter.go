@@ -186,4 +186,3 @@ func rewriteJSON(body []byte, edit func(map[string]any)) []byte {
 	}
 	return append(out, '\n')
 }
-

@@ -38,7 +38,7 @@ type CallbackDelivery struct {
 	URL string
 	// ExportFileID, ExportID and Status are the form's fields.
 	ExportFileID, ExportID int
-	Status             string
+	Status                 string
 	// StatusCode of the answer, or 0 when the POST failed.
 	StatusCode int
 	// Err says why the POST failed, or is nil.
