@@ -1,0 +1,148 @@
+package wrapper
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// DefaultCallsPerHour is the documented call budget of one API key.
+const DefaultCallsPerHour = 5000
+
+const (
+	defaultBurst = 60
+	// defaultRateLimitPause is how long every client sharing a budget pauses
+	// after a 429 that gave no Retry-After.
+	defaultRateLimitPause = time.Minute
+)
+
+// RateBudget spaces API calls so that one key stays within its budget. Share
+// one among every Client (and so every run) that uses the same key with
+// WithRateBudget. It is safe for concurrent use.
+//
+// Besides its own token bucket it follows the server: when
+// X-RateLimit-Remaining runs low (at most a twentieth of X-RateLimit-Limit,
+// or 5) it spreads the calls left over the rest of a full window, and after
+// a 429 every call waits until Retry-After has passed.
+type RateBudget struct {
+	lim    *rate.Limiter
+	window time.Duration
+	base   rate.Limit
+	burst  int
+
+	mu          sync.Mutex
+	slowed      bool
+	pausedUntil time.Time
+	limit       int
+	remaining   int
+}
+
+// NewRateBudget allows calls per window, in bursts of up to burst calls.
+// Non-positive values take the defaults: 5,000 calls an hour, bursts of 60.
+func NewRateBudget(calls int, window time.Duration, burst int) *RateBudget {
+	if calls <= 0 {
+		calls = DefaultCallsPerHour
+	}
+	if window <= 0 {
+		window = time.Hour
+	}
+	if burst <= 0 {
+		burst = min(defaultBurst, calls)
+	}
+	r := rate.Limit(float64(calls) / window.Seconds())
+	return &RateBudget{
+		lim:       rate.NewLimiter(r, burst),
+		window:    window,
+		base:      r,
+		burst:     burst,
+		limit:     -1,
+		remaining: -1,
+	}
+}
+
+// Remaining reports the last X-RateLimit-Limit and X-RateLimit-Remaining
+// seen on any response (-1 before the first).
+func (b *RateBudget) Remaining() (limit, remaining int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.limit, b.remaining
+}
+
+// deadlineKey carries, in a call's context, the clock time by which the
+// wait that made the call must end; the budget refuses to sleep past it.
+type deadlineKey struct{}
+
+func withWaitDeadline(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, deadlineKey{}, t)
+}
+
+// wait blocks until the budget allows one call.
+func (b *RateBudget) wait(ctx context.Context, clock Clock, log *slog.Logger) error {
+	now := clock.Now()
+	r := b.lim.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	b.mu.Lock()
+	if p := b.pausedUntil.Sub(now); p > d {
+		d = p
+	}
+	b.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	if dl, ok := ctx.Value(deadlineKey{}).(time.Time); ok && now.Add(d).After(dl) {
+		r.CancelAt(now)
+		return fmt.Errorf("%w: the rate budget allows the next call in %s, after the wait budget ends (%w)", ErrTimeout, d.Round(time.Millisecond), ErrRateLimited)
+	}
+	log.Debug("webadmit: waiting for the rate budget", "delay", d)
+	if err := sleep(ctx, clock, d, nil); err != nil {
+		r.CancelAt(clock.Now())
+		return err
+	}
+	return nil
+}
+
+// observe feeds one response's rate-limit information into the budget.
+func (b *RateBudget) observe(now time.Time, status, limit, remaining int, retryAfter time.Duration, log *slog.Logger) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if limit >= 0 {
+		b.limit = limit
+	}
+	if remaining >= 0 {
+		b.remaining = remaining
+		low := 5
+		if b.limit > 0 {
+			low = max(low, b.limit/20)
+		}
+		switch {
+		case remaining <= low:
+			spread := rate.Every(b.window / time.Duration(remaining+1))
+			if spread < b.base {
+				b.lim.SetLimitAt(now, spread)
+				b.lim.SetBurstAt(now, 1)
+				if !b.slowed {
+					log.Info("webadmit: few API calls left, slowing down", "remaining", remaining, "limit", b.limit)
+				}
+				b.slowed = true
+			}
+		case b.slowed:
+			b.lim.SetLimitAt(now, b.base)
+			b.lim.SetBurstAt(now, b.burst)
+			b.slowed = false
+		}
+	}
+	if status == 429 {
+		pause := retryAfter
+		if pause <= 0 {
+			pause = defaultRateLimitPause
+		}
+		if until := now.Add(pause); until.After(b.pausedUntil) {
+			b.pausedUntil = until
+		}
+		log.Info("webadmit: rate limited by the server", "retry_after", pause)
+	}
+}
