@@ -40,6 +40,9 @@ type app struct {
 
 	client  *wrapper.Client
 	sandbox *webadmittest.Server
+	// started is set once a command's own code runs: an error before that
+	// (unknown command, bad flag, stray argument) is a usage error.
+	started bool
 }
 
 // run executes the CLI and returns the process exit code.
@@ -55,6 +58,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return exitOK
 	}
 	code := exitCodeOf(err)
+	if !a.started {
+		code = exitUsage
+	}
 	fmt.Fprintln(stderr, "webadmit: "+describe(err))
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'webadmit --help' for usage.")
@@ -111,10 +117,14 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 
 // setup resolves the settings and builds the client before any command runs.
 func (a *app) setup(cmd *cobra.Command, _ []string) error {
+	if err := cmd.ValidateRequiredFlags(); err != nil {
+		return usageError{err}
+	}
+	a.started = true
 	if a.g.output != "table" && a.g.output != "json" {
 		return usagef("--output must be table or json, not %q", a.g.output)
 	}
-	level := slog.LevelWarn
+	level := slog.LevelError // the CLI prints its own warnings
 	if a.g.verbose {
 		level = slog.LevelDebug
 	}
