@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -60,14 +59,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}))
 }
 
-// endpointOf names an operation of the embedded spec. oapi-codegen
-// capitalises operationIds in the spec it embeds ("ListExports"); the
-// Endpoint constants keep the spelling of spec/webadmit.yaml ("listExports").
+// endpointOf names an operation of the embedded spec, which keeps the
+// operationIds of spec/webadmit.yaml ("listExports"; see gen/config.yaml).
 func endpointOf(operationID string) Endpoint {
-	if operationID == "" {
-		return ""
-	}
-	return Endpoint(strings.ToLower(operationID[:1]) + operationID[1:])
+	return Endpoint(operationID)
 }
 
 // authorized reports whether the request carries the server's API key.
