@@ -6,11 +6,13 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
 )
+
+// maxRequestBody bounds what the API reads of a request body.
+const maxRequestBody = 1 << 20
 
 // Messages of the API's error bodies.
 const (
@@ -23,6 +25,7 @@ const (
 // empty body), the call budget (429), the route (legacy 404), validation
 // against the spec (400), then the operation.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 	route, pathParams, routeErr := s.router.FindRoute(r)
 	var endpoint Endpoint
 	if routeErr == nil {
@@ -56,14 +59,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}))
 }
 
-// endpointOf names an operation of the embedded spec. oapi-codegen
-// capitalises operationIds in the spec it embeds ("ListExports"); the
-// Endpoint constants keep the spelling of spec/webadmit.yaml ("listExports").
+// endpointOf names an operation of the embedded spec, which keeps the
+// operationIds of spec/webadmit.yaml ("listExports"; see gen/config.yaml).
 func endpointOf(operationID string) Endpoint {
-	if operationID == "" {
-		return ""
-	}
-	return Endpoint(strings.ToLower(operationID[:1]) + operationID[1:])
+	return Endpoint(operationID)
 }
 
 // authorized reports whether the request carries the server's API key.

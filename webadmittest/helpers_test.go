@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"hash"
 	"io"
 	"net/http"
 	"strconv"
@@ -222,3 +223,12 @@ func generatedExport(id int, size int64) webadmittest.Export {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// hasher is an io.ReaderFrom that keeps only the SHA-256 of what it reads.
+type hasher struct{ h hash.Hash }
+
+func newHasher() *hasher { return &hasher{h: sha256.New()} }
+
+func (h *hasher) ReadFrom(r io.Reader) (int64, error) { return io.Copy(h.h, r) }
+
+func (h *hasher) sum() string { return string(h.h.Sum(nil)) }
