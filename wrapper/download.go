@@ -27,14 +27,16 @@ type transfer struct {
 	etag     string
 	meta     fileMeta
 	started  bool
-	resumes  int
+	resumes  int   // requests that continued from a non-zero offset
 	skipped  int64 // bytes the store sent again because it ignored Range
 }
 
 // expiredError is a 403 from the store: the URL expired (or was refused).
 type expiredError struct{ err *APIError }
 
-func (e *expiredError) Error() string { return e.err.Error() + ": the download URL expired or was refused" }
+func (e *expiredError) Error() string {
+	return e.err.Error() + ": the download URL expired or was refused"
+}
 func (e *expiredError) Unwrap() error { return e.err }
 
 // errNoDownloadURL: the run has a file but the answer carried no URL; the
@@ -91,7 +93,6 @@ func (t *transfer) run(ctx context.Context) error {
 		kind := EventRetry
 		if t.out.received > 0 {
 			kind = EventResume
-			t.resumes++
 		}
 		t.c.log.Info("webadmit: download interrupted, retrying with a fresh URL",
 			"export_id", t.exportID, "export_file_id", t.fileID, "attempt", attempt, "received", t.out.received, "delay", delay, "err", err.Error())
@@ -187,6 +188,9 @@ func (t *transfer) attempt(ctx context.Context) error {
 		return t.storeError(resp) // 5xx and 429 are retried, other 4xx not
 	}
 
+	if offset > 0 {
+		t.resumes++
+	}
 	if err := t.out.copyFrom(resp.Body); err != nil {
 		var werr *writeError
 		if errors.As(err, &werr) {

@@ -253,6 +253,8 @@ func decodeError(resp *http.Response, body []byte, cause error, secrets ...strin
 	e.Message = ""
 	e.Snippet = snippet(body, maxSnippetRunes, secrets...)
 	switch {
+	case errors.Is(cause, errBodyTooLarge):
+		e.Message = cause.Error()
 	case len(strings.TrimSpace(string(body))) == 0:
 		e.Message = "empty body where JSON was expected"
 	case cause != nil:
