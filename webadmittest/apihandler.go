@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -25,7 +26,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	route, pathParams, routeErr := s.router.FindRoute(r)
 	var endpoint Endpoint
 	if routeErr == nil {
-		endpoint = Endpoint(route.Operation.OperationID)
+		endpoint = endpointOf(route.Operation.OperationID)
 		s.rec.addCall(endpoint)
 	}
 	s.log.Debug("webadmittest: API request", "method", r.Method, "path", r.URL.Path, "endpoint", endpoint)
@@ -53,6 +54,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		s.handler.ServeHTTP(w, r)
 	}))
+}
+
+// endpointOf names an operation of the embedded spec. oapi-codegen
+// capitalises operationIds in the spec it embeds ("ListExports"); the
+// Endpoint constants keep the spelling of spec/webadmit.yaml ("listExports").
+func endpointOf(operationID string) Endpoint {
+	if operationID == "" {
+		return ""
+	}
+	return Endpoint(strings.ToLower(operationID[:1]) + operationID[1:])
 }
 
 // authorized reports whether the request carries the server's API key.

@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/webadmit-go/webadmit/webadmittest"
 )
@@ -87,7 +86,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	<-ctx.Done()
 	fmt.Fprintf(stdout, "stopping\n")
-	shutdown := time.AfterFunc(5*time.Second, func() { os.Exit(1) })
-	defer shutdown.Stop()
+	srv.Close()
 	return nil
 }
