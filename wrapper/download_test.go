@@ -448,4 +448,3 @@ func TestParseContentRange(t *testing.T) {
 		}
 	}
 }
-

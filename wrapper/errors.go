@@ -97,7 +97,7 @@ func (e *APIError) hint() string {
 	case c == http.StatusUnauthorized:
 		return "the API key was refused: check the key and that its user identity has the API Access permission"
 	case c == http.StatusForbidden:
-		return "access denied: the key or URL may not reach this resource"
+		return "access denied"
 	case c == http.StatusTooManyRequests:
 		return "the key's hourly call budget is spent: wait and try again"
 	case c >= 500:

@@ -63,7 +63,7 @@ func TestCheckResponse(t *testing.T) {
 		{name: "404 html", status: 404, ctype: "text/html", body: "<h1>nope</h1>", is: []error{ErrNotFound}, kind: NotFoundUnknown},
 		{name: "429 seconds", status: 429, ctype: "application/json", body: `{"message": "Rate limit exceeded"}`,
 			header: []string{"Retry-After", "120", "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0"},
-			is: []error{ErrRateLimited}, retryAfter: 2 * time.Minute, contains: []string{"retry after 2m0s", "0 of 5000"}},
+			is:     []error{ErrRateLimited}, retryAfter: 2 * time.Minute, contains: []string{"retry after 2m0s", "0 of 5000"}},
 		{name: "429 date", status: 429, header: []string{"Retry-After", time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)},
 			is: []error{ErrRateLimited}, retryAfter: 90 * time.Second},
 		{name: "429 no header", status: 429, is: []error{ErrRateLimited}, contains: []string{"wait before retrying"}},
@@ -71,7 +71,7 @@ func TestCheckResponse(t *testing.T) {
 			contains: []string{"502 Bad Gateway", "<title>502 Bad Gateway</title>", "try again later"}},
 		{name: "500 json", status: 500, ctype: "application/json", body: `{"error": "boom"}`, contains: []string{": boom"}},
 		{name: "403 with a signature in the body", status: 403, ctype: "application/xml",
-			body: `<Error><Code>AccessDenied</Code><URL>https://s3/x?Signature=abcdef&Expires=1</URL></Error>`,
+			body:     `<Error><Code>AccessDenied</Code><URL>https://s3/x?Signature=abcdef&Expires=1</URL></Error>`,
 			contains: []string{"Signature=REDACTED", "AccessDenied"}},
 		{name: "400 long body", status: 400, body: strings.Repeat("x", 10000), contains: []string{"…"}},
 	}

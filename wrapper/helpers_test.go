@@ -3,6 +3,7 @@ package wrapper
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -185,7 +186,7 @@ type fakeAPI struct {
 	initiates int
 	storeURL  func() string
 	onGet     func(w http.ResponseWriter, call int) bool // true when it answered
-	keys      []string                                  // x-api-key of every request
+	keys      []string                                   // x-api-key of every request
 }
 
 func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -273,3 +274,7 @@ func mustMode(t testing.TB, path string, want os.FileMode) {
 	}
 }
 
+// slogTo logs everything, at debug level, to w and to the secret scan.
+func slogTo(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.MultiWriter(w, scanWriter{}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
