@@ -69,9 +69,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	_, err = c5.RunExport(context.Background(), sandboxIdentity, 7, ToFile(filepath.Join(t.TempDir(), "x"), FileOptions{}), DownloadAttempts(2))
 	errLine(err)
 
-	for _, l := range strings.Split(logged.String(), "\n") {
-		lines = append(lines, l)
-	}
+	lines = append(lines, strings.Split(logged.String(), "\n")...)
 	if len(lines) < 20 {
 		t.Fatalf("only %d lines collected: the scan would prove nothing", len(lines))
 	}
