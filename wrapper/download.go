@@ -191,7 +191,7 @@ func (t *transfer) attempt(ctx context.Context) error {
 	if offset > 0 {
 		t.resumes++
 	}
-	if err := t.out.copyFrom(resp.Body); err != nil {
+	if err := t.out.copyFrom(ctx, resp.Body); err != nil {
 		var werr *writeError
 		if errors.As(err, &werr) {
 			return werr

@@ -325,8 +325,7 @@ func TestSandboxDownloadResilience(t *testing.T) {
 			faults: []webadmittest.Fault{{Endpoint: obj, Kind: webadmittest.FaultCutConnection, Bytes: 4096}}},
 		{name: "expired every time", attempts: 3, wantErr: ErrURLExpired,
 			faults: []webadmittest.Fault{{Endpoint: obj, Kind: webadmittest.FaultExpireURL}}},
-		{name: "cancel mid-download", cancelAt: 1 << 20, wantErr: context.Canceled,
-			faults: []webadmittest.Fault{{Endpoint: obj, Kind: webadmittest.FaultDelay, Delay: 0}}},
+		{name: "cancel mid-download", cancelAt: 1 << 20, wantErr: context.Canceled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -403,7 +402,13 @@ func TestSandboxCallbackWakesTheRun(t *testing.T) {
 	if res.StatusCalls > 4 {
 		t.Errorf("%d status calls", res.StatusCalls)
 	}
+	// The sandbox records the delivery once our answer reached it, which may
+	// be just after the run ended here.
 	deliveries := srv.Recorder().Callbacks()
+	for deadline := time.Now().Add(5 * time.Second); len(deliveries) == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+		deliveries = srv.Recorder().Callbacks()
+	}
 	if len(deliveries) != 1 || deliveries[0].StatusCode != http.StatusNoContent || deliveries[0].ExportFileID != res.ExportFileID {
 		t.Errorf("callbacks %+v", deliveries)
 	}
