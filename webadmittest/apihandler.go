@@ -12,6 +12,9 @@ import (
 	"github.com/webadmit-go/webadmit/generated"
 )
 
+// maxRequestBody bounds what the API reads of a request body.
+const maxRequestBody = 1 << 20
+
 // Messages of the API's error bodies.
 const (
 	msgNotFound    = "Not Found" // the legacy generic 404
@@ -23,6 +26,7 @@ const (
 // empty body), the call budget (429), the route (legacy 404), validation
 // against the spec (400), then the operation.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 	route, pathParams, routeErr := s.router.FindRoute(r)
 	var endpoint Endpoint
 	if routeErr == nil {

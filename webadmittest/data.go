@@ -1,6 +1,7 @@
 package webadmittest
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"regexp"
@@ -196,6 +197,7 @@ func normalizeExports(in []Export, identities []Identity) ([]Export, error) {
 			return nil, fmt.Errorf("webadmittest: export %d: negative size %d", e.ID, e.Size)
 		}
 		if e.Content != nil {
+			e.Content = bytes.Clone(e.Content) // the caller may reuse its slice
 			e.Size = int64(len(e.Content))
 		}
 		if e.FileName == "" {

@@ -10,15 +10,27 @@ import (
 
 // Ids of the demo data set; see [DemoData].
 const (
-	DemoIdentityID            = 42
+	// DemoIdentityID is the demo Admissions User identity; it owns the
+	// exports 29897 to 29902.
+	DemoIdentityID = 42
+	// DemoAssociationIdentityID is the demo Association User identity; it
+	// owns export 31000.
 	DemoAssociationIdentityID = 43
 
-	DemoExportNightlyBanner   = 29897
-	DemoExportWithWarnings    = 29898
-	DemoExportEmptySearch     = 29899
-	DemoExportBrokenExcel     = 29900
-	DemoExportProgramReports  = 29901
-	DemoExportFullDump        = 29902
+	// DemoExportNightlyBanner is "Nightly Banner Export": a small Latin-1
+	// CSV, Available.
+	DemoExportNightlyBanner = 29897
+	// DemoExportWithWarnings ends Success With Errors, with a file.
+	DemoExportWithWarnings = 29898
+	// DemoExportEmptySearch ends Empty List, without a file.
+	DemoExportEmptySearch = 29899
+	// DemoExportBrokenExcel ends Failed, without a file.
+	DemoExportBrokenExcel = 29900
+	// DemoExportProgramReports is a "CSV in Multiple Files" zip, Available.
+	DemoExportProgramReports = 29901
+	// DemoExportFullDump is a large generated CSV (DemoFullDumpSize bytes).
+	DemoExportFullDump = 29902
+	// DemoExportAssociationText is identity 43's fixed-width text file.
 	DemoExportAssociationText = 31000
 
 	// DemoFullDumpSize is the size of the generated DemoExportFullDump file.

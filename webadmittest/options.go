@@ -114,7 +114,8 @@ func WithRateLimit(limit int, window time.Duration) Option {
 }
 
 // WithAddr sets the API's listen address (default "127.0.0.1:0", a free
-// loopback port).
+// loopback port). The sandbox is meant for loopback: on another interface
+// anyone who can reach it can read its data with the printed key.
 func WithAddr(addr string) Option {
 	return func(c *config) { c.addr = addr }
 }
