@@ -78,7 +78,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		c.clock = SystemClock()
 	}
 	if c.budget == nil {
-		c.budget = NewRateBudget(DefaultCallsPerHour, time.Hour, defaultBurst)
+		c.budget = budgetForKey(key)
 	}
 	ua := userAgent
 	if cfg.userAgent != "" {

@@ -43,6 +43,32 @@ func (e *expiredError) Unwrap() error { return e.err }
 // next status call may.
 var errNoDownloadURL = errors.New("webadmit: the API gave no download_url")
 
+// errStalled: the store sent nothing for the stall timeout.
+var errStalled = errors.New("webadmit: the download stalled")
+
+// stalled rewrites err when the attempt ended because the watchdog fired.
+func (t *transfer) stalled(actx context.Context, err error) error {
+	if errors.Is(context.Cause(actx), errStalled) {
+		return fmt.Errorf("%w: no data for %s after %d bytes", errStalled, t.rc.stall, t.out.received)
+	}
+	return err
+}
+
+// watchedBody re-arms the watchdog on every read that returns data.
+type watchedBody struct {
+	r io.Reader
+	t *time.Timer
+	d time.Duration
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if n > 0 {
+		w.t.Reset(w.d)
+	}
+	return n, err
+}
+
 // permanent marks a download failure that no retry can fix.
 type permanent struct{ err error }
 
@@ -137,7 +163,13 @@ func (t *transfer) attempt(ctx context.Context) error {
 	if err := checkScheme(u); err != nil {
 		return &permanent{fmt.Errorf("webadmit: download URL %s: %w", redactParsedURL(u), err)}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
+	// The watchdog ends the attempt (not the call) when the store sends
+	// nothing for the stall timeout; the next attempt resumes.
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	watchdog := time.AfterFunc(t.rc.stall, func() { cancel(errStalled) })
+	defer watchdog.Stop()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, t.url, nil)
 	if err != nil {
 		return &permanent{redactError(err)}
 	}
@@ -147,9 +179,10 @@ func (t *transfer) attempt(ctx context.Context) error {
 	}
 	resp, err := t.c.dl.Do(req)
 	if err != nil {
-		return redactError(err)
+		return t.stalled(actx, redactError(err))
 	}
 	defer drainClose(resp.Body)
+	body := &watchedBody{r: resp.Body, t: watchdog, d: t.rc.stall}
 
 	switch resp.StatusCode {
 	case http.StatusOK:
@@ -157,10 +190,10 @@ func (t *transfer) attempt(ctx context.Context) error {
 			return err
 		}
 		if offset > 0 { // the store ignored Range: skip what we have
-			n, err := io.CopyN(io.Discard, resp.Body, offset)
+			n, err := io.CopyN(io.Discard, body, offset)
 			t.skipped += n
 			if err != nil {
-				return fmt.Errorf("webadmit: download interrupted while skipping to byte %d: %w", offset, redactError(err))
+				return t.stalled(actx, fmt.Errorf("webadmit: download interrupted while skipping to byte %d: %w", offset, redactError(err)))
 			}
 		}
 	case http.StatusPartialContent:
@@ -191,12 +224,12 @@ func (t *transfer) attempt(ctx context.Context) error {
 	if offset > 0 {
 		t.resumes++
 	}
-	if err := t.out.copyFrom(ctx, resp.Body); err != nil {
+	if err := t.out.copyFrom(actx, body); err != nil {
 		var werr *writeError
 		if errors.As(err, &werr) {
 			return werr
 		}
-		return fmt.Errorf("webadmit: download interrupted after %d of %s bytes: %w", t.out.received, sizeText(t.total), redactError(err))
+		return t.stalled(actx, fmt.Errorf("webadmit: download interrupted after %d of %s bytes: %w", t.out.received, sizeText(t.total), redactError(err)))
 	}
 	if t.total >= 0 && t.out.received != t.total {
 		return fmt.Errorf("%w: the object store closed the body after %d of %d bytes", ErrIncomplete, t.out.received, t.total)

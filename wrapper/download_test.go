@@ -345,6 +345,75 @@ func TestDownloadFailures(t *testing.T) {
 	}
 }
 
+// TestDownloadStallIsResumed: a store that stops sending without closing
+// the connection is abandoned after the stall timeout and resumed.
+func TestDownloadStallIsResumed(t *testing.T) {
+	t.Parallel()
+	content := pattern(200_000)
+	store := newFakeStore(content)
+	store.fault = func(n int, w http.ResponseWriter, r *http.Request) bool {
+		if n != 1 {
+			return false
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+		w.Header().Set("ETag", store.etag)
+		w.WriteHeader(200)
+		_, _ = w.Write(content[:5000])
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done() // stall until the client gives up
+		return true
+	}
+	c, _ := setupDownload(t, store)
+	var buf bytes.Buffer
+	var resumeErr error
+	res, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), StallTimeout(100*time.Millisecond), OnProgress(func(e Event) {
+		if e.Kind == EventResume {
+			resumeErr = e.Err
+		}
+	}))
+	if err != nil {
+		t.Fatal(collect(err))
+	}
+	if !bytes.Equal(buf.Bytes(), content) || res.Resumes != 1 {
+		t.Fatalf("%d bytes, %d resumes", buf.Len(), res.Resumes)
+	}
+	if !errors.Is(resumeErr, errStalled) || !strings.Contains(resumeErr.Error(), "after 5000 bytes") {
+		t.Errorf("resume cause %v", resumeErr)
+	}
+	if _, ranges, _, _ := store.stats(); ranges[1] != "bytes=5000-" {
+		t.Errorf("ranges %q", ranges)
+	}
+}
+
+// TestDownloadShortCleanBody: a store that ends a chunked body cleanly
+// before the size it announced is caught, resumed, and finally refused.
+func TestDownloadShortCleanBody(t *testing.T) {
+	t.Parallel()
+	content := pattern(10_000)
+	store := newFakeStore(content)
+	store.fault = func(n int, w http.ResponseWriter, r *http.Request) bool {
+		start := 0
+		if rg := r.Header.Get("Range"); rg != "" {
+			start, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rg, "bytes="), "-"))
+		}
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, len(content)-1, len(content)))
+		w.Header().Set("ETag", store.etag)
+		w.WriteHeader(206)
+		_, _ = w.Write(content[start : start+100])
+		http.NewResponseController(w).Flush() // chunked: the body ends cleanly
+		return true
+	}
+	c, _ := setupDownload(t, store)
+	var buf bytes.Buffer
+	_, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), DownloadAttempts(3))
+	if !errors.Is(collect(err), ErrIncomplete) || !strings.Contains(err.Error(), "300 of 10000") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, ranges, _, _ := store.stats(); strings.Join(ranges, ",") != ",bytes=100-,bytes=200-" {
+		t.Errorf("ranges %q", ranges)
+	}
+}
+
 func TestDownloadRefusesPlainHTTPStore(t *testing.T) {
 	t.Parallel()
 	api := &fakeAPI{statuses: []string{"Available"}, storeURL: func() string {

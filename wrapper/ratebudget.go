@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -40,6 +41,20 @@ type RateBudget struct {
 	last        time.Time     // time of the latest call let through
 	limit       int
 	remaining   int
+}
+
+// keyBudgets holds the default budget of each key used in the process, by
+// a hash of the key (the key itself is not kept here).
+var keyBudgets sync.Map // [32]byte -> *RateBudget
+
+// budgetForKey returns the process-wide default budget of a key.
+func budgetForKey(key string) *RateBudget {
+	h := sha256.Sum256([]byte(key))
+	if b, ok := keyBudgets.Load(h); ok {
+		return b.(*RateBudget)
+	}
+	b, _ := keyBudgets.LoadOrStore(h, NewRateBudget(DefaultCallsPerHour, time.Hour, defaultBurst))
+	return b.(*RateBudget)
 }
 
 // NewRateBudget allows calls per window, in bursts of up to burst calls.

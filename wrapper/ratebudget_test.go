@@ -127,3 +127,18 @@ func TestRateBudgetDefaults(t *testing.T) {
 		t.Errorf("Remaining before any call = %d, %d", l, r)
 	}
 }
+
+func TestDefaultBudgetIsSharedPerKey(t *testing.T) {
+	t.Parallel()
+	a, _ := New("key-one-0123456789")
+	b, _ := New("key-one-0123456789")
+	other, _ := New("key-two-0123456789")
+	if a.RateBudget() != b.RateBudget() || a.RateBudget() == other.RateBudget() {
+		t.Error("clients of one key do not share a budget, or clients of two keys do")
+	}
+	own := NewRateBudget(10, time.Minute, 1)
+	c, _ := New("key-one-0123456789", WithRateBudget(own))
+	if c.RateBudget() != own {
+		t.Error("WithRateBudget ignored")
+	}
+}
