@@ -517,3 +517,65 @@ func TestParseContentRange(t *testing.T) {
 		}
 	}
 }
+
+// countingTransport counts the requests of a caller's HTTP client.
+type countingTransport struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestDownloadRedirects(t *testing.T) {
+	t.Parallel()
+	content := pattern(5000)
+	final := newFakeStore(content)
+	finalSrv := server(t, final)
+	var target string
+	var mu sync.Mutex
+	var firstKey string
+	first := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		firstKey = r.Header.Get("x-api-key")
+		to := target
+		mu.Unlock()
+		http.Redirect(w, r, to, http.StatusFound)
+	}))
+	api := &fakeAPI{statuses: []string{"Available"}, storeURL: func() string { return presigned(first.URL) }}
+	ct := &countingTransport{}
+	hc := &http.Client{Transport: ct}
+	t.Cleanup(hc.CloseIdleConnections)
+	c := newTestClient(t, server(t, api).URL, WithDownloadHTTPClient(hc))
+
+	mu.Lock()
+	target = presigned(finalSrv.URL)
+	mu.Unlock()
+	var buf bytes.Buffer
+	if _, err := c.Download(context.Background(), 7, 555, ToWriter(&buf)); err != nil {
+		t.Fatal(collect(err))
+	}
+	_, _, keys, _ := final.stats()
+	if !bytes.Equal(buf.Bytes(), content) || firstKey != "" || keys[0] != "" {
+		t.Errorf("%d bytes; keys %q %q", buf.Len(), firstKey, keys)
+	}
+	if ct.n != 2 {
+		t.Errorf("the caller's download client made %d requests, want 2", ct.n)
+	}
+
+	// A redirect to plain http off loopback is refused, and not retried.
+	mu.Lock()
+	target = "http://files.example.invalid/x.csv?Signature=abc"
+	mu.Unlock()
+	_, err := c.Download(context.Background(), 7, 555, ToWriter(io.Discard))
+	if collect(err) == nil || !strings.Contains(err.Error(), "plain http") {
+		t.Fatalf("err = %v", err)
+	}
+	if ct.n != 3 {
+		t.Errorf("%d requests in all: the refused redirect was retried", ct.n)
+	}
+}
