@@ -1,0 +1,319 @@
+package wrapper
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors, matched with errors.Is. The typed errors below (APIError,
+// NotFoundError, RateLimitError, ExportError) report the details.
+var (
+	// ErrUnauthorized: the API refused the key (401, empty body).
+	ErrUnauthorized = errors.New("webadmit: unauthorized")
+	// ErrNotFound: a resource named by the request does not exist (404).
+	ErrNotFound = errors.New("webadmit: not found")
+	// ErrRateLimited: the key's call budget is spent (429).
+	ErrRateLimited = errors.New("webadmit: rate limited")
+	// ErrExportFailed: the run ended with status Failed.
+	ErrExportFailed = errors.New("webadmit: export failed")
+	// ErrEmptyList: the run ended with status Empty List; there is no file.
+	ErrEmptyList = errors.New("webadmit: export produced an empty list")
+	// ErrURLExpired: the object store kept refusing the download URL, fresh
+	// ones included, until the attempts ran out.
+	ErrURLExpired = errors.New("webadmit: download URL expired")
+	// ErrTimeout: the wait budget (PollPolicy.MaxWait) ran out.
+	ErrTimeout = errors.New("webadmit: wait budget exhausted")
+	// ErrNotReady: the run has no file to download yet.
+	ErrNotReady = errors.New("webadmit: export file not ready")
+	// ErrIncomplete: the download ended before the announced size.
+	ErrIncomplete = errors.New("webadmit: incomplete download")
+	// ErrChanged: the stored file changed between two parts of a resumed
+	// download.
+	ErrChanged = errors.New("webadmit: export file changed during download")
+	// ErrUnsafeArchive: a zip entry would escape the target directory, is a
+	// link or a device, or the archive exceeds the extraction limits.
+	ErrUnsafeArchive = errors.New("webadmit: unsafe zip archive")
+)
+
+// maxMessageRunes bounds how much of a server-supplied message or body ends
+// up in an error string.
+const (
+	maxMessageRunes = 300
+	maxSnippetRunes = 160
+)
+
+// APIError is any unsuccessful answer from the API or the object store: the
+// status, the API's message if it sent one, the redacted request line, and a
+// short snippet of a body that was not the documented JSON (a proxy's HTML
+// 502, say). NotFoundError and RateLimitError wrap one.
+type APIError struct {
+	StatusCode int    // HTTP status code
+	Status     string // HTTP status line, e.g. "502 Bad Gateway"
+	Message    string // the API's message, if the body carried one
+	Method     string // request method
+	URL        string // request URL without query string or user info
+	Snippet    string // start of a body that was not the expected JSON, scrubbed
+}
+
+// Error says what failed and what to do about it.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("webadmit: ")
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+	}
+	if e.URL != "" {
+		b.WriteString(e.URL)
+		b.WriteString(": ")
+	}
+	switch {
+	case e.Status != "":
+		b.WriteString(e.Status)
+	default:
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		if t := http.StatusText(e.StatusCode); t != "" {
+			b.WriteString(" " + t)
+		}
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	} else if e.Snippet != "" {
+		b.WriteString(": body: " + strconv.Quote(e.Snippet))
+	}
+	if h := e.hint(); h != "" {
+		b.WriteString(" (" + h + ")")
+	}
+	return b.String()
+}
+
+func (e *APIError) hint() string {
+	switch c := e.StatusCode; {
+	case c == http.StatusUnauthorized:
+		return "the API key was refused: check the key and that its user identity has the API Access permission"
+	case c == http.StatusForbidden:
+		return "access denied"
+	case c == http.StatusTooManyRequests:
+		return "the key's hourly call budget is spent: wait and try again"
+	case c >= 500:
+		return "WebAdMIT or a proxy in front of it failed: try again later"
+	case c >= 200 && c < 300:
+		return "the answer is not what the API documents: report it with the request line"
+	}
+	return ""
+}
+
+// Is makes errors.Is(err, ErrUnauthorized), ErrNotFound and ErrRateLimited
+// match on the status code.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	return false
+}
+
+// RateLimitError is a 429 answer: the key's call budget is spent.
+type RateLimitError struct {
+	RetryAfter time.Duration // from Retry-After; 0 if the server sent none
+	Limit      int           // X-RateLimit-Limit, or -1 if absent
+	Remaining  int           // X-RateLimit-Remaining, or -1 if absent
+	Err        *APIError
+}
+
+// Error says how long to wait.
+func (e *RateLimitError) Error() string {
+	var b strings.Builder
+	b.WriteString("webadmit: rate limit reached")
+	if e.Err != nil && e.Err.URL != "" {
+		b.WriteString(" on " + e.Err.Method + " " + e.Err.URL)
+	}
+	if e.Limit >= 0 || e.Remaining >= 0 {
+		fmt.Fprintf(&b, " (%s of %s calls left this hour)", countOrUnknown(e.Remaining), countOrUnknown(e.Limit))
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, ": retry after %s", e.RetryAfter)
+	} else {
+		b.WriteString(": wait before retrying")
+	}
+	return b.String()
+}
+
+func countOrUnknown(n int) string {
+	if n < 0 {
+		return "?"
+	}
+	return strconv.Itoa(n)
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *RateLimitError) Unwrap() error { return nilIfNoAPIError(e.Err) }
+
+// Is matches ErrRateLimited.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+func nilIfNoAPIError(e *APIError) error {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// ExportError is a run that ended without a file: status Failed
+// (errors.Is(err, ErrExportFailed)) or Empty List (errors.Is(err, ErrEmptyList)).
+type ExportError struct {
+	ExportID     int
+	ExportFileID int
+	Status       Status
+}
+
+// Error says what the run ended with and what to do.
+func (e *ExportError) Error() string {
+	switch e.Status {
+	case StatusEmptyList:
+		return fmt.Sprintf("webadmit: export %d run %d ended with status %q: the list has no applicants, so there is no file", e.ExportID, e.ExportFileID, e.Status)
+	default:
+		return fmt.Sprintf("webadmit: export %d run %d ended with status %q: check the export in WebAdMIT, then run it again", e.ExportID, e.ExportFileID, e.Status)
+	}
+}
+
+// Is matches ErrExportFailed or ErrEmptyList according to the status.
+func (e *ExportError) Is(target error) bool {
+	switch target {
+	case ErrExportFailed:
+		return e.Status == StatusFailed
+	case ErrEmptyList:
+		return e.Status == StatusEmptyList
+	}
+	return false
+}
+
+// CheckResponse is the package's one mapping from an HTTP answer to an
+// error: nil for 2xx, *NotFoundError for 404, *RateLimitError for 429 and
+// *APIError for anything else. body is the (already read) response body; it
+// may be empty or anything at all. Use it with the generated client:
+//
+//	r, err := c.API().ListExportsWithResponse(ctx)
+//	if err == nil { err = wrapper.CheckResponse(r.HTTPResponse, r.Body) }
+func CheckResponse(resp *http.Response, body []byte) error {
+	return checkResponse(resp, body, time.Now())
+}
+
+func checkResponse(resp *http.Response, body []byte, now time.Time, secrets ...string) error {
+	if resp == nil {
+		return errors.New("webadmit: no HTTP response")
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	e := newAPIError(resp, body, secrets...)
+	switch resp.StatusCode {
+	case http.StatusNotFound:
+		kind, id := parseNotFound(e.Message)
+		return &NotFoundError{Kind: kind, ID: id, Message: e.Message, Err: e}
+	case http.StatusTooManyRequests:
+		return &RateLimitError{
+			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
+			Limit:      headerInt(resp.Header, "X-RateLimit-Limit"),
+			Remaining:  headerInt(resp.Header, "X-RateLimit-Remaining"),
+			Err:        e,
+		}
+	}
+	return e
+}
+
+// newAPIError describes resp; it reads the API's message from a JSON body
+// or keeps a scrubbed snippet of any other body.
+func newAPIError(resp *http.Response, body []byte, secrets ...string) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode, Status: resp.Status}
+	if resp.Request != nil {
+		e.Method = resp.Request.Method
+		e.URL = redactParsedURL(resp.Request.URL)
+	}
+	if msg, ok := jsonMessage(body); ok {
+		e.Message = snippet([]byte(msg), maxMessageRunes, secrets...)
+	} else if len(strings.TrimSpace(string(body))) > 0 {
+		e.Snippet = snippet(body, maxSnippetRunes, secrets...)
+	}
+	return e
+}
+
+// decodeError describes a 2xx answer whose body is not the documented JSON.
+func decodeError(resp *http.Response, body []byte, cause error, secrets ...string) *APIError {
+	e := newAPIError(resp, body, secrets...)
+	e.Message = ""
+	e.Snippet = snippet(body, maxSnippetRunes, secrets...)
+	switch {
+	case errors.Is(cause, errBodyTooLarge):
+		e.Message = cause.Error()
+	case len(strings.TrimSpace(string(body))) == 0:
+		e.Message = "empty body where JSON was expected"
+	case cause != nil:
+		e.Message = "body is not the expected JSON: " + snippet([]byte(cause.Error()), maxMessageRunes, secrets...)
+	default:
+		e.Message = "body lacks the expected fields"
+	}
+	return e
+}
+
+// jsonMessage extracts {"message": "..."} (or {"error": "..."}) from body.
+func jsonMessage(body []byte) (string, bool) {
+	var m struct {
+		Message *string `json:"message"`
+		Error   *string `json:"error"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		return "", false
+	}
+	switch {
+	case m.Message != nil:
+		return *m.Message, true
+	case m.Error != nil:
+		return *m.Error, true
+	}
+	return "", false
+}
+
+// parseRetryAfter reads Retry-After as seconds or as an HTTP date; 0 when
+// absent or unreadable.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s <= 0 {
+			return 0
+		}
+		const maxSeconds = 24 * 60 * 60 // a day: anything longer is nonsense
+		return time.Duration(min(s, maxSeconds)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return min(d, 24*time.Hour)
+		}
+	}
+	return 0
+}
+
+// headerInt reads a non-negative integer header; -1 when absent or invalid.
+func headerInt(h http.Header, name string) int {
+	v := strings.TrimSpace(h.Get(name))
+	if v == "" {
+		return -1
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}

@@ -1,0 +1,80 @@
+package wrapper
+
+import (
+	"errors"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+)
+
+// PollPolicy spaces the status calls made while waiting for a run: delays
+// grow exponentially from MinDelay by Multiplier up to MaxDelay, each
+// randomised by ±Jitter, and the whole wait ends after MaxWait (ErrTimeout).
+// The last delay is cut to the time left, so the final status call falls on
+// the deadline. The same policy spaces retries of transient failures.
+type PollPolicy struct {
+	MinDelay   time.Duration // first delay (default 2s)
+	MaxDelay   time.Duration // longest delay (default 30s)
+	MaxWait    time.Duration // whole wait budget (default 1h)
+	Multiplier float64       // growth per step, at least 1 (default 1.5)
+	Jitter     float64       // randomisation factor in [0, 1); 0 means none (default policy: 0.2)
+}
+
+// DefaultPollPolicy returns the default policy: 2s growing by 1.5 to 30s,
+// ±20% jitter, for at most an hour.
+func DefaultPollPolicy() PollPolicy {
+	return PollPolicy{MinDelay: 2 * time.Second, MaxDelay: 30 * time.Second, MaxWait: time.Hour, Multiplier: 1.5, Jitter: 0.2}
+}
+
+func (p PollPolicy) withDefaults() PollPolicy {
+	d := DefaultPollPolicy()
+	if p.MinDelay == 0 {
+		p.MinDelay = d.MinDelay
+	}
+	if p.MaxDelay == 0 {
+		p.MaxDelay = max(d.MaxDelay, p.MinDelay)
+	}
+	if p.MaxWait == 0 {
+		p.MaxWait = d.MaxWait
+	}
+	if p.Multiplier == 0 {
+		p.Multiplier = d.Multiplier
+	}
+	return p
+}
+
+func (p PollPolicy) validate() error {
+	switch {
+	case p.MinDelay < 0 || p.MaxDelay < 0 || p.MaxWait < 0:
+		return errors.New("webadmit: poll policy: negative duration")
+	case p.MinDelay > p.MaxDelay:
+		return errors.New("webadmit: poll policy: MinDelay is longer than MaxDelay")
+	case p.Multiplier < 1:
+		return errors.New("webadmit: poll policy: Multiplier must be at least 1")
+	case p.Jitter < 0 || p.Jitter >= 1:
+		return errors.New("webadmit: poll policy: Jitter must be in [0, 1)")
+	}
+	return nil
+}
+
+// delays yields the policy's schedule of delays.
+type delays struct {
+	p  PollPolicy
+	bo *backoff.ExponentialBackOff
+}
+
+func (p PollPolicy) schedule() *delays {
+	bo := &backoff.ExponentialBackOff{
+		InitialInterval:     p.MinDelay,
+		RandomizationFactor: p.Jitter,
+		Multiplier:          p.Multiplier,
+		MaxInterval:         p.MaxDelay,
+	}
+	bo.Reset()
+	return &delays{p: p, bo: bo}
+}
+
+// next returns the next delay, kept within [MinDelay, MaxDelay] after jitter.
+func (d *delays) next() time.Duration {
+	return min(max(d.bo.NextBackOff(), d.p.MinDelay), d.p.MaxDelay)
+}

@@ -1,0 +1,62 @@
+package wrapper
+
+import "time"
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// The steps a ProgressFunc hears about.
+const (
+	EventInitiated     EventKind = iota + 1 // a run started (or was already running): ExportFileID is known
+	EventStatus                             // the run's status changed
+	EventRetry                              // a transient failure; the call is retried after Delay
+	EventDownloadStart                      // the download began; Total is the size, or -1
+	EventBytes                              // bytes were written; Bytes is the running total
+	EventResume                             // the download resumes at Bytes after Err
+	EventDone                               // the file is complete and in place
+)
+
+// String names the kind.
+func (k EventKind) String() string {
+	switch k {
+	case EventInitiated:
+		return "initiated"
+	case EventStatus:
+		return "status"
+	case EventRetry:
+		return "retry"
+	case EventDownloadStart:
+		return "download-start"
+	case EventBytes:
+		return "bytes"
+	case EventResume:
+		return "resume"
+	case EventDone:
+		return "done"
+	}
+	return "unknown"
+}
+
+// Event is one step of a run, for progress display.
+type Event struct {
+	Kind         EventKind
+	ExportID     int
+	ExportFileID int
+	Status       Status        // latest known status
+	Bytes        int64         // bytes received from the store so far
+	Total        int64         // announced size of the file, -1 if unknown
+	Attempt      int           // retry or resume number, from 1
+	Delay        time.Duration // wait before the retry
+	FileName     string        // safe file name from Content-Disposition, if any
+	Err          error         // cause of a retry or resume (already redacted)
+}
+
+// ProgressFunc receives Events. It is called synchronously and must return
+// quickly.
+type ProgressFunc func(Event)
+
+func (rc *runConfig) emit(e Event) {
+	if rc.progress != nil {
+		rc.progress(e)
+	}
+}

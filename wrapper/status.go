@@ -1,0 +1,78 @@
+package wrapper
+
+import (
+	"strings"
+
+	"github.com/webadmit-go/webadmit/generated"
+)
+
+// Status is the state of an export run, normalised from either spelling the
+// API uses ("In Progress" in the current docs, "in_progress" in older ones)
+// to the Title Case constants below. A value the package does not know is
+// kept as the server sent it (trimmed): Known reports false and IsTerminal
+// false, so waiting goes on until the status changes or the budget ends.
+type Status string
+
+// The statuses the API documents.
+const (
+	StatusInitializing      Status = "Initializing"
+	StatusQueued            Status = "Queued"
+	StatusInProgress        Status = "In Progress"
+	StatusAvailable         Status = "Available"
+	StatusSuccessWithErrors Status = "Success With Errors"
+	StatusEmptyList         Status = "Empty List"
+	StatusFailed            Status = "Failed"
+)
+
+var knownStatuses = map[string]Status{
+	"initializing":        StatusInitializing,
+	"queued":              StatusQueued,
+	"in progress":         StatusInProgress,
+	"available":           StatusAvailable,
+	"success with errors": StatusSuccessWithErrors,
+	"empty list":          StatusEmptyList,
+	"failed":              StatusFailed,
+}
+
+// ParseStatus normalises a status as the server spells it: case, underscores,
+// hyphens and repeated spaces do not matter. Unknown values are returned
+// trimmed but otherwise unchanged.
+func ParseStatus(s string) Status {
+	key := strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == '_' || r == '-' || r == '\t'
+	}), " ")
+	if st, ok := knownStatuses[key]; ok {
+		return st
+	}
+	return Status(strings.TrimSpace(s))
+}
+
+// StatusOf normalises a generated.ExportFileStatus.
+func StatusOf(s generated.ExportFileStatus) Status { return ParseStatus(string(s)) }
+
+// String returns the status as text.
+func (s Status) String() string { return string(s) }
+
+// Known reports whether s is one of the documented statuses.
+func (s Status) Known() bool {
+	switch s {
+	case StatusInitializing, StatusQueued, StatusInProgress, StatusAvailable,
+		StatusSuccessWithErrors, StatusEmptyList, StatusFailed:
+		return true
+	}
+	return false
+}
+
+// IsTerminal reports whether the run has ended: Available, Success With
+// Errors, Empty List or Failed. Unknown statuses are not terminal.
+func (s Status) IsTerminal() bool {
+	switch s {
+	case StatusAvailable, StatusSuccessWithErrors, StatusEmptyList, StatusFailed:
+		return true
+	}
+	return false
+}
+
+// HasFile reports whether a run with this status has a file to download:
+// Available or Success With Errors.
+func (s Status) HasFile() bool { return s == StatusAvailable || s == StatusSuccessWithErrors }

@@ -1,0 +1,255 @@
+package wrapper
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// ExtractOptions bounds a zip extraction by ToDir.
+type ExtractOptions struct {
+	MaxBytes   int64 // total uncompressed bytes (default 8 GiB)
+	MaxEntries int   // number of entries (default 10,000)
+	Overwrite  bool  // replace existing files of the same names
+}
+
+const (
+	defaultMaxExtractBytes   = 8 << 30
+	defaultMaxExtractEntries = 10000
+)
+
+// ToDir downloads a zip export ("Comma-Separated Values in Multiple Files")
+// and extracts it into dir (created, mode 0700, if missing). Extraction is
+// safe: entries that would land outside dir (absolute, "..", through a
+// link), links, devices and archives over the limits are refused with
+// ErrUnsafeArchive. Files (mode 0600) are extracted into a staging
+// directory inside dir and moved into place only once all were extracted;
+// on failure nothing is left behind. An existing file is not replaced
+// unless Overwrite is set.
+func ToDir(dir string, opts ExtractOptions) Destination {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = defaultMaxExtractBytes
+	}
+	if opts.MaxEntries <= 0 {
+		opts.MaxEntries = defaultMaxExtractEntries
+	}
+	return dirDest{dir: dir, opts: opts}
+}
+
+type dirDest struct {
+	dir  string
+	opts ExtractOptions
+}
+
+func (d dirDest) open() (sink, error) {
+	if strings.TrimSpace(d.dir) == "" {
+		return nil, errors.New("webadmit: ToDir: empty directory")
+	}
+	dir := filepath.Clean(d.dir)
+	created := false
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("webadmit: %w", err)
+		}
+		created = true
+	}
+	tmp, err := os.CreateTemp(dir, ".webadmit-*.zip.part")
+	if err != nil {
+		return nil, fmt.Errorf("webadmit: cannot write in %s: %w", dir, err)
+	}
+	return &zipSink{f: tmp, dir: dir, created: created, opts: d.opts}, nil
+}
+
+// zipSink stores the archive in a temporary file, then extracts it.
+type zipSink struct {
+	f       *os.File
+	dir     string
+	created bool
+	opts    ExtractOptions
+	n       int64
+	done    bool
+}
+
+func (s *zipSink) Write(p []byte) (int, error) {
+	n, err := s.f.Write(p)
+	s.n += int64(n)
+	return n, err
+}
+
+func (s *zipSink) commit(*fileMeta) ([]string, error) {
+	defer func() {
+		_ = s.f.Close()
+		_ = os.Remove(s.f.Name())
+	}()
+	paths, err := extractZip(s.f, s.n, s.dir, s.opts)
+	if err != nil {
+		return nil, err
+	}
+	s.done = true
+	return paths, nil
+}
+
+func (s *zipSink) abort() {
+	_ = s.f.Close()
+	_ = os.Remove(s.f.Name())
+	if s.created && !s.done {
+		_ = os.Remove(s.dir) // only if still empty
+	}
+}
+
+// extractZip extracts the archive in ra into dir; see ToDir.
+func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]string, error) {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return nil, fmt.Errorf("webadmit: the export file is not a readable zip archive: %w", err)
+	}
+	if len(zr.File) > opts.MaxEntries {
+		return nil, fmt.Errorf("%w: %d entries, more than the limit of %d", ErrUnsafeArchive, len(zr.File), opts.MaxEntries)
+	}
+	// Check every name before writing anything.
+	names := make([]string, 0, len(zr.File))
+	seen := make(map[string]bool, len(zr.File))
+	var declared uint64
+	for _, f := range zr.File {
+		name, err := entryName(f)
+		if err != nil {
+			return nil, err
+		}
+		if f.FileInfo().IsDir() {
+			names = append(names, "")
+			continue
+		}
+		if seen[strings.ToLower(name)] {
+			return nil, fmt.Errorf("%w: entry %q appears twice", ErrUnsafeArchive, name)
+		}
+		seen[strings.ToLower(name)] = true
+		declared += f.UncompressedSize64
+		if declared > uint64(opts.MaxBytes) {
+			return nil, fmt.Errorf("%w: more than %d bytes uncompressed", ErrUnsafeArchive, opts.MaxBytes)
+		}
+		names = append(names, name)
+	}
+	for _, name := range names {
+		if name == "" {
+			continue
+		}
+		for p := path.Dir(name); p != "."; p = path.Dir(p) {
+			if seen[strings.ToLower(p)] {
+				return nil, fmt.Errorf("%w: entry %q is both a file and a directory", ErrUnsafeArchive, p)
+			}
+		}
+		if !opts.Overwrite {
+			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
+				return nil, existsError(filepath.Join(dir, filepath.FromSlash(name)))
+			}
+		}
+	}
+
+	stage, err := os.MkdirTemp(dir, ".webadmit-extract-*")
+	if err != nil {
+		return nil, fmt.Errorf("webadmit: %w", err)
+	}
+	defer os.RemoveAll(stage)
+	root, err := os.OpenRoot(stage)
+	if err != nil {
+		return nil, fmt.Errorf("webadmit: %w", err)
+	}
+	defer root.Close()
+
+	left := opts.MaxBytes
+	var files []string
+	for i, f := range zr.File {
+		name := names[i]
+		if name == "" {
+			continue
+		}
+		n, err := extractEntry(root, f, name, left)
+		if err != nil {
+			return nil, err
+		}
+		left -= n
+		files = append(files, name)
+	}
+	// Everything is extracted: move it into place. Should a move fail, the
+	// files already moved are taken back (they were new: without Overwrite
+	// nothing existed under their names).
+	var placed []string
+	for _, name := range files {
+		final := filepath.Join(dir, filepath.FromSlash(name))
+		err := os.MkdirAll(filepath.Dir(final), 0o700)
+		if err == nil {
+			err = place(filepath.Join(stage, filepath.FromSlash(name)), final, opts.Overwrite)
+		}
+		if err != nil {
+			if !opts.Overwrite {
+				for _, p := range placed {
+					_ = os.Remove(p)
+				}
+			}
+			return nil, fmt.Errorf("webadmit: moving extracted files into %s: %w", dir, err)
+		}
+		placed = append(placed, final)
+	}
+	syncDir(dir)
+	slices.Sort(placed)
+	return placed, nil
+}
+
+// entryName validates an entry's name and type and returns it in slash form.
+func entryName(f *zip.File) (string, error) {
+	raw := f.Name
+	name := strings.ReplaceAll(raw, "\\", "/")
+	mode := f.Mode()
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return "", fmt.Errorf("%w: entry %q is a symbolic link", ErrUnsafeArchive, raw)
+	case !mode.IsRegular() && !mode.IsDir():
+		return "", fmt.Errorf("%w: entry %q is not a regular file", ErrUnsafeArchive, raw)
+	case strings.ContainsRune(name, 0), strings.Contains(name, ":"):
+		return "", fmt.Errorf("%w: entry %q has a forbidden character", ErrUnsafeArchive, raw)
+	}
+	trimmed := strings.TrimSuffix(name, "/")
+	if trimmed == "" || path.IsAbs(name) || !filepath.IsLocal(filepath.FromSlash(trimmed)) || path.Clean(trimmed) != trimmed {
+		return "", fmt.Errorf("%w: entry %q would land outside the target directory", ErrUnsafeArchive, raw)
+	}
+	return trimmed, nil
+}
+
+// extractEntry writes one file inside root, copying at most left bytes.
+func extractEntry(root *os.Root, f *zip.File, name string, left int64) (int64, error) {
+	if dir := path.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o700); err != nil {
+			return 0, fmt.Errorf("%w: %s: %w", ErrUnsafeArchive, name, err)
+		}
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return 0, fmt.Errorf("webadmit: zip entry %q: %w", name, err)
+	}
+	defer rc.Close()
+	out, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s: %w", ErrUnsafeArchive, name, err)
+	}
+	n, err := io.Copy(out, io.LimitReader(rc, left+1))
+	if err == nil && n > left {
+		err = fmt.Errorf("%w: more than the limit of uncompressed bytes", ErrUnsafeArchive)
+	}
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, fmt.Errorf("webadmit: zip entry %q: %w", name, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,258 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/webadmit-go/webadmit/generated"
+)
+
+// Run is what the API last said about one run of an export (an "export
+// file"). The download URL it may carry is kept private: it is a credential
+// that expires within 30 seconds.
+type Run struct {
+	ExportID     int    // the export (template)
+	ExportFileID int    // the run
+	Status       Status // normalised status
+	RawStatus    string // the status as the server spelled it
+	downloadURL  string
+}
+
+// runStats counts the calls of one public operation.
+type runStats struct {
+	start       time.Time
+	statusCalls int
+}
+
+// Poll makes one status call for the run and returns what it says.
+func (c *Client) Poll(ctx context.Context, exportID, exportFileID int) (*Run, error) {
+	var st runStats
+	run, err := c.getRun(ctx, exportID, exportFileID, &st)
+	return run, c.fail("poll", err)
+}
+
+// getRun is one status call (getExportFile), decoded and checked.
+func (c *Client) getRun(ctx context.Context, exportID, exportFileID int, st *runStats) (*Run, error) {
+	st.statusCalls++
+	resp, err := c.raw.GetExportFile(ctx, exportID, exportFileID)
+	if err != nil {
+		return nil, redactError(err)
+	}
+	ef, err := c.decodeExportFile(resp, http200)
+	if err != nil {
+		return nil, err
+	}
+	return c.newRun(exportID, ef), nil
+}
+
+const (
+	http200 = 200
+	http201 = 201
+)
+
+// decodeExportFile maps resp to an error, or decodes its ExportFileEnvelope.
+func (c *Client) decodeExportFile(resp *http.Response, want int) (*generated.ExportFile, error) {
+	body, rerr := readBody(resp)
+	if rerr != nil {
+		if errors.Is(rerr, errBodyTooLarge) {
+			return nil, decodeError(resp, nil, rerr, c.key)
+		}
+		return nil, fmt.Errorf("webadmit: reading the answer to %s %s: %w", resp.Request.Method, redactParsedURL(resp.Request.URL), redactError(rerr))
+	}
+	if err := checkResponse(resp, body, c.clock.Now(), c.key); err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != want && resp.StatusCode != http200 && resp.StatusCode != http201 {
+		return nil, decodeError(resp, body, fmt.Errorf("unexpected status %d", resp.StatusCode), c.key)
+	}
+	var env struct {
+		ExportFiles *generated.ExportFile `json:"export_files"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, decodeError(resp, body, err, c.key)
+	}
+	if env.ExportFiles == nil || env.ExportFiles.Id <= 0 || env.ExportFiles.Status == "" {
+		return nil, decodeError(resp, body, nil, c.key)
+	}
+	return env.ExportFiles, nil
+}
+
+func (c *Client) newRun(exportID int, ef *generated.ExportFile) *Run {
+	run := &Run{
+		ExportID:     exportID,
+		ExportFileID: ef.Id,
+		Status:       StatusOf(ef.Status),
+		RawStatus:    string(ef.Status),
+	}
+	if ef.DownloadUrl != nil {
+		run.downloadURL = *ef.DownloadUrl
+	}
+	if !run.Status.Known() {
+		if _, seen := c.unknownSeen.LoadOrStore(run.Status, struct{}{}); !seen {
+			c.log.Warn("webadmit: unknown export status, treated as not finished", "status", snippet([]byte(run.Status), 60))
+		}
+	}
+	if ef.ExportId != 0 && ef.ExportId != exportID {
+		if _, seen := c.mismatchSeen.LoadOrStore([2]int{exportID, ef.ExportId}, struct{}{}); !seen {
+			c.log.Debug("webadmit: export_id in the answer differs from the one requested; using the requested one", "requested", exportID, "answered", ef.ExportId)
+		}
+	}
+	return run
+}
+
+// Wait polls the run until its status is terminal and returns it. Delays
+// follow the poll policy; transient failures (connection errors, 5xx, 429
+// with its Retry-After) are retried within the wait budget; other errors end
+// the wait. When the budget runs out the error matches ErrTimeout. A
+// callback received by CallbackHandler for this run cuts the current delay
+// short. Wait does not treat Failed or Empty List as errors: check
+// Run.Status.
+func (c *Client) Wait(ctx context.Context, exportID, exportFileID int, opts ...RunOption) (*Run, error) {
+	rc, err := c.runConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	st := runStats{start: c.clock.Now()}
+	run, err := c.wait(ctx, exportID, exportFileID, rc, &st)
+	return run, c.fail("wait", err)
+}
+
+func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runConfig, st *runStats) (*Run, error) {
+	pol := rc.poll
+	start := c.clock.Now()
+	deadline := start.Add(pol.MaxWait)
+	ctx = withWaitDeadline(ctx, deadline)
+	wake, unsubscribe := c.hub.subscribe(exportID, exportFileID)
+	defer unsubscribe()
+	sched := pol.schedule()
+	var (
+		last    Status
+		lastErr error
+		retries int
+	)
+	for {
+		run, err := c.getRun(ctx, exportID, exportFileID, st)
+		switch {
+		case err == nil:
+			lastErr = nil
+			if run.Status != last {
+				last = run.Status
+				c.log.Debug("webadmit: export status", "export_id", exportID, "export_file_id", exportFileID, "status", run.Status)
+				rc.emit(Event{Kind: EventStatus, ExportID: exportID, ExportFileID: exportFileID, Status: run.Status, Total: -1})
+			}
+			if run.Status.IsTerminal() {
+				return run, nil
+			}
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("webadmit: waiting for export %d run %d: %w", exportID, exportFileID, context.Cause(ctx))
+		case isTransient(err):
+			lastErr = err
+		default:
+			return nil, err
+		}
+		delay := sched.next()
+		var rl *RateLimitError
+		limited := errors.As(lastErr, &rl)
+		if limited && rl.RetryAfter > delay {
+			delay = rl.RetryAfter
+		}
+		left := deadline.Sub(c.clock.Now())
+		if left <= 0 || (limited && delay > left) {
+			return nil, timeoutError(exportID, exportFileID, last, pol.MaxWait, lastErr)
+		}
+		delay = min(delay, left)
+		if lastErr != nil {
+			retries++
+			c.log.Info("webadmit: status call failed, retrying", "export_id", exportID, "export_file_id", exportFileID, "attempt", retries, "delay", delay, "err", lastErr.Error())
+			rc.emit(Event{Kind: EventRetry, ExportID: exportID, ExportFileID: exportFileID, Status: last, Attempt: retries, Delay: delay, Err: lastErr, Total: -1})
+		}
+		if err := c.pause(ctx, delay, pol.MinDelay, wake); err != nil {
+			return nil, fmt.Errorf("webadmit: waiting for export %d run %d: %w", exportID, exportFileID, err)
+		}
+	}
+}
+
+// pause sleeps for delay; a wake-up (a callback) may end it early, but not
+// before floor has passed, so that stray callbacks cannot drive the client
+// into a burst of status calls.
+func (c *Client) pause(ctx context.Context, delay, floor time.Duration, wake <-chan struct{}) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	start := c.clock.Now()
+	t := c.clock.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C():
+		return nil
+	case <-wake:
+		elapsed := c.clock.Now().Sub(start)
+		return sleep(ctx, c.clock, min(floor, delay)-elapsed, nil)
+	}
+}
+
+func timeoutError(exportID, exportFileID int, last Status, budget time.Duration, lastErr error) error {
+	state := "no status yet"
+	if last != "" {
+		state = fmt.Sprintf("status still %q", last)
+	}
+	msg := fmt.Sprintf("export %d run %d: %s after %s; wait longer (PollPolicy.MaxWait) or attach to the run later by its ids", exportID, exportFileID, state, budget)
+	if lastErr != nil {
+		return fmt.Errorf("%w: %s: last error: %w", ErrTimeout, msg, lastErr)
+	}
+	return fmt.Errorf("%w: %s", ErrTimeout, msg)
+}
+
+// retry runs op until it succeeds, fails for good or the budget ends,
+// spacing transient failures by the poll policy and Retry-After.
+func (c *Client) retry(ctx context.Context, what string, rc *runConfig, op func(context.Context) error) error {
+	pol := rc.poll
+	deadline := c.clock.Now().Add(pol.MaxWait)
+	ctx = withWaitDeadline(ctx, deadline)
+	sched := pol.schedule()
+	for attempt := 1; ; attempt++ {
+		err := op(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("webadmit: %s: %w", what, context.Cause(ctx))
+		}
+		if !isTransient(err) {
+			return err
+		}
+		delay := sched.next()
+		var rl *RateLimitError
+		limited := errors.As(err, &rl)
+		if limited && rl.RetryAfter > delay {
+			delay = rl.RetryAfter
+		}
+		left := deadline.Sub(c.clock.Now())
+		if left <= 0 || (limited && delay > left) {
+			return fmt.Errorf("%w: %s: gave up after %d attempts in %s: %w", ErrTimeout, what, attempt, pol.MaxWait, err)
+		}
+		delay = min(delay, left)
+		c.log.Info("webadmit: call failed, retrying", "call", what, "attempt", attempt, "delay", delay, "err", err.Error())
+		rc.emit(Event{Kind: EventRetry, Attempt: attempt, Delay: delay, Err: err, Total: -1})
+		if err := sleep(ctx, c.clock, delay, nil); err != nil {
+			return fmt.Errorf("webadmit: %s: %w", what, err)
+		}
+	}
+}
+
+// fail redacts err, logs it at debug level and returns it: every error of
+// the public API leaves through here.
+func (c *Client) fail(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	err = redactError(err)
+	c.log.Debug("webadmit: operation failed", "op", op, "err", err.Error())
+	return err
+}
