@@ -78,7 +78,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		c.clock = SystemClock()
 	}
 	if c.budget == nil {
-		c.budget = NewRateBudget(DefaultCallsPerHour, time.Hour, defaultBurst)
+		c.budget = budgetForKey(key)
 	}
 	ua := userAgent
 	if cfg.userAgent != "" {
@@ -179,7 +179,7 @@ func (c *Client) newAPIHTTPClient(hc *http.Client, ua string) *http.Client {
 			return userCheck(req, via)
 		}
 		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+			return &refusedRedirect{errors.New("stopped after 10 redirects")}
 		}
 		return nil
 	}
@@ -205,13 +205,13 @@ func (c *Client) newDownloadHTTPClient(hc *http.Client, ua string) *http.Client 
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		req.Header.Del(apiKeyHeader)
 		if err := checkScheme(req.URL); err != nil {
-			return err
+			return &refusedRedirect{fmt.Errorf("redirect refused: %w", err)}
 		}
 		if userCheck != nil {
 			return userCheck(req, via)
 		}
 		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+			return &refusedRedirect{errors.New("stopped after 10 redirects")}
 		}
 		return nil
 	}

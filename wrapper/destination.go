@@ -44,7 +44,7 @@ func (d writerDest) open() (sink, error) {
 	if d.w == nil {
 		return nil, errors.New("webadmit: ToWriter: nil writer")
 	}
-	return writerSink{d.w}, nil
+	return writerSink(d), nil
 }
 
 type writerSink struct{ w io.Writer }

@@ -27,19 +27,47 @@ type transfer struct {
 	etag     string
 	meta     fileMeta
 	started  bool
-	resumes  int
+	resumes  int   // requests that continued from a non-zero offset
 	skipped  int64 // bytes the store sent again because it ignored Range
 }
 
 // expiredError is a 403 from the store: the URL expired (or was refused).
 type expiredError struct{ err *APIError }
 
-func (e *expiredError) Error() string { return e.err.Error() + ": the download URL expired or was refused" }
+func (e *expiredError) Error() string {
+	return e.err.Error() + ": the download URL expired or was refused"
+}
 func (e *expiredError) Unwrap() error { return e.err }
 
 // errNoDownloadURL: the run has a file but the answer carried no URL; the
 // next status call may.
 var errNoDownloadURL = errors.New("webadmit: the API gave no download_url")
+
+// errStalled: the store sent nothing for the stall timeout.
+var errStalled = errors.New("webadmit: the download stalled")
+
+// stalled rewrites err when the attempt ended because the watchdog fired.
+func (t *transfer) stalled(actx context.Context, err error) error {
+	if errors.Is(context.Cause(actx), errStalled) {
+		return fmt.Errorf("%w: no data for %s after %d bytes", errStalled, t.rc.stall, t.out.received)
+	}
+	return err
+}
+
+// watchedBody re-arms the watchdog on every read that returns data.
+type watchedBody struct {
+	r io.Reader
+	t *time.Timer
+	d time.Duration
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	if n > 0 {
+		w.t.Reset(w.d)
+	}
+	return n, err
+}
 
 // permanent marks a download failure that no retry can fix.
 type permanent struct{ err error }
@@ -91,7 +119,6 @@ func (t *transfer) run(ctx context.Context) error {
 		kind := EventRetry
 		if t.out.received > 0 {
 			kind = EventResume
-			t.resumes++
 		}
 		t.c.log.Info("webadmit: download interrupted, retrying with a fresh URL",
 			"export_id", t.exportID, "export_file_id", t.fileID, "attempt", attempt, "received", t.out.received, "delay", delay, "err", err.Error())
@@ -136,7 +163,13 @@ func (t *transfer) attempt(ctx context.Context) error {
 	if err := checkScheme(u); err != nil {
 		return &permanent{fmt.Errorf("webadmit: download URL %s: %w", redactParsedURL(u), err)}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.url, nil)
+	// The watchdog ends the attempt (not the call) when the store sends
+	// nothing for the stall timeout; the next attempt resumes.
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	watchdog := time.AfterFunc(t.rc.stall, func() { cancel(errStalled) })
+	defer watchdog.Stop()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, t.url, nil)
 	if err != nil {
 		return &permanent{redactError(err)}
 	}
@@ -146,9 +179,10 @@ func (t *transfer) attempt(ctx context.Context) error {
 	}
 	resp, err := t.c.dl.Do(req)
 	if err != nil {
-		return redactError(err)
+		return t.stalled(actx, redactError(err))
 	}
 	defer drainClose(resp.Body)
+	body := &watchedBody{r: resp.Body, t: watchdog, d: t.rc.stall}
 
 	switch resp.StatusCode {
 	case http.StatusOK:
@@ -156,10 +190,10 @@ func (t *transfer) attempt(ctx context.Context) error {
 			return err
 		}
 		if offset > 0 { // the store ignored Range: skip what we have
-			n, err := io.CopyN(io.Discard, resp.Body, offset)
+			n, err := io.CopyN(io.Discard, body, offset)
 			t.skipped += n
 			if err != nil {
-				return fmt.Errorf("webadmit: download interrupted while skipping to byte %d: %w", offset, redactError(err))
+				return t.stalled(actx, fmt.Errorf("webadmit: download interrupted while skipping to byte %d: %w", offset, redactError(err)))
 			}
 		}
 	case http.StatusPartialContent:
@@ -187,12 +221,15 @@ func (t *transfer) attempt(ctx context.Context) error {
 		return t.storeError(resp) // 5xx and 429 are retried, other 4xx not
 	}
 
-	if err := t.out.copyFrom(resp.Body); err != nil {
+	if offset > 0 {
+		t.resumes++
+	}
+	if err := t.out.copyFrom(actx, body); err != nil {
 		var werr *writeError
 		if errors.As(err, &werr) {
 			return werr
 		}
-		return fmt.Errorf("webadmit: download interrupted after %d of %s bytes: %w", t.out.received, sizeText(t.total), redactError(err))
+		return t.stalled(actx, fmt.Errorf("webadmit: download interrupted after %d of %s bytes: %w", t.out.received, sizeText(t.total), redactError(err)))
 	}
 	if t.total >= 0 && t.out.received != t.total {
 		return fmt.Errorf("%w: the object store closed the body after %d of %d bytes", ErrIncomplete, t.out.received, t.total)

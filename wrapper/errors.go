@@ -97,7 +97,7 @@ func (e *APIError) hint() string {
 	case c == http.StatusUnauthorized:
 		return "the API key was refused: check the key and that its user identity has the API Access permission"
 	case c == http.StatusForbidden:
-		return "access denied: the key or URL may not reach this resource"
+		return "access denied"
 	case c == http.StatusTooManyRequests:
 		return "the key's hourly call budget is spent: wait and try again"
 	case c >= 500:
@@ -253,6 +253,8 @@ func decodeError(resp *http.Response, body []byte, cause error, secrets ...strin
 	e.Message = ""
 	e.Snippet = snippet(body, maxSnippetRunes, secrets...)
 	switch {
+	case errors.Is(cause, errBodyTooLarge):
+		e.Message = cause.Error()
 	case len(strings.TrimSpace(string(body))) == 0:
 		e.Message = "empty body where JSON was expected"
 	case cause != nil:

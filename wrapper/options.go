@@ -103,9 +103,10 @@ func WithPollPolicy(p PollPolicy) Option {
 	}
 }
 
-// WithRateBudget shares one call budget among clients (and so among every
-// run in the process). By default each Client has its own budget of 5,000
-// calls an hour, the documented limit.
+// WithRateBudget sets the call budget the client draws on. By default every
+// Client of one key in the process shares one budget of 5,000 calls an hour
+// (the documented limit); pass a budget to change the limit or to share one
+// across keys.
 func WithRateBudget(b *RateBudget) Option {
 	return func(c *config) error {
 		if b == nil {

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
@@ -57,13 +58,16 @@ type writeError struct{ err error }
 func (e *writeError) Error() string { return "webadmit: writing the file: " + e.err.Error() }
 func (e *writeError) Unwrap() error { return e.err }
 
-// copyFrom copies r into the output until EOF. Whatever was read before an
-// error is written first, so received is exact.
-func (o *output) copyFrom(r io.Reader) error {
+// copyFrom copies r into the output until EOF or until ctx ends. Whatever
+// was read before an error is written first, so received is exact.
+func (o *output) copyFrom(ctx context.Context, r io.Reader) error {
 	bp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bp)
 	buf := *bp
 	for {
+		if err := ctx.Err(); err != nil {
+			return &readError{err}
+		}
 		n, rerr := r.Read(buf)
 		if n > 0 {
 			if _, werr := o.entry.Write(buf[:n]); werr != nil {

@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -31,14 +32,29 @@ const (
 type RateBudget struct {
 	lim    *rate.Limiter
 	window time.Duration
-	base   rate.Limit
 	burst  int
 
 	mu          sync.Mutex
-	slowed      bool
-	pausedUntil time.Time
+	pausedUntil time.Time     // after a 429: no call before
+	spacing     time.Duration // while few calls are left: gap between calls
+	nextSlot    time.Time     // while spacing: earliest next call
+	last        time.Time     // time of the latest call let through
 	limit       int
 	remaining   int
+}
+
+// keyBudgets holds the default budget of each key used in the process, by
+// a hash of the key (the key itself is not kept here).
+var keyBudgets sync.Map // [32]byte -> *RateBudget
+
+// budgetForKey returns the process-wide default budget of a key.
+func budgetForKey(key string) *RateBudget {
+	h := sha256.Sum256([]byte(key))
+	if b, ok := keyBudgets.Load(h); ok {
+		return b.(*RateBudget)
+	}
+	b, _ := keyBudgets.LoadOrStore(h, NewRateBudget(DefaultCallsPerHour, time.Hour, defaultBurst))
+	return b.(*RateBudget)
 }
 
 // NewRateBudget allows calls per window, in bursts of up to burst calls.
@@ -57,7 +73,6 @@ func NewRateBudget(calls int, window time.Duration, burst int) *RateBudget {
 	return &RateBudget{
 		lim:       rate.NewLimiter(r, burst),
 		window:    window,
-		base:      r,
 		burst:     burst,
 		limit:     -1,
 		remaining: -1,
@@ -89,17 +104,35 @@ func (b *RateBudget) wait(ctx context.Context, clock Clock, log *slog.Logger) er
 	if p := b.pausedUntil.Sub(now); p > d {
 		d = p
 	}
+	prevSlot := b.nextSlot
+	if b.spacing > 0 {
+		slot := now.Add(d)
+		if b.nextSlot.After(slot) {
+			slot = b.nextSlot
+		}
+		d = slot.Sub(now)
+		b.nextSlot = slot.Add(b.spacing)
+	}
+	if t := now.Add(d); t.After(b.last) {
+		b.last = t
+	}
 	b.mu.Unlock()
 	if d <= 0 {
 		return nil
 	}
+	cancel := func() {
+		r.CancelAt(clock.Now())
+		b.mu.Lock()
+		b.nextSlot = prevSlot
+		b.mu.Unlock()
+	}
 	if dl, ok := ctx.Value(deadlineKey{}).(time.Time); ok && now.Add(d).After(dl) {
-		r.CancelAt(now)
+		cancel()
 		return fmt.Errorf("%w: the rate budget allows the next call in %s, after the wait budget ends (%w)", ErrTimeout, d.Round(time.Millisecond), ErrRateLimited)
 	}
 	log.Debug("webadmit: waiting for the rate budget", "delay", d)
 	if err := sleep(ctx, clock, d, nil); err != nil {
-		r.CancelAt(clock.Now())
+		cancel()
 		return err
 	}
 	return nil
@@ -118,21 +151,19 @@ func (b *RateBudget) observe(now time.Time, status, limit, remaining int, retryA
 		if b.limit > 0 {
 			low = max(low, b.limit/20)
 		}
-		switch {
-		case remaining <= low:
-			spread := rate.Every(b.window / time.Duration(remaining+1))
-			if spread < b.base {
-				b.lim.SetLimitAt(now, spread)
-				b.lim.SetBurstAt(now, 1)
-				if !b.slowed {
-					log.Info("webadmit: few API calls left, slowing down", "remaining", remaining, "limit", b.limit)
-				}
-				b.slowed = true
+		if remaining <= low {
+			// Spread what is left over a full window (the server does not say
+			// when its window ends).
+			spacing := b.window / time.Duration(remaining+1)
+			if b.spacing == 0 {
+				log.Info("webadmit: few API calls left, slowing down", "remaining", remaining, "limit", b.limit, "spacing", spacing)
 			}
-		case b.slowed:
-			b.lim.SetLimitAt(now, b.base)
-			b.lim.SetBurstAt(now, b.burst)
-			b.slowed = false
+			b.spacing = spacing
+			if next := b.last.Add(spacing); next.After(b.nextSlot) {
+				b.nextSlot = next
+			}
+		} else {
+			b.spacing = 0
 		}
 	}
 	if status == 429 {

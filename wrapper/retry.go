@@ -50,7 +50,7 @@ func isTransient(err error) bool {
 		return false
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),
-		errors.Is(err, syscall.EPIPE), errors.Is(err, ErrIncomplete):
+		errors.Is(err, syscall.EPIPE), errors.Is(err, ErrIncomplete), errors.Is(err, errStalled):
 		return true
 	case errors.As(err, &oerr), errors.As(err, &ne), errors.As(err, &ue):
 		return true

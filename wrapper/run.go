@@ -174,6 +174,9 @@ func (c *Client) complete(ctx context.Context, exportID, fileID int, s sink, rc 
 	if err := t.out.finish(); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil { // cancelled at the last byte: still nothing is left
+		return fmt.Errorf("webadmit: downloading export %d run %d: %w", exportID, fileID, context.Cause(ctx))
+	}
 	res.Bytes, res.SHA256, res.Transcoded = t.out.written(), t.out.sum(), t.out.conv != nil
 	paths, err := s.commit(&t.meta)
 	if err != nil {

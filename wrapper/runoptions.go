@@ -15,6 +15,7 @@ type runConfig struct {
 	callbackURL string
 	utf8        bool
 	attempts    int
+	stall       time.Duration
 	err         error
 }
 
@@ -22,8 +23,12 @@ type runConfig struct {
 // included: each retry after an expired URL or a cut fetches a fresh URL.
 const defaultDownloadAttempts = 6
 
+// defaultStallTimeout ends a download attempt that receives nothing for so
+// long; the next attempt resumes it.
+const defaultStallTimeout = 2 * time.Minute
+
 func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
-	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts}
+	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts, stall: defaultStallTimeout}
 	for _, o := range opts {
 		o(rc)
 	}
@@ -94,5 +99,18 @@ func DownloadAttempts(n int) RunOption {
 			return
 		}
 		rc.attempts = n
+	}
+}
+
+// StallTimeout ends a download attempt that receives no byte for d (default
+// 2 minutes); like a cut connection, it is resumed with a fresh URL, within
+// DownloadAttempts.
+func StallTimeout(d time.Duration) RunOption {
+	return func(rc *runConfig) {
+		if d <= 0 {
+			rc.err = errors.New("webadmit: StallTimeout must be positive")
+			return
+		}
+		rc.stall = d
 	}
 }

@@ -180,11 +180,21 @@ func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runCo
 // before floor has passed, so that stray callbacks cannot drive the client
 // into a burst of status calls.
 func (c *Client) pause(ctx context.Context, delay, floor time.Duration, wake <-chan struct{}) error {
-	first := min(delay, floor)
-	if err := sleep(ctx, c.clock, first, nil); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return sleep(ctx, c.clock, delay-first, wake)
+	start := c.clock.Now()
+	t := c.clock.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C():
+		return nil
+	case <-wake:
+		elapsed := c.clock.Now().Sub(start)
+		return sleep(ctx, c.clock, min(floor, delay)-elapsed, nil)
+	}
 }
 
 func timeoutError(exportID, exportFileID int, last Status, budget time.Duration, lastErr error) error {

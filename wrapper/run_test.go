@@ -1,0 +1,136 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestRunExportOutcomes(t *testing.T) {
+	t.Parallel()
+	content := pattern(10_000)
+	tests := []struct {
+		statuses []string
+		wantErr  error
+		swe      bool
+	}{
+		{statuses: []string{"Initializing", "Queued", "In Progress", "Available"}},
+		{statuses: []string{"initializing", "queued", "in_progress", "available"}},
+		{statuses: []string{"Queued", "Success With Errors"}, swe: true},
+		{statuses: []string{"queued", "success_with_errors"}, swe: true},
+		{statuses: []string{"Queued", "Empty List"}, wantErr: ErrEmptyList},
+		{statuses: []string{"queued", "empty_list"}, wantErr: ErrEmptyList},
+		{statuses: []string{"In Progress", "Failed"}, wantErr: ErrExportFailed},
+		{statuses: []string{"in_progress", "failed"}, wantErr: ErrExportFailed},
+	}
+	for _, tt := range tests {
+		name := tt.statuses[len(tt.statuses)-1]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			store := newFakeStore(content)
+			st := server(t, store)
+			api := &fakeAPI{statuses: tt.statuses, storeURL: func() string { return presigned(st.URL) }}
+			c := newTestClient(t, server(t, api).URL)
+			dir := t.TempDir()
+			path := filepath.Join(dir, "out.csv")
+			var kinds []EventKind
+			var statuses []Status
+			var lastBytes int64
+			res, err := c.RunExport(context.Background(), 42, 7, ToFile(path, FileOptions{}), OnProgress(func(e Event) {
+				if e.Kind == EventBytes {
+					if e.Bytes < lastBytes || e.Total != int64(len(content)) {
+						t.Errorf("bytes event %d/%d after %d", e.Bytes, e.Total, lastBytes)
+					}
+					lastBytes = e.Bytes
+					return
+				}
+				kinds = append(kinds, e.Kind)
+				if e.Kind == EventStatus {
+					statuses = append(statuses, e.Status)
+				}
+			}))
+			collect(err)
+			if res == nil || res.ExportFileID != 555 || res.ExportID != 7 || res.StatusCalls != len(tt.statuses) {
+				t.Fatalf("Result = %+v", res)
+			}
+			var want []Status
+			for _, s := range tt.statuses {
+				want = append(want, ParseStatus(s))
+			}
+			if !slices.Equal(statuses, want) {
+				t.Errorf("status events %q, want %q", statuses, want)
+			}
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				var ee *ExportError
+				if !errors.As(err, &ee) || ee.ExportFileID != 555 {
+					t.Errorf("err %T does not name the run", err)
+				}
+				if names := dirEntries(t, dir); len(names) != 0 {
+					t.Errorf("left behind %v", names)
+				}
+				if n, _, _, _ := store.stats(); n != 0 {
+					t.Errorf("%d store requests for a run without a file", n)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.SuccessWithErrors != tt.swe || res.SHA256 != sha(content) || string(readFile(t, path)) != string(content) {
+				t.Errorf("SWE %v SHA %s", res.SuccessWithErrors, res.SHA256)
+			}
+			if kinds[0] != EventInitiated || kinds[len(kinds)-1] != EventDone || !slices.Contains(kinds, EventDownloadStart) {
+				t.Errorf("events %v", kinds)
+			}
+			if lastBytes != int64(len(content)) {
+				t.Errorf("last bytes event %d", lastBytes)
+			}
+		})
+	}
+}
+
+func TestRunExportChecksDestinationFirst(t *testing.T) {
+	t.Parallel()
+	api := &fakeAPI{statuses: []string{"Available"}}
+	c := newTestClient(t, server(t, api).URL)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	if err := os.WriteFile(path, []byte("keep"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.RunExport(context.Background(), 42, 7, ToFile(path, FileOptions{}))
+	if !errors.Is(collect(err), fs.ErrExist) || res != nil {
+		t.Fatalf("RunExport = %v, %v; want fs.ErrExist", res, err)
+	}
+	if api.initiated() != 0 {
+		t.Errorf("the run was started (%d) although the file exists", api.initiated())
+	}
+}
+
+func TestAttachWaitsThenDownloads(t *testing.T) {
+	t.Parallel()
+	content := pattern(1234)
+	store := newFakeStore(content)
+	st := server(t, store)
+	api := &fakeAPI{statuses: []string{"Queued", "In Progress", "Available"}, storeURL: func() string { return presigned(st.URL) }}
+	c := newTestClient(t, server(t, api).URL, WithClock(newFakeClock()))
+	var buf fsBuffer
+	res, err := c.Attach(context.Background(), 7, 555, ToWriter(&buf))
+	if err != nil {
+		t.Fatal(collect(err))
+	}
+	if string(buf.b) != string(content) || res.StatusCalls != 3 || api.initiated() != 0 {
+		t.Errorf("got %d bytes, %d status calls, %d initiates", len(buf.b), res.StatusCalls, api.initiated())
+	}
+}
+
+type fsBuffer struct{ b []byte }
+
+func (f *fsBuffer) Write(p []byte) (int, error) { f.b = append(f.b, p...); return len(p), nil }

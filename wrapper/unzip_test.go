@@ -1,0 +1,175 @@
+package wrapper
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+type zipEntry struct {
+	name string
+	body string
+	mode fs.FileMode // 0: regular 0644
+	size int         // when > 0, body is size zero bytes
+}
+
+func makeZip(t testing.TB, entries ...zipEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
+		if e.mode != 0 {
+			h.SetMode(e.mode)
+		} else {
+			h.SetMode(0o644)
+		}
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := []byte(e.body)
+		if e.size > 0 {
+			body = make([]byte, e.size)
+		}
+		if _, err := w.Write(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestExtractZip(t *testing.T) {
+	t.Parallel()
+	good := []zipEntry{{name: "programs/mph.csv", body: "a,b\n"}, {name: "programs/", mode: fs.ModeDir | 0o755}, {name: "drph.csv", body: "c,d\n"}}
+	tests := []struct {
+		name     string
+		entries  []zipEntry
+		opts     ExtractOptions
+		existing string
+		wantErr  error
+		contains string
+		want     []string
+	}{
+		{name: "safe archive", entries: good, want: []string{"drph.csv", "programs/mph.csv"}},
+		{name: "dot-dot", entries: []zipEntry{{name: "ok.csv", body: "x"}, {name: "../evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive, contains: "outside"},
+		{name: "dot-dot inside", entries: []zipEntry{{name: "a/../../evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
+		{name: "backslashes", entries: []zipEntry{{name: `a\..\..\evil.csv`, body: "x"}}, wantErr: ErrUnsafeArchive},
+		{name: "absolute", entries: []zipEntry{{name: "/etc/evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
+		{name: "drive letter", entries: []zipEntry{{name: "C:/evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
+		{name: "symlink", entries: []zipEntry{{name: "link", body: "/etc/passwd", mode: fs.ModeSymlink | 0o777}}, wantErr: ErrUnsafeArchive, contains: "symbolic link"},
+		{name: "device", entries: []zipEntry{{name: "dev", mode: fs.ModeDevice | 0o644}}, wantErr: ErrUnsafeArchive},
+		{name: "too many entries", entries: []zipEntry{{name: "a", body: "1"}, {name: "b", body: "2"}, {name: "c", body: "3"}},
+			opts: ExtractOptions{MaxEntries: 2}, wantErr: ErrUnsafeArchive, contains: "entries"},
+		{name: "too big", entries: []zipEntry{{name: "zeros.csv", size: 2 << 20}}, opts: ExtractOptions{MaxBytes: 1 << 20}, wantErr: ErrUnsafeArchive},
+		{name: "duplicate", entries: []zipEntry{{name: "a.csv", body: "1"}, {name: "A.csv", body: "2"}}, wantErr: ErrUnsafeArchive, contains: "twice"},
+		{name: "file and directory", entries: []zipEntry{{name: "a", body: "1"}, {name: "a/b", body: "2"}}, wantErr: ErrUnsafeArchive},
+		{name: "existing file kept", entries: good, existing: "drph.csv", wantErr: fs.ErrExist},
+		{name: "existing file replaced", entries: good, existing: "drph.csv", opts: ExtractOptions{Overwrite: true}, want: []string{"drph.csv", "programs/mph.csv"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			data := makeZip(t, tt.entries...)
+			dir := t.TempDir()
+			if tt.existing != "" {
+				if err := os.WriteFile(filepath.Join(dir, tt.existing), []byte("old"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			opts := ToDir(dir, tt.opts).(dirDest).opts
+			paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, opts)
+			collect(err)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				if tt.contains != "" && !strings.Contains(err.Error(), tt.contains) {
+					t.Errorf("err %q lacks %q", err, tt.contains)
+				}
+				want := []string{}
+				if tt.existing != "" {
+					want = []string{tt.existing}
+				}
+				if got := dirEntries(t, dir); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+					t.Errorf("directory holds %v after a refusal, want %v", got, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rel []string
+			for _, p := range paths {
+				r, _ := filepath.Rel(dir, p)
+				rel = append(rel, filepath.ToSlash(r))
+				mustMode(t, p, 0o600)
+			}
+			if !slices.Equal(rel, tt.want) {
+				t.Errorf("extracted %v, want %v", rel, tt.want)
+			}
+			if got := string(readFile(t, filepath.Join(dir, "programs", "mph.csv"))); got != "a,b\n" {
+				t.Errorf("content %q", got)
+			}
+			for _, e := range dirEntries(t, dir) {
+				if strings.HasPrefix(e, ".webadmit") {
+					t.Errorf("staging left behind: %s", e)
+				}
+			}
+		})
+	}
+}
+
+func TestToDirDownloadsAndExtracts(t *testing.T) {
+	t.Parallel()
+	data := makeZip(t, zipEntry{name: "one.csv", body: "1\n"}, zipEntry{name: "two.csv", body: "2\n"})
+	store := newFakeStore(data)
+	store.ctype = "application/zip"
+	c, _ := setupDownload(t, store)
+	dir := filepath.Join(t.TempDir(), "new")
+	res, err := c.Download(context.Background(), 7, 555, ToDir(dir, ExtractOptions{}))
+	if err != nil {
+		t.Fatal(collect(err))
+	}
+	want := []string{filepath.Join(dir, "one.csv"), filepath.Join(dir, "two.csv")}
+	if !slices.Equal(res.Paths, want) || res.SHA256 != sha(data) {
+		t.Errorf("Paths %v SHA %s", res.Paths, res.SHA256)
+	}
+	if got := dirEntries(t, dir); !slices.Equal(got, []string{"one.csv", "two.csv"}) {
+		t.Errorf("directory holds %v", got)
+	}
+
+	// An unsafe archive leaves nothing, not even the directory it created.
+	bad := newFakeStore(makeZip(t, zipEntry{name: "../x", body: "1"}))
+	c2, _ := setupDownload(t, bad)
+	parent := t.TempDir()
+	_, err = c2.Download(context.Background(), 7, 555, ToDir(filepath.Join(parent, "out"), ExtractOptions{}))
+	if !errors.Is(collect(err), ErrUnsafeArchive) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := dirEntries(t, parent); len(got) != 0 {
+		t.Errorf("left behind %v", got)
+	}
+
+	// Not a zip at all.
+	notZip := newFakeStore([]byte("a,b\n"))
+	c3, _ := setupDownload(t, notZip)
+	dir3 := t.TempDir()
+	_, err = c3.Download(context.Background(), 7, 555, ToDir(dir3, ExtractOptions{}))
+	if collect(err) == nil || !strings.Contains(err.Error(), "not a readable zip") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := dirEntries(t, dir3); len(got) != 0 {
+		t.Errorf("left behind %v", got)
+	}
+}
