@@ -6,10 +6,16 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
 export WEBADMIT_DOCS ?= $(DOCS)
 
-.PHONY: help generate check-generated lint test test-short bench
+.PHONY: help demo build generate check-generated lint test test-short bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+demo: ## run an export end to end against the built-in sandbox; writes Nightly-Banner-Export.csv here
+	$(GO) run ./cmd/webadmit --sandbox run --identity 42 --export 29897 --force
+
+build: ## build the webadmit CLI into ./bin
+	$(GO) build -o bin/webadmit ./cmd/webadmit
 
 generate: ## regenerate generated/ from spec/webadmit.yaml (pinned oapi-codegen)
 	$(GO) generate ./gen

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/webadmit-go/webadmit/webadmittest"
+)
+
+func (a *app) sandboxCommand() *cobra.Command {
+	var listen, storeListen string
+	cmd := &cobra.Command{
+		Use:   "sandbox [--listen 127.0.0.1:8080]",
+		Short: "Serve the fake WebAdMIT (with demo data) until interrupted",
+		Long: `sandbox serves the in-process fake WebAdMIT and its object store on loopback, with the
+demo data of --sandbox, and prints the base URL and API key, so you can try the API with curl:
+
+  curl -H "x-api-key: KEY" BASE_URL/api/v1/user_identities`,
+		Args:        noArgs,
+		Annotations: map[string]string{"noclient": "true"},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts := []webadmittest.Option{webadmittest.DemoData(), webadmittest.WithAddr(listen)}
+			if storeListen != "" {
+				opts = append(opts, webadmittest.WithStoreAddr(storeListen))
+			}
+			s, err := webadmittest.New(opts...)
+			if err != nil {
+				return fmt.Errorf("start the sandbox: %w", err)
+			}
+			defer s.Close()
+			fmt.Fprintf(a.stdout, "WEBADMIT_BASE_URL=%s\nWEBADMIT_API_KEY=%s\n", s.URL(), s.APIKey())
+			if !a.g.quiet {
+				fmt.Fprintf(a.stderr, "webadmit: sandbox serving the API at %s and the object store at %s; Ctrl-C stops it\n", s.URL(), s.StoreURL())
+			}
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address of the API (loopback only)")
+	cmd.Flags().StringVar(&storeListen, "store-listen", "", "address of the object store (default: a free loopback port)")
+	return cmd
+}

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/webadmit-go/webadmit/wrapper"
+)
+
+// describe renders err as the one line the user sees: what happened and what
+// to do. The wrapper's errors are already redacted (no key, no URL
+// signature); this adds advice where the CLI knows better.
+func describe(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "webadmit: ")
+	switch {
+	case errors.Is(err, wrapper.ErrUnauthorized):
+		return msg + "; check WEBADMIT_API_KEY or --api-key-file"
+	case errors.Is(err, wrapper.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return msg + "; the run may still finish: try 'webadmit files' later, then 'webadmit download', or raise --timeout"
+	case errors.Is(err, context.Canceled):
+		return "interrupted; nothing was written"
+	}
+	return strings.ReplaceAll(msg, "\n", " ")
+}

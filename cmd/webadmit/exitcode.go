@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/webadmit-go/webadmit/wrapper"
+)
+
+// Exit codes, documented in --help and the README.
+const (
+	exitOK           = 0
+	exitError        = 1
+	exitUsage        = 2
+	exitFailed       = 3
+	exitEmptyList    = 4
+	exitTimeout      = 5
+	exitUnauthorized = 6
+)
+
+const exitCodesHelp = `Exit codes:
+  0  done (also when the export ended "Success With Errors"; a warning is printed)
+  1  any other error
+  2  usage error (bad flags or arguments)
+  3  the export ended "Failed"
+  4  the export ended "Empty List" (no file)
+  5  timed out waiting (see --timeout)
+  6  unauthorized (the API key was refused)`
+
+// usageError marks errors in how the command was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// exitCodeOf maps an error to the documented exit code.
+func exitCodeOf(err error) int {
+	var u usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &u):
+		return exitUsage
+	case errors.Is(err, wrapper.ErrUnauthorized):
+		return exitUnauthorized
+	case errors.Is(err, wrapper.ErrExportFailed):
+		return exitFailed
+	case errors.Is(err, wrapper.ErrEmptyList):
+		return exitEmptyList
+	case errors.Is(err, wrapper.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return exitTimeout
+	default:
+		return exitError
+	}
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/webadmit-go/webadmit/wrapper"
+)
+
+// progress renders a run's events on stderr: status changes while waiting
+// and a byte bar while downloading on a terminal, plain lines otherwise, and
+// nothing when quiet. Data never goes to stderr, progress never to stdout.
+type progress struct {
+	w     io.Writer
+	tty   bool
+	quiet bool
+	start time.Time
+	now   func() time.Time
+
+	mu       sync.Mutex
+	bar      *progressbar.ProgressBar
+	lastLine time.Time
+}
+
+func (a *app) newProgress() *progress {
+	tty := false
+	if f, ok := a.stderr.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	return &progress{w: a.stderr, tty: tty, quiet: a.g.quiet, start: time.Now(), now: time.Now}
+}
+
+// plainEvery bounds how often plain (non-terminal) output reports bytes.
+const plainEvery = 5 * time.Second
+
+// handle is the wrapper.ProgressFunc.
+func (p *progress) handle(e wrapper.Event) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	elapsed := p.now().Sub(p.start).Round(time.Second)
+	switch e.Kind {
+	case wrapper.EventInitiated:
+		p.linef("run %d of export %d started (status %s)", e.ExportFileID, e.ExportID, e.Status)
+	case wrapper.EventStatus:
+		if e.Delay > 0 {
+			p.linef("[%s] status %s; next check in %s", elapsed, e.Status, e.Delay.Round(100*time.Millisecond))
+		} else {
+			p.linef("[%s] status %s", elapsed, e.Status)
+		}
+	case wrapper.EventRetry:
+		p.linef("[%s] temporary failure (%v); retry %d in %s", elapsed, e.Err, e.Attempt, e.Delay.Round(100*time.Millisecond))
+	case wrapper.EventDownloadStart:
+		if p.tty {
+			p.bar = progressbar.NewOptions64(e.Total,
+				progressbar.OptionSetWriter(p.w),
+				progressbar.OptionSetDescription("downloading"),
+				progressbar.OptionShowBytes(true),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish(),
+			)
+			_ = p.bar.Set64(e.Bytes)
+		} else {
+			p.linef("[%s] downloading %s", elapsed, sizeText(e.Total))
+		}
+	case wrapper.EventBytes:
+		if p.bar != nil {
+			_ = p.bar.Set64(e.Bytes)
+		} else if !p.tty && p.now().Sub(p.lastLine) >= plainEvery {
+			p.linef("[%s] %s of %s", elapsed, humanBytes(e.Bytes), sizeText(e.Total))
+		}
+	case wrapper.EventResume:
+		p.linef("[%s] download interrupted (%v); resuming at byte %d", elapsed, e.Err, e.Bytes)
+	case wrapper.EventDone:
+		if p.bar != nil {
+			_ = p.bar.Finish()
+			p.bar = nil
+		}
+		p.linef("[%s] done: %s", elapsed, humanBytes(e.Bytes))
+	}
+}
+
+// linef prints one line, above the bar when one is showing.
+func (p *progress) linef(format string, args ...any) {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
+	fmt.Fprintf(p.w, "webadmit: "+format+"\n", args...)
+	p.lastLine = p.now()
+	if p.bar != nil {
+		_ = p.bar.RenderBlank()
+	}
+}
+
+func sizeText(total int64) string {
+	if total < 0 {
+		return "unknown size"
+	}
+	return humanBytes(total)
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/webadmit-go/webadmit/webadmittest"
+	"github.com/webadmit-go/webadmit/wrapper"
+)
+
+const defaultBaseURL = "https://api.webadmit.org"
+
+// globals holds the flags every command shares.
+type globals struct {
+	baseURL    string
+	domain     string
+	apiKey     string
+	apiKeyFile string
+	sandbox    bool
+	output     string
+	quiet      bool
+	verbose    bool
+}
+
+// app is what a command runs with: the resolved settings, the client and
+// where to write.
+type app struct {
+	g      globals
+	env    func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+
+	client  *wrapper.Client
+	sandbox *webadmittest.Server
+	// started is set once a command's own code runs: an error before that
+	// (unknown command, bad flag, stray argument) is a usage error.
+	started bool
+}
+
+// run executes the CLI and returns the process exit code.
+func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
+	a := &app{env: env, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	a.close()
+	if err == nil {
+		return exitOK
+	}
+	code := exitCodeOf(err)
+	if !a.started {
+		code = exitUsage
+	}
+	fmt.Fprintln(stderr, "webadmit: "+describe(err))
+	if code == exitUsage {
+		fmt.Fprintln(stderr, "Run 'webadmit --help' for usage.")
+	}
+	return code
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "webadmit",
+		Short: "Run WebAdMIT exports from the terminal",
+		Long: `webadmit talks to the WebAdMIT API: it lists identities, exports and recent runs, starts
+an export, waits for it with backoff, and downloads the file the moment it is ready (the
+download URL lives under 30 seconds).
+
+Credentials: the API key is read from --api-key-file, or $WEBADMIT_API_KEY (--api-key
+works too but shows in process lists). --sandbox needs none: it starts a fake WebAdMIT
+in-process with demo data (identity 42, export 29897, ...), so a newcomer can try:
+
+  webadmit --sandbox identities
+  webadmit --sandbox exports --identity 42
+  webadmit --sandbox run --identity 42 --export 29897 -o export.csv
+
+` + exitCodesHelp,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		PersistentPreRunE: a.setup,
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&a.g.baseURL, "base-url", "", "API base URL (env WEBADMIT_BASE_URL; default "+defaultBaseURL+")")
+	f.StringVar(&a.g.domain, "domain", "", "WebAdMIT domain: uses https://DOMAIN.webadmit.org (env WEBADMIT_DOMAIN)")
+	f.StringVar(&a.g.apiKeyFile, "api-key-file", "", "file holding the API key (else env WEBADMIT_API_KEY)")
+	f.StringVar(&a.g.apiKey, "api-key", "", "API key (prefer WEBADMIT_API_KEY or --api-key-file: flags show in process lists)")
+	f.BoolVar(&a.g.sandbox, "sandbox", false, "run against an in-process fake WebAdMIT with demo data")
+	f.StringVar(&a.g.output, "output", "table", "output format: table or json")
+	f.BoolVarP(&a.g.quiet, "quiet", "q", false, "no progress or warnings on stderr")
+	f.BoolVarP(&a.g.verbose, "verbose", "v", false, "debug logging on stderr (never shows the key or URL signatures)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+
+	root.AddCommand(
+		a.identitiesCommand(),
+		a.exportsCommand(),
+		a.filesCommand(),
+		a.statusCommand(),
+		a.runCommand(),
+		a.downloadCommand(),
+		a.sandboxCommand(),
+	)
+	for _, c := range root.Commands() {
+		c.Flags().SetInterspersed(true)
+	}
+	return root
+}
+
+// setup resolves the settings and builds the client before any command runs.
+func (a *app) setup(cmd *cobra.Command, _ []string) error {
+	if err := cmd.ValidateRequiredFlags(); err != nil {
+		return usageError{err}
+	}
+	a.started = true
+	if a.g.output != "table" && a.g.output != "json" {
+		return usagef("--output must be table or json, not %q", a.g.output)
+	}
+	level := slog.LevelError // the CLI prints its own warnings
+	if a.g.verbose {
+		level = slog.LevelDebug
+	}
+	if a.g.quiet {
+		level = slog.LevelError + 4 // nothing
+	}
+	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	if cmd.Annotations["noclient"] == "true" {
+		return nil
+	}
+	base, key, err := a.endpoint(cmd)
+	if err != nil {
+		return err
+	}
+	c, err := wrapper.New(key,
+		wrapper.WithBaseURL(base),
+		wrapper.WithLogger(a.log),
+		wrapper.WithUserAgent("webadmit-cli"),
+	)
+	if err != nil {
+		return err
+	}
+	a.client = c
+	return nil
+}
+
+// endpoint returns the API base URL and key, starting the sandbox if asked.
+func (a *app) endpoint(cmd *cobra.Command) (base, key string, err error) {
+	if a.g.sandbox {
+		s, err := webadmittest.New(webadmittest.DemoData())
+		if err != nil {
+			return "", "", fmt.Errorf("start the sandbox: %w", err)
+		}
+		a.sandbox = s
+		return s.URL(), s.APIKey(), nil
+	}
+	base, err = a.baseURL(cmd)
+	if err != nil {
+		return "", "", err
+	}
+	key, err = a.key(cmd)
+	return base, key, err
+}
+
+func (a *app) baseURL(cmd *cobra.Command) (string, error) {
+	flags := cmd.Flags()
+	switch {
+	case flags.Changed("base-url") && flags.Changed("domain"):
+		return "", usagef("give --base-url or --domain, not both")
+	case flags.Changed("base-url"):
+		return a.g.baseURL, nil
+	case flags.Changed("domain"):
+		return domainURL(a.g.domain)
+	case a.env("WEBADMIT_BASE_URL") != "":
+		return a.env("WEBADMIT_BASE_URL"), nil
+	case a.env("WEBADMIT_DOMAIN") != "":
+		return domainURL(a.env("WEBADMIT_DOMAIN"))
+	}
+	return defaultBaseURL, nil
+}
+
+func domainURL(domain string) (string, error) {
+	if domain == "" || strings.ContainsAny(domain, "/:.@ ") {
+		return "", usagef("--domain takes a name such as 'api', not %q", domain)
+	}
+	return "https://" + domain + ".webadmit.org", nil
+}
+
+func (a *app) key(cmd *cobra.Command) (string, error) {
+	flags := cmd.Flags()
+	switch {
+	case flags.Changed("api-key"):
+		if !a.g.quiet {
+			fmt.Fprintln(a.stderr, "webadmit: warning: --api-key shows the key in process lists; prefer WEBADMIT_API_KEY or --api-key-file")
+		}
+		return strings.TrimSpace(a.g.apiKey), nil
+	case flags.Changed("api-key-file"):
+		b, err := os.ReadFile(a.g.apiKeyFile)
+		if err != nil {
+			return "", fmt.Errorf("read the API key file: %w", err)
+		}
+		k := strings.TrimSpace(string(b))
+		if k == "" {
+			return "", fmt.Errorf("the API key file %s is empty", a.g.apiKeyFile)
+		}
+		return k, nil
+	case a.env("WEBADMIT_API_KEY") != "":
+		return strings.TrimSpace(a.env("WEBADMIT_API_KEY")), nil
+	}
+	return "", errors.New("no API key: set WEBADMIT_API_KEY, or use --api-key-file (or --sandbox to try the demo)")
+}
+
+func (a *app) close() {
+	if a.client != nil {
+		a.client.CloseIdleConnections()
+	}
+	if a.sandbox != nil {
+		a.sandbox.Close()
+	}
+}
