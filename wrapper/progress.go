@@ -14,6 +14,7 @@ const (
 	EventBytes                              // bytes were written; Bytes is the running total
 	EventResume                             // the download resumes at Bytes after Err
 	EventDone                               // the file is complete and in place
+	EventPoll                               // a status check answered; Delay is the wait before the next
 )
 
 // String names the kind.
@@ -33,6 +34,8 @@ func (k EventKind) String() string {
 		return "resume"
 	case EventDone:
 		return "done"
+	case EventPoll:
+		return "poll"
 	}
 	return "unknown"
 }

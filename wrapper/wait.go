@@ -165,6 +165,9 @@ func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runCo
 			return nil, timeoutError(exportID, exportFileID, last, pol.MaxWait, lastErr)
 		}
 		delay = min(delay, left)
+		if lastErr == nil {
+			rc.emit(Event{Kind: EventPoll, ExportID: exportID, ExportFileID: exportFileID, Status: last, Delay: delay, Total: -1})
+		}
 		if lastErr != nil {
 			retries++
 			c.log.Info("webadmit: status call failed, retrying", "export_id", exportID, "export_file_id", exportFileID, "attempt", retries, "delay", delay, "err", lastErr.Error())

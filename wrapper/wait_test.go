@@ -57,8 +57,17 @@ func TestWaitScheduleWithoutJitter(t *testing.T) {
 			api := &fakeAPI{statuses: tt.statuses}
 			clock := newFakeClock()
 			c := newTestClient(t, server(t, api).URL, WithClock(clock), WithPollPolicy(tt.policy))
-			run, err := c.Wait(context.Background(), 7, 555)
+			var announced []time.Duration
+			onPoll := OnProgress(func(e Event) {
+				if e.Kind == EventPoll {
+					announced = append(announced, e.Delay)
+				}
+			})
+			run, err := c.Wait(context.Background(), 7, 555, onPoll)
 			collect(err)
+			if !slices.Equal(announced, tt.wantSleep) {
+				t.Errorf("EventPoll announced next checks %v, want the sleeps %v", announced, tt.wantSleep)
+			}
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("Wait: err = %v, want %v", err, tt.wantErr)

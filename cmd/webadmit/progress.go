@@ -23,9 +23,10 @@ type progress struct {
 	start time.Time
 	now   func() time.Time
 
-	mu       sync.Mutex
-	bar      *progressbar.ProgressBar
-	lastLine time.Time
+	mu         sync.Mutex
+	bar        *progressbar.ProgressBar
+	lastLine   time.Time
+	statusLine bool // a status line without newline is showing (terminal only)
 }
 
 func (a *app) newProgress() *progress {
@@ -51,14 +52,20 @@ func (p *progress) handle(e wrapper.Event) {
 	case wrapper.EventInitiated:
 		p.linef("run %d of export %d started (status %s)", e.ExportFileID, e.ExportID, e.Status)
 	case wrapper.EventStatus:
-		if e.Delay > 0 {
-			p.linef("[%s] status %s; next check in %s", elapsed, e.Status, e.Delay.Round(100*time.Millisecond))
-		} else {
-			p.linef("[%s] status %s", elapsed, e.Status)
+		p.linef("[%s] status %s", elapsed, e.Status)
+	case wrapper.EventPoll:
+		if p.tty && p.bar == nil {
+			// One line, rewritten in place at each check.
+			fmt.Fprintf(p.w, "\r\033[Kwebadmit: [%s] waiting (%s); next check in %s", elapsed, e.Status, e.Delay.Round(100*time.Millisecond))
+			p.statusLine = true
 		}
 	case wrapper.EventRetry:
 		p.linef("[%s] temporary failure (%v); retry %d in %s", elapsed, e.Err, e.Attempt, e.Delay.Round(100*time.Millisecond))
 	case wrapper.EventDownloadStart:
+		if p.statusLine {
+			fmt.Fprint(p.w, "\r\033[K")
+			p.statusLine = false
+		}
 		if p.tty {
 			p.bar = progressbar.NewOptions64(e.Total,
 				progressbar.OptionSetWriter(p.w),
@@ -94,6 +101,10 @@ func (p *progress) handle(e wrapper.Event) {
 func (p *progress) linef(format string, args ...any) {
 	if p.bar != nil {
 		_ = p.bar.Clear()
+	}
+	if p.statusLine {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.statusLine = false
 	}
 	fmt.Fprintf(p.w, "webadmit: "+format+"\n", args...)
 	p.lastLine = p.now()
