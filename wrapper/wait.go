@@ -117,11 +117,15 @@ func (c *Client) Wait(ctx context.Context, exportID, exportFileID int, opts ...R
 		return nil, err
 	}
 	st := runStats{start: c.clock.Now()}
-	run, err := c.wait(ctx, exportID, exportFileID, rc, &st)
+	run, err := c.wait(ctx, exportID, exportFileID, rc, &st, nil)
 	return run, c.fail("wait", err)
 }
 
-func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runConfig, st *runStats) (*Run, error) {
+// wait polls the run until it ends. known is the run as an answer received
+// just before described it (RunExport's initiate), or nil: when it is not
+// terminal, the first status call waits for the first delay, since one made
+// at once would only repeat it.
+func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runConfig, st *runStats, known *Run) (*Run, error) {
 	pol := rc.poll
 	start := c.clock.Now()
 	deadline := start.Add(pol.MaxWait)
@@ -135,7 +139,16 @@ func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runCo
 		retries int
 	)
 	for {
-		run, err := c.getRun(ctx, exportID, exportFileID, st)
+		var (
+			run *Run
+			err error
+		)
+		if known != nil && !known.Status.IsTerminal() {
+			run = known
+		} else {
+			run, err = c.getRun(ctx, exportID, exportFileID, st)
+		}
+		known = nil
 		switch {
 		case err == nil:
 			lastErr = nil
