@@ -6,7 +6,7 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
 export WEBADMIT_DOCS ?= $(DOCS)
 
-.PHONY: help demo build generate check-generated lint test test-short bench
+.PHONY: help demo build generate check-generated lint test test-short bench bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -35,5 +35,9 @@ test: check-generated ## check-generated, then all tests with the race detector
 test-short: ## tests without the race detector or the generated-code check
 	$(GO) test -count=1 $(PKGS)
 
-bench: ## run the benchmarks
+bench: ## measure downloads against curl, CLI memory, polling, generation: the table of BENCHMARKS.md (a few minutes)
+	@command -v curl >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl; }
+	$(GO) run ./internal/benchdriver $(BENCHFLAGS)
+
+bench-go: ## every Go benchmark once (go test -bench), without the driver
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
