@@ -29,8 +29,9 @@ lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
 	$(GO) vet $(PKGS)
 	$(STATICCHECK) $$($(GO) list $(PKGS) | grep -v '/generated$$')  # generated code is vetted, not styled
 
-test: check-generated ## check-generated, then all tests with the race detector
-	$(GO) test -race -count=1 $(PKGS)
+test: check-generated ## check-generated, all tests with the race detector, then the fault matrix (prints its counts)
+	$(GO) test -race -count=1 -skip '^TestFaultMatrix$$' $(PKGS)
+	$(GO) test -race -count=1 -run '^TestFaultMatrix$$' -v ./wrapper  # seed: WEBADMIT_FAULT_SEED=N
 
 test-short: ## tests without the race detector or the generated-code check
 	$(GO) test -count=1 $(PKGS)
