@@ -6,7 +6,7 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
 export WEBADMIT_DOCS ?= $(DOCS)
 
-.PHONY: help demo build generate check-generated lint test test-short bench bench-go
+.PHONY: help demo build generate check-generated lint test test-short bench bench-go fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -42,3 +42,12 @@ bench: ## measure downloads against curl, CLI memory, polling, generation: the t
 
 bench-go: ## every Go benchmark once (go test -bench), without the driver
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+FUZZTIME ?= 5s
+fuzz: ## run every fuzz target for FUZZTIME each (default 5s)
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
