@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,73 +19,83 @@ import (
 )
 
 // client is one way of downloading the export: to path, or to nowhere
-// (io.Discard, /dev/null) when path is "". It returns the bytes received.
-// Every client starts with the status call that yields a fresh URL, as a
-// script must, so that all of them are timed alike.
+// (io.Discard, /dev/null) when path is "". It returns the bytes received
+// (-1: not known) and the CPU time of any child process it ran. Every
+// client starts with the status call that yields a fresh URL, as a script
+// must, so that all of them are timed alike.
 type client struct {
 	key    string // row key
 	name   string // table label
 	toFile bool
-	fetch  func(ctx context.Context, s *sandbox, path string) (int64, error)
+	fetch  func(ctx context.Context, s *sandbox, path string) (n int64, childCPU time.Duration, err error)
 }
 
 func downloadClients() []client {
 	hc := &http.Client{}
-	plain := func(ctx context.Context, s *sandbox, path string) (int64, error) {
+	plain := func(ctx context.Context, s *sandbox, path string) (int64, time.Duration, error) {
 		u, err := s.freshURL(ctx)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		resp, err := hc.Do(req)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("GET: %s", resp.Status)
+			return 0, 0, fmt.Errorf("GET: %s", resp.Status)
 		}
 		if path == "" {
-			return io.Copy(io.Discard, resp.Body)
+			n, err := io.Copy(io.Discard, resp.Body)
+			return n, 0, err
 		}
 		f, err := os.Create(path)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		n, err := io.Copy(f, resp.Body)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
-		return n, err
+		return n, 0, err
 	}
-	curl := func(ctx context.Context, s *sandbox, path string) (int64, error) {
-		u, err := s.freshURL(ctx)
-		if err != nil {
-			return 0, err
+	curl := func(fsync bool) func(context.Context, *sandbox, string) (int64, time.Duration, error) {
+		return func(ctx context.Context, s *sandbox, path string) (int64, time.Duration, error) {
+			u, err := s.freshURL(ctx)
+			if err != nil {
+				return 0, 0, err
+			}
+			out := path
+			if out == "" {
+				out = os.DevNull
+			}
+			cmd := exec.CommandContext(ctx, "curl", "-sS", "--fail", "-o", out, u)
+			cmd.Stderr = os.Stderr
+			if err := cmd.Run(); err != nil {
+				return 0, 0, fmt.Errorf("curl: %w", err)
+			}
+			cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			if path == "" {
+				return -1, cpu, nil // curl says nothing of the size; --fail vouches for the status
+			}
+			if fsync {
+				if err := syncFile(path); err != nil {
+					return 0, 0, err
+				}
+			}
+			fi, err := os.Stat(path)
+			if err != nil {
+				return 0, 0, err
+			}
+			return fi.Size(), cpu, nil
 		}
-		out := path
-		if out == "" {
-			out = os.DevNull
-		}
-		cmd := exec.CommandContext(ctx, "curl", "-sS", "--fail", "-o", out, u)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return 0, fmt.Errorf("curl: %w", err)
-		}
-		if path == "" {
-			return -1, nil // curl says nothing of the size; --fail vouches for the status
-		}
-		fi, err := os.Stat(path)
-		if err != nil {
-			return 0, err
-		}
-		return fi.Size(), nil
 	}
-	viaWrapper := func(utf8 bool) func(context.Context, *sandbox, string) (int64, error) {
-		return func(ctx context.Context, s *sandbox, path string) (int64, error) {
+	viaWrapper := func(utf8 bool) func(context.Context, *sandbox, string) (int64, time.Duration, error) {
+		return func(ctx context.Context, s *sandbox, path string) (int64, time.Duration, error) {
 			dst := wrapper.ToWriter(io.Discard)
 			if path != "" {
 				dst = wrapper.ToFile(path, wrapper.FileOptions{Overwrite: true})
@@ -94,19 +106,20 @@ func downloadClients() []client {
 			}
 			res, err := s.client.Download(ctx, exportID, s.runID, dst, opts...)
 			if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			if utf8 && !res.Transcoded {
-				return 0, fmt.Errorf("the download was not transcoded (Content-Type %q)", res.ContentType)
+				return 0, 0, fmt.Errorf("the download was not transcoded (Content-Type %q)", res.ContentType)
 			}
-			return res.Received, nil
+			return res.Received, 0, nil
 		}
 	}
 	return []client{
-		{key: "curl-file", name: "curl -o FILE", toFile: true, fetch: curl},
+		{key: "curl-file", name: "curl -o FILE", toFile: true, fetch: curl(false)},
+		{key: "curl-file-fsync", name: "curl -o FILE, then fsync", toFile: true, fetch: curl(true)},
 		{key: "copy-file", name: "http.Get + io.Copy to os.File", toFile: true, fetch: plain},
 		{key: "wrapper-file", name: "wrapper ToFile (temp file, fsync, rename)", toFile: true, fetch: viaWrapper(false)},
-		{key: "curl-null", name: "curl -o /dev/null", fetch: curl},
+		{key: "curl-null", name: "curl -o /dev/null", fetch: curl(false)},
 		{key: "copy-null", name: "http.Get + io.Copy to io.Discard", fetch: plain},
 		{key: "wrapper-null", name: "wrapper ToWriter(io.Discard)", fetch: viaWrapper(false)},
 		{key: "wrapper-utf8", name: "wrapper ToWriter(io.Discard) + TranscodeToUTF8", fetch: viaWrapper(true)},
@@ -114,7 +127,8 @@ func downloadClients() []client {
 }
 
 // measureDownloads downloads the large export with every client, round by
-// round in rotating order, and adds the throughputs and per-round ratios.
+// round in rotating order, and adds the throughputs, the CPU time of each
+// client and of the sandbox per GiB, and the per-round ratios.
 func measureDownloads(ctx context.Context, cfg config, bins binaries, t *table) error {
 	s, err := startSandbox(ctx, bins.sandbox, cfg.size)
 	if err != nil {
@@ -123,7 +137,10 @@ func measureDownloads(ctx context.Context, cfg config, bins binaries, t *table) 
 	defer s.stop()
 	clients := downloadClients()
 	mbps := map[string][]float64{}
+	cpu := map[string][]float64{} // client CPU seconds per GiB
+	var serverCPU []float64       // sandbox CPU seconds per GiB served
 	ratios := map[string][]float64{}
+	gib := float64(cfg.size) / (1 << 30)
 	for round := range cfg.runs {
 		got := map[string]float64{}
 		for i := range clients {
@@ -132,9 +149,11 @@ func measureDownloads(ctx context.Context, cfg config, bins binaries, t *table) 
 			if c.toFile {
 				path = filepath.Join(cfg.dir, "export.csv")
 			}
+			self0, server0 := selfCPU(), processCPU(s.cmd.Process.Pid)
 			start := time.Now()
-			n, err := c.fetch(ctx, s, path)
+			n, child, err := c.fetch(ctx, s, path)
 			elapsed := time.Since(start)
+			self1, server1 := selfCPU(), processCPU(s.cmd.Process.Pid)
 			if err == nil && n >= 0 && n != cfg.size {
 				err = fmt.Errorf("received %d bytes, want %d", n, cfg.size)
 			}
@@ -147,30 +166,39 @@ func measureDownloads(ctx context.Context, cfg config, bins binaries, t *table) 
 			}
 			got[c.key] = float64(cfg.size) / elapsed.Seconds() / 1e6
 			mbps[c.key] = append(mbps[c.key], got[c.key])
+			cpu[c.key] = append(cpu[c.key], (self1-self0+child).Seconds()/gib)
+			serverCPU = append(serverCPU, (server1-server0).Seconds()/gib)
 			progress("download round %d/%d: %-48s %7.0f MB/s", round+1, cfg.runs, c.name, got[c.key])
 		}
 		for _, p := range ratioPairs {
-			ratios[p.of] = append(ratios[p.of], got[p.of]/got[p.to])
+			ratios[p.of+"/"+p.to] = append(ratios[p.of+"/"+p.to], got[p.of]/got[p.to])
 		}
 	}
 	for _, c := range clients {
 		r := row{
 			what:   fmt.Sprintf("download %s, %s", mib(cfg.size), c.name),
-			result: fmt.Sprintf("%.0f MB/s%s", median(mbps[c.key]), spread(mbps[c.key], "%.0f")),
+			result: fmt.Sprintf("%.0f MB/s%s; client CPU %.2f s/GiB", median(mbps[c.key]), spread(mbps[c.key], "%.0f"), median(cpu[c.key])),
 			runs:   runsText(cfg.runs),
 		}
+		var compare []string
 		for _, p := range ratioPairs {
 			if p.of != c.key {
 				continue
 			}
-			m := median(ratios[p.of])
-			r.compare = fmt.Sprintf("%.2f× %s", m, p.label)
+			m := median(ratios[p.of+"/"+p.to])
+			compare = append(compare, fmt.Sprintf("%.2f× %s", m, p.label))
 			if p.target > 0 {
 				r.target = verdict(fmt.Sprintf("≥ %.2f× curl", p.target), m >= p.target)
 			}
 		}
+		r.compare = strings.Join(compare, "; ")
 		t.add(r)
 	}
+	t.add(row{
+		what:   "CPU of the sandbox process serving those downloads",
+		result: fmt.Sprintf("%.2f s/GiB%s", median(serverCPU), spread(serverCPU, "%.2f")),
+		runs:   runsText(len(serverCPU)),
+	})
 	return nil
 }
 
@@ -180,9 +208,45 @@ var ratioPairs = []struct {
 	of, to, label string
 	target        float64
 }{
+	{"curl-file-fsync", "curl-file", "curl without fsync", 0},
 	{"copy-file", "curl-file", "curl", 0},
 	{"wrapper-file", "curl-file", "curl", 0.95},
+	{"wrapper-file", "curl-file-fsync", "curl + fsync", 0},
 	{"copy-null", "curl-null", "curl", 0},
 	{"wrapper-null", "curl-null", "curl", 0.95},
 	{"wrapper-utf8", "wrapper-null", "raw wrapper", 0},
+}
+
+// syncFile flushes a file to disk, as the wrapper's ToFile does.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// selfCPU is the driver's own CPU time so far (user and system).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// processCPU is a process's CPU time so far, from /proc (in clock ticks of
+// 10 ms).
+func processCPU(pid int) time.Duration {
+	f := strings.Fields(readString(fmt.Sprintf("/proc/%d/stat", pid)))
+	if len(f) < 15 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[13], 10, 64)
+	stime, _ := strconv.ParseInt(f[14], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
