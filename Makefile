@@ -1,12 +1,17 @@
 # webadmit: Go client for the WebAdMIT API. `make help` lists the targets.
 GO        ?= go
+# DOCS: the docs to compare the spec with: the docs repository (pages/ and
+# seed/), a folder of pages, one page, or an http(s) URL of the docs site.
 DOCS      ?= $(abspath ../shared/webadmit-docs)
 PKGS      := ./...
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
-export WEBADMIT_DOCS ?= $(DOCS)
+# The Go tests read the docs repository from $$WEBADMIT_DOCS: DOCS when it is
+# that folder, its parent when DOCS is its pages/ folder, else unset.
+DOCS_ROOT := $(firstword $(foreach d,$(DOCS) $(DOCS)/..,$(if $(wildcard $(d)/pages/.),$(abspath $(d)))))
+export WEBADMIT_DOCS ?= $(DOCS_ROOT)
 
-.PHONY: help generate check-generated lint test test-short bench
+.PHONY: help generate check-generated check-docs lint test test-short bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -17,6 +22,9 @@ generate: ## regenerate generated/ from spec/webadmit.yaml (pinned oapi-codegen)
 check-generated: generate ## fail if generated/ is not what the spec produces
 	@git diff --exit-code -- generated/ || { echo "generated/ is stale: run 'make generate' and commit the result" >&2; exit 1; }
 	@test -z "$$(git status --porcelain -- generated/)" || { echo "untracked files in generated/: commit them" >&2; git status --porcelain -- generated/; exit 1; }
+
+check-docs: ## compare the docs pages at DOCS (folder, page or URL) with the spec; fails on drift
+	$(GO) run ./gen/docscheck -spec spec/webadmit.yaml $(DOCS)
 
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
 	@fmt_out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$fmt_out" || { echo "gofmt would change:"; echo "$$fmt_out"; exit 1; }
