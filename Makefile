@@ -31,8 +31,10 @@ lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
 	$(GO) vet $(PKGS)
 	$(STATICCHECK) $$($(GO) list $(PKGS) | grep -v '/generated$$')  # generated code is vetted, not styled
 
-test: check-generated ## check-generated, then all tests with the race detector
+test: check-generated ## check-generated, all tests with the race detector, then check-docs when the docs are present
 	$(GO) test -race -count=1 $(PKGS)
+	@if [ -n "$(DOCS_ROOT)" ]; then $(MAKE) --no-print-directory check-docs DOCS=$(DOCS_ROOT); \
+	else echo "no docs repository at $(DOCS): check-docs skipped"; fi
 
 test-short: ## tests without the race detector or the generated-code check
 	$(GO) test -count=1 $(PKGS)
