@@ -1,0 +1,188 @@
+package webadmittest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// serveWithFaults serves a call to endpoint e through next, failing it as
+// the faults due for this attempt say. e is empty for requests that match
+// no endpoint; they are never faulted.
+func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request, e Endpoint, next http.Handler) {
+	var faults []Fault
+	if e != "" {
+		faults = s.faults.next(e)
+	}
+	if len(faults) == 0 {
+		next.ServeHTTP(w, r)
+		return
+	}
+	cut := int64(-1)
+	var rewrites []Fault
+	for _, f := range faults {
+		s.log.Debug("webadmittest: injecting fault", "endpoint", e, "kind", f.Kind.String())
+		switch f.Kind {
+		case FaultDelay:
+			if !sleep(r.Context(), s.done, f.Delay) {
+				return
+			}
+		case FaultHTMLError:
+			code := f.StatusCode
+			if code == 0 {
+				code = http.StatusBadGateway
+			}
+			page := htmlErrorPage(code)
+			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+			w.WriteHeader(code)
+			_, _ = io.WriteString(w, page)
+			return
+		case FaultExpireURL:
+			r = r.WithContext(withExpireURL(r.Context()))
+		case FaultCutConnection:
+			cut = f.Bytes
+		default:
+			rewrites = append(rewrites, f)
+		}
+	}
+	if cut < 0 && len(rewrites) == 0 {
+		next.ServeHTTP(w, r)
+		return
+	}
+	if e == EndpointObject {
+		// Stream: a GiB download must not be buffered to be cut.
+		next.ServeHTTP(&cutWriter{ResponseWriter: w, limit: cut}, r)
+		return
+	}
+	buf := &bufferedResponse{header: http.Header{}}
+	next.ServeHTTP(buf, r)
+	body := buf.body.Bytes()
+	for _, f := range rewrites {
+		body = rewriteBody(f, body)
+	}
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	if buf.code == 0 {
+		buf.code = http.StatusOK
+	}
+	w.WriteHeader(buf.code)
+	if cut >= 0 && cut < int64(len(body)) {
+		_, _ = w.Write(body[:cut])
+		abort(w)
+	}
+	_, _ = w.Write(body)
+}
+
+// abort sends what has been written and closes the connection.
+func abort(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).Flush()
+	panic(http.ErrAbortHandler)
+}
+
+// cutWriter passes limit body bytes on and then closes the connection.
+type cutWriter struct {
+	http.ResponseWriter
+	limit, written int64
+}
+
+func (c *cutWriter) Write(p []byte) (int, error) {
+	if c.limit < 0 || c.written+int64(len(p)) <= c.limit {
+		n, err := c.ResponseWriter.Write(p)
+		c.written += int64(n)
+		return n, err
+	}
+	n, _ := c.ResponseWriter.Write(p[:c.limit-c.written])
+	c.written += int64(n)
+	abort(c.ResponseWriter)
+	return n, nil // not reached
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (c *cutWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// bufferedResponse captures a response so that a fault can rewrite it.
+type bufferedResponse struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(code int) {
+	if b.code == 0 {
+		b.code = code
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.code == 0 {
+		b.code = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+// rewriteBody applies a body-changing fault to a JSON body.
+func rewriteBody(f Fault, body []byte) []byte {
+	switch f.Kind {
+	case FaultMalformedJSON:
+		if bytes.IndexByte(body, '"') >= 0 {
+			return bytes.ReplaceAll(body, []byte(`"`), []byte(`'`))
+		}
+		return append([]byte(`{'message': `), body...)
+	case FaultTruncatedJSON:
+		return body[:len(body)/2]
+	case FaultExtraFields:
+		return rewriteJSON(body, func(obj map[string]any) {
+			obj["sandbox_added_field"] = "clients must ignore fields they do not know"
+			obj["sandbox_added_object"] = map[string]any{"since": "v2", "flags": []any{1, 2, 3}}
+		})
+	case FaultUnknownStatus:
+		status := f.Status
+		if status == "" {
+			status = DefaultUnknownStatus
+		}
+		return rewriteJSON(body, func(obj map[string]any) {
+			if _, ok := obj["status"].(string); ok {
+				obj["status"] = string(status)
+			}
+		})
+	}
+	return body
+}
+
+// rewriteJSON calls edit on every object in a JSON body; a body that is not
+// JSON is returned unchanged.
+func rewriteJSON(body []byte, edit func(map[string]any)) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return body
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for _, child := range t {
+				walk(child)
+			}
+			edit(t)
+		case []any:
+			for _, child := range t {
+				walk(child)
+			}
+		}
+	}
+	walk(v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return append(out, '\n')
+}

@@ -1,0 +1,155 @@
+package webadmittest
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// objectTally collects the bytes one store response sent, for the Recorder.
+type objectTally struct {
+	run   *run
+	bytes int64
+}
+
+// countingWriter counts body bytes that reached the connection.
+type countingWriter struct {
+	http.ResponseWriter
+	tally *objectTally
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.tally.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// serveStore is the object store: GET and HEAD of export files by
+// pre-signed URL.
+func (s *Server) serveStore(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("x-api-key") != "" {
+		leak := Leak{Time: time.Now(), Method: r.Method, Path: r.URL.Path,
+			MatchesAPIKey: subtle.ConstantTimeCompare([]byte(r.Header.Get("x-api-key")), []byte(s.apiKey)) == 1}
+		s.rec.addLeak(leak)
+		s.log.Warn("webadmittest: object store request carries x-api-key (the API key leaked to another host)",
+			"method", r.Method, "path", r.URL.Path)
+	}
+	s.rec.addCall(EndpointObject)
+	s.log.Debug("webadmittest: store request", "method", r.Method, "path", r.URL.Path, "range", r.Header.Get("Range"))
+	tally := &objectTally{}
+	defer func() { // also when a fault aborts the response
+		if tally.run != nil {
+			s.rec.addBytes(tally.run.id, tally.run.objectKey, tally.bytes)
+		}
+	}()
+	s.serveWithFaults(&countingWriter{ResponseWriter: w, tally: tally}, r, EndpointObject,
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveObject(w, r, tally) }))
+}
+
+// serveObject answers one GET or HEAD as S3 does.
+func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, tally *objectTally) {
+	requestID := s.requestID()
+	w.Header().Set("x-amz-request-id", requestID)
+	w.Header().Set("Server", "AmazonS3")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		(&s3Error{Status: http.StatusMethodNotAllowed, Code: "MethodNotAllowed",
+			Message: "The specified method is not allowed against this resource.", Method: r.Method}).write(w, r, requestID)
+		return
+	}
+	if r.Header.Get("Authorization") != "" {
+		(&s3Error{Status: http.StatusBadRequest, Code: "InvalidArgument",
+			Message: "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"}).write(w, r, requestID)
+		return
+	}
+	key := strings.TrimPrefix(r.URL.Path, "/")
+	if e := s.signer.verify(r.URL.Query(), key, time.Now(), expireURLRequested(r.Context())); e != nil {
+		e.write(w, r, requestID)
+		return
+	}
+	run := s.runs.byObjectKey(key)
+	if run == nil {
+		(&s3Error{Status: http.StatusNotFound, Code: "NoSuchKey", Message: "The specified key does not exist.", Key: key}).write(w, r, requestID)
+		return
+	}
+	tally.run = run
+	obj := s.contents[run.export.ID]
+	size, etag := obj.Size(), obj.ETag()
+	lastModified := run.endsAt().UTC().Format(http.TimeFormat)
+
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", lastModified)
+	h.Set("Accept-Ranges", "bytes")
+	h.Set("Content-Type", firstNonEmpty(r.URL.Query().Get(paramContentType), string(run.export.MimeType)))
+	h.Set("Content-Disposition", firstNonEmpty(r.URL.Query().Get(paramDisposition), contentDisposition(run.export.FileName)))
+
+	if im := r.Header.Get("If-Match"); im != "" && !etagListMatches(im, etag) {
+		(&s3Error{Status: http.StatusPreconditionFailed, Code: "PreconditionFailed",
+			Message: "At least one of the pre-conditions you specified did not hold"}).write(w, r, requestID)
+		return
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagListMatches(inm, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+
+	rg, outcome := byteRange{start: 0, end: size - 1}, rangeWhole
+	if rh := r.Header.Get("Range"); rh != "" {
+		if ir := r.Header.Get("If-Range"); ir == "" || ir == etag || ir == lastModified {
+			if got, o := parseRange(rh, size); o != rangeWhole {
+				rg, outcome = got, o
+			}
+		}
+		if outcome == rangeUnsatisfiable {
+			h.Set("Content-Range", fmt.Sprintf("bytes */%d", size))
+			h.Del("Content-Disposition")
+			(&s3Error{Status: http.StatusRequestedRangeNotSatisfiable, Code: "InvalidRange",
+				Message: "The requested range is not satisfiable", RangeRequested: rh,
+				ActualObjectSize: strconv.FormatInt(size, 10)}).write(w, r, requestID)
+			return
+		}
+	}
+	status := http.StatusOK
+	if outcome == rangePartial {
+		status = http.StatusPartialContent
+		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", rg.start, rg.end, size))
+	}
+	h.Set("Content-Length", strconv.FormatInt(rg.length(), 10))
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead || rg.length() == 0 {
+		return
+	}
+	if _, err := io.CopyBuffer(w, io.NewSectionReader(obj, rg.start, rg.length()), make([]byte, 64<<10)); err != nil {
+		s.log.Debug("webadmittest: object download ended early", "path", r.URL.Path, "err", err)
+	}
+}
+
+// contentDisposition is the attachment header for a file name.
+func contentDisposition(name string) string { return "attachment; filename=" + name }
+
+// etagListMatches reports whether an If-Match or If-None-Match list names
+// etag (or is "*").
+func etagListMatches(list, etag string) bool {
+	for _, t := range strings.Split(list, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
