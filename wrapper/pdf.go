@@ -209,7 +209,7 @@ func (c *Client) waitPDF(ctx context.Context, identityID, batchID int, rc *runCo
 	err := c.waitFor(ctx, rc, waitJob{
 		noun:  pdfNoun,
 		what:  fmt.Sprintf("PDF Manager batch %d of user identity %d", batchID, identityID),
-		later: "pick the batch up later by its id (AttachPDFBatch)",
+		later: "pick the batch up later by its id",
 		ev:    Event{BatchID: batchID},
 		attrs: []any{"user_identity_id", identityID, "pdf_manager_batch_id", batchID},
 		wake:  wake,

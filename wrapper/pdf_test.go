@@ -410,7 +410,7 @@ func TestSandboxPDFNotReadyAttachAndTimeout(t *testing.T) {
 		t.Fatalf("DownloadPDFBatch while running: %v, want ErrNotReady", err)
 	}
 	_, err = c.AttachPDFBatch(ctx, sandboxIdentity, batch.ID, ZipFilesToDir(dir, FileOptions{}), MaxWait(20*time.Millisecond))
-	if !errors.Is(collect(err), ErrTimeout) || !strings.Contains(err.Error(), "AttachPDFBatch") {
+	if !errors.Is(collect(err), ErrTimeout) || !strings.Contains(err.Error(), "later by its id") {
 		t.Fatalf("short wait: %v, want ErrTimeout saying how to pick it up", err)
 	}
 	res, err := c.AttachPDFBatch(ctx, sandboxIdentity, batch.ID, ZipFilesToDir(dir, FileOptions{}))
