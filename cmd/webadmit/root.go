@@ -110,6 +110,10 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.runCommand(),
 		a.downloadCommand(),
 		a.pdfCommand(),
+		a.organizationsCommand(),
+		a.programsCommand(),
+		a.decisionsCommand(),
+		a.customFieldsCommand(),
 		a.sandboxCommand(),
 	)
 	for _, c := range root.Commands() {
