@@ -92,9 +92,11 @@ func (c *Client) completePDF(ctx context.Context, identityID, batchID int, bs *b
 	defer func() {
 		if err != nil {
 			bs.rollback()
-			res.Paths = nil
-			for i := range res.ZipFiles {
-				res.ZipFiles[i].Paths = nil
+			if !bs.overwrite { // the files are gone again
+				res.Paths = nil
+				for i := range res.ZipFiles {
+					res.ZipFiles[i].Paths = nil
+				}
 			}
 		}
 		res.Elapsed = c.clock.Now().Sub(start)
