@@ -139,7 +139,7 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 		level = slog.LevelError + 4 // nothing
 	}
 	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	if cmd.Annotations["noclient"] == "true" {
+	if !needsClient(cmd) {
 		return nil
 	}
 	base, key, err := a.endpoint(cmd)
@@ -156,6 +156,21 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 	}
 	a.client = c
 	return nil
+}
+
+// needsClient reports whether cmd talks to the API: not cobra's help and
+// completion commands, nor commands marked noclient (sandbox).
+func needsClient(cmd *cobra.Command) bool {
+	for c := cmd; c != nil && c.HasParent(); c = c.Parent() {
+		switch c.Name() {
+		case "help", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+			return false
+		}
+		if c.Annotations["noclient"] == "true" {
+			return false
+		}
+	}
+	return true
 }
 
 // endpoint returns the API base URL and key, starting the sandbox if asked.
