@@ -77,7 +77,8 @@ func demoTimeline(outcome generated.ExportFileStatus) Timeline {
 //	                 1000005 Offer Accepted; 1000006 in Received status (its decision cannot change)
 //	Decisions        42 Offer Accepted, 43 Matriculated, 44 Denied, 45 Redirected (listed for every identity)
 //	PDF templates    2 Accepted Offers for Review (available, two zip files), 3 Waitlist Packets
-//	                 (success_with_errors, one zip), 4 Empty Review (empty_list), on the runs' timeline
+//	                 (success_with_errors, one zip), 4 Empty Review (empty_list), 5 Transcript
+//	                 Packets (failed), on the runs' timeline
 //	Social security  DemoSocialSecurityNumbers; identity 43 has no organization, so it gets 403
 //
 // PDF Manager batches count from id 42 and their zip files from id 2; v2

@@ -42,6 +42,8 @@ const (
 	DemoPDFTemplateWaitlist = 3
 	// DemoPDFTemplateEmpty is "Empty Review": batches end empty_list.
 	DemoPDFTemplateEmpty = 4
+	// DemoPDFTemplateFailed is "Transcript Packets": batches end failed.
+	DemoPDFTemplateFailed = 5
 )
 
 // DemoSocialSecurityNumbers is the demo identity 42's social security
@@ -111,6 +113,9 @@ func demoPDFTemplates() []PDFTemplate {
 		{ID: DemoPDFTemplateEmpty, IdentityID: DemoIdentityID, Name: "Empty Review",
 			ListName: "Nobody Yet", ZipFiles: [][]byte{},
 			Timeline: demoTimeline(generated.ExportFileStatusEmptyList)},
+		{ID: DemoPDFTemplateFailed, IdentityID: DemoIdentityID, Name: "Transcript Packets",
+			ListName: "Enrolled", DocumentSource: "Transcripts", ZipFiles: [][]byte{},
+			Timeline: demoTimeline(generated.ExportFileStatusFailed)},
 	}
 }
 

@@ -334,7 +334,7 @@ func TestPDFManagerDemoTemplates(t *testing.T) {
 	for _, tpl := range *r.JSON200.PdfManagerTemplates {
 		ids = append(ids, tpl.Id)
 	}
-	if want := []int{webadmittest.DemoPDFTemplateAccepted, webadmittest.DemoPDFTemplateWaitlist, webadmittest.DemoPDFTemplateEmpty}; !slices.Equal(ids, want) {
+	if want := []int{webadmittest.DemoPDFTemplateAccepted, webadmittest.DemoPDFTemplateWaitlist, webadmittest.DemoPDFTemplateEmpty, webadmittest.DemoPDFTemplateFailed}; !slices.Equal(ids, want) {
 		t.Errorf("demo templates %v, want %v", ids, want)
 	}
 }
