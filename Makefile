@@ -1,12 +1,17 @@
 # webadmit: Go client for the WebAdMIT API. `make help` lists the targets.
 GO        ?= go
+# DOCS: the docs to compare the spec with: the docs repository (pages/ and
+# seed/), a folder of pages, one page, or an http(s) URL of the docs site.
 DOCS      ?= $(abspath ../shared/webadmit-docs)
 PKGS      := ./...
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
-export WEBADMIT_DOCS ?= $(DOCS)
+# The Go tests read the docs repository from $$WEBADMIT_DOCS: DOCS when it is
+# that folder, its parent when DOCS is its pages/ folder, else unset.
+DOCS_ROOT := $(firstword $(foreach d,$(DOCS) $(DOCS)/..,$(if $(wildcard $(d)/pages/.),$(abspath $(d)))))
+export WEBADMIT_DOCS ?= $(DOCS_ROOT)
 
-.PHONY: help demo build generate check-generated lint test test-short bench bench-go fuzz
+.PHONY: help demo build generate check-generated check-docs lint test test-short bench bench-go fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -24,14 +29,19 @@ check-generated: generate ## fail if generated/ is not what the spec produces
 	@git diff --exit-code -- generated/ || { echo "generated/ is stale: run 'make generate' and commit the result" >&2; exit 1; }
 	@test -z "$$(git status --porcelain -- generated/)" || { echo "untracked files in generated/: commit them" >&2; git status --porcelain -- generated/; exit 1; }
 
+check-docs: ## compare the docs pages at DOCS (folder, page or URL) with the spec; fails on drift
+	$(GO) run ./gen/docscheck -spec spec/webadmit.yaml $(DOCS)
+
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
 	@fmt_out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$fmt_out" || { echo "gofmt would change:"; echo "$$fmt_out"; exit 1; }
 	$(GO) vet $(PKGS)
 	$(STATICCHECK) $$($(GO) list $(PKGS) | grep -v '/generated$$')  # generated code is vetted, not styled
 
-test: check-generated ## check-generated, all tests with the race detector, then the fault matrix (prints its counts)
+test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present
 	$(GO) test -race -count=1 -skip '^TestFaultMatrix$$' $(PKGS)
 	$(GO) test -race -count=1 -run '^TestFaultMatrix$$' -v ./wrapper  # seed: WEBADMIT_FAULT_SEED=N
+	@if [ -n "$(DOCS_ROOT)" ]; then $(MAKE) --no-print-directory check-docs DOCS=$(DOCS_ROOT); \
+	else echo "no docs repository at $(DOCS): check-docs skipped"; fi
 
 test-short: ## tests without the race detector or the generated-code check
 	$(GO) test -count=1 $(PKGS)

@@ -18,10 +18,125 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 )
+
+// Defines values for BatchStatus.
+const (
+	BatchStatusAvailable         BatchStatus = "Available"
+	BatchStatusFailed            BatchStatus = "Failed"
+	BatchStatusInProgress        BatchStatus = "In Progress"
+	BatchStatusQueued            BatchStatus = "Queued"
+	BatchStatusSuccessWithErrors BatchStatus = "Success With Errors"
+)
+
+// Valid indicates whether the value is a known member of the BatchStatus enum.
+func (e BatchStatus) Valid() bool {
+	switch e {
+	case BatchStatusAvailable:
+		return true
+	case BatchStatusFailed:
+		return true
+	case BatchStatusInProgress:
+		return true
+	case BatchStatusQueued:
+		return true
+	case BatchStatusSuccessWithErrors:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BooleanAnswerFieldType.
+const (
+	BooleanAnswerFieldTypeBoolean BooleanAnswerFieldType = "boolean"
+)
+
+// Valid indicates whether the value is a known member of the BooleanAnswerFieldType enum.
+func (e BooleanAnswerFieldType) Valid() bool {
+	switch e {
+	case BooleanAnswerFieldTypeBoolean:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BooleanAnswerInputFieldType.
+const (
+	BooleanAnswerInputFieldTypeBoolean BooleanAnswerInputFieldType = "boolean"
+)
+
+// Valid indicates whether the value is a known member of the BooleanAnswerInputFieldType enum.
+func (e BooleanAnswerInputFieldType) Valid() bool {
+	switch e {
+	case BooleanAnswerInputFieldTypeBoolean:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CustomFieldType.
+const (
+	CustomFieldTypeBoolean CustomFieldType = "boolean"
+	CustomFieldTypeDate    CustomFieldType = "date"
+	CustomFieldTypeNumber  CustomFieldType = "number"
+	CustomFieldTypeSelect  CustomFieldType = "select"
+	CustomFieldTypeString  CustomFieldType = "string"
+)
+
+// Valid indicates whether the value is a known member of the CustomFieldType enum.
+func (e CustomFieldType) Valid() bool {
+	switch e {
+	case CustomFieldTypeBoolean:
+		return true
+	case CustomFieldTypeDate:
+		return true
+	case CustomFieldTypeNumber:
+		return true
+	case CustomFieldTypeSelect:
+		return true
+	case CustomFieldTypeString:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DateAnswerFieldType.
+const (
+	DateAnswerFieldTypeDate DateAnswerFieldType = "date"
+)
+
+// Valid indicates whether the value is a known member of the DateAnswerFieldType enum.
+func (e DateAnswerFieldType) Valid() bool {
+	switch e {
+	case DateAnswerFieldTypeDate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DateAnswerInputFieldType.
+const (
+	DateAnswerInputFieldTypeDate DateAnswerInputFieldType = "date"
+)
+
+// Valid indicates whether the value is a known member of the DateAnswerInputFieldType enum.
+func (e DateAnswerInputFieldType) Valid() bool {
+	switch e {
+	case DateAnswerInputFieldTypeDate:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for ExportFileStatus.
 const (
@@ -152,6 +267,129 @@ func (e ExportMimeType) Valid() bool {
 	}
 }
 
+// Defines values for NumberAnswerFieldType.
+const (
+	NumberAnswerFieldTypeNumber NumberAnswerFieldType = "number"
+)
+
+// Valid indicates whether the value is a known member of the NumberAnswerFieldType enum.
+func (e NumberAnswerFieldType) Valid() bool {
+	switch e {
+	case NumberAnswerFieldTypeNumber:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NumberAnswerInputFieldType.
+const (
+	NumberAnswerInputFieldTypeNumber NumberAnswerInputFieldType = "number"
+)
+
+// Valid indicates whether the value is a known member of the NumberAnswerInputFieldType enum.
+func (e NumberAnswerInputFieldType) Valid() bool {
+	switch e {
+	case NumberAnswerInputFieldTypeNumber:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PdfManagerBatchState.
+const (
+	PdfManagerBatchStateAvailable         PdfManagerBatchState = "available"
+	PdfManagerBatchStateEmptyList         PdfManagerBatchState = "empty_list"
+	PdfManagerBatchStateFailed            PdfManagerBatchState = "failed"
+	PdfManagerBatchStateInProgress        PdfManagerBatchState = "in_progress"
+	PdfManagerBatchStateInitializing      PdfManagerBatchState = "initializing"
+	PdfManagerBatchStateQueued            PdfManagerBatchState = "queued"
+	PdfManagerBatchStateSuccessWithErrors PdfManagerBatchState = "success_with_errors"
+)
+
+// Valid indicates whether the value is a known member of the PdfManagerBatchState enum.
+func (e PdfManagerBatchState) Valid() bool {
+	switch e {
+	case PdfManagerBatchStateAvailable:
+		return true
+	case PdfManagerBatchStateEmptyList:
+		return true
+	case PdfManagerBatchStateFailed:
+		return true
+	case PdfManagerBatchStateInProgress:
+		return true
+	case PdfManagerBatchStateInitializing:
+		return true
+	case PdfManagerBatchStateQueued:
+		return true
+	case PdfManagerBatchStateSuccessWithErrors:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SelectAnswerFieldType.
+const (
+	SelectAnswerFieldTypeSelect SelectAnswerFieldType = "select"
+)
+
+// Valid indicates whether the value is a known member of the SelectAnswerFieldType enum.
+func (e SelectAnswerFieldType) Valid() bool {
+	switch e {
+	case SelectAnswerFieldTypeSelect:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SelectAnswerInputFieldType.
+const (
+	SelectAnswerInputFieldTypeSelect SelectAnswerInputFieldType = "select"
+)
+
+// Valid indicates whether the value is a known member of the SelectAnswerInputFieldType enum.
+func (e SelectAnswerInputFieldType) Valid() bool {
+	switch e {
+	case SelectAnswerInputFieldTypeSelect:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StringAnswerFieldType.
+const (
+	StringAnswerFieldTypeString StringAnswerFieldType = "string"
+)
+
+// Valid indicates whether the value is a known member of the StringAnswerFieldType enum.
+func (e StringAnswerFieldType) Valid() bool {
+	switch e {
+	case StringAnswerFieldTypeString:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StringAnswerInputFieldType.
+const (
+	StringAnswerInputFieldTypeString StringAnswerInputFieldType = "string"
+)
+
+// Valid indicates whether the value is a known member of the StringAnswerInputFieldType enum.
+func (e StringAnswerInputFieldType) Valid() bool {
+	switch e {
+	case StringAnswerInputFieldTypeString:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UserIdentityType.
 const (
 	UserIdentityTypeAdmissionsUser  UserIdentityType = "Admissions User"
@@ -171,6 +409,444 @@ func (e UserIdentityType) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// ApplicantDetailsUpdate defines model for ApplicantDetailsUpdate.
+type ApplicantDetailsUpdate struct {
+	// ApplicantCasId The applicant's CAS ID.
+	//
+	// Example: 123456789
+	ApplicantCasId string `json:"applicant_cas_id"`
+
+	// RedirectEligible Whether the applicant is eligible for redirect.
+	//
+	// Example: true
+	RedirectEligible *bool `json:"redirect_eligible,omitempty"`
+}
+
+// BatchCustomFieldAnswer The answer a batch stored.
+type BatchCustomFieldAnswer struct {
+	// CustomFieldId Id of the custom field answered.
+	//
+	// Example: 99
+	CustomFieldId int `json:"custom_field_id"`
+
+	// FieldType Kind of answer a custom field takes.
+	//
+	// Example: select
+	FieldType CustomFieldType `json:"field_type"`
+
+	// Label Label of the custom field.
+	//
+	// Example: What is your favorite color?
+	Label string `json:"label"`
+
+	// Value A custom field answer's value in a v2 batch: a boolean, a number, or a string (dates as YYYY-MM-DD, select options as text), or null. In Go, read it with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue, chosen by the answer's field_type.
+	//
+	//
+	// Example: false
+	Value *CustomFieldAnswerValue `json:"value"`
+}
+
+// BatchStatus Status of a v2 batch (designations or custom field answers), in Title Case. Available, Success With Errors and Failed are final. Clients must tolerate values not listed.
+//
+// Example: Available
+type BatchStatus string
+
+// BooleanAnswer The answer to a boolean custom field.
+type BooleanAnswer struct {
+	// CustomFieldId Id of the custom field answered.
+	//
+	// Example: 4
+	CustomFieldId int `json:"custom_field_id"`
+
+	// FieldType Type of the field answered.
+	//
+	// Example: boolean
+	FieldType BooleanAnswerFieldType `json:"field_type"`
+
+	// Href Hypertext reference to the answer.
+	//
+	// Example: /api/v1/user_identities/1/programs/42023191739237/applicants_by_cas_id/3/custom_field_answers/4
+	Href string `json:"href"`
+
+	// Label Label of the custom field answered.
+	//
+	// Example: Preferred house
+	Label string `json:"label"`
+
+	// Value The stored boolean, or null.
+	//
+	// Example: false
+	Value *bool `json:"value"`
+}
+
+// BooleanAnswerFieldType Type of the field answered.
+//
+// Example: boolean
+type BooleanAnswerFieldType string
+
+// BooleanAnswerInput defines model for BooleanAnswerInput.
+type BooleanAnswerInput struct {
+	// FieldType Example: boolean
+	FieldType BooleanAnswerInputFieldType `json:"field_type"`
+
+	// Value The boolean to store, or null.
+	//
+	// Example: false
+	Value *bool `json:"value"`
+}
+
+// BooleanAnswerInputFieldType Example: boolean
+type BooleanAnswerInputFieldType string
+
+// BooleanAnswerValue The value of a boolean field.
+type BooleanAnswerValue = bool
+
+// CreateCustomFieldAnswerBatchRequest defines model for CreateCustomFieldAnswerBatchRequest.
+type CreateCustomFieldAnswerBatchRequest struct {
+	CustomFieldAnswers []CustomFieldAnswerBatchItem `json:"custom_field_answers"`
+}
+
+// CreateDesignationBatchRequest defines model for CreateDesignationBatchRequest.
+type CreateDesignationBatchRequest struct {
+	Designations []DesignationBatchItem `json:"designations"`
+}
+
+// CustomField A question admissions staff define to keep their own data about applicants.
+type CustomField struct {
+	// FieldType Kind of answer a custom field takes.
+	//
+	// Example: select
+	FieldType CustomFieldType `json:"field_type"`
+
+	// Id Unique identifier of the custom field.
+	//
+	// Example: 4
+	Id int `json:"id"`
+
+	// Label The field's label.
+	//
+	// Example: Preferred house
+	Label string `json:"label"`
+
+	// Options For a select field, the allowed values; null for the other types.
+	//
+	// Example: ["Gryffindor","Hufflepuff","Ravenclaw","Slytherin"]
+	Options *[]string `json:"options"`
+}
+
+// CustomFieldAnswer An applicant's answer to a custom field. The field's type decides the shape: `field_type` names it and `value` has the matching JSON type (null when no answer is stored). In Go, ValueByDiscriminator returns the matching BooleanAnswer, NumberAnswer, DateAnswer, StringAnswer or SelectAnswer.
+type CustomFieldAnswer struct {
+	union json.RawMessage
+}
+
+// CustomFieldAnswerBatch defines model for CustomFieldAnswerBatch.
+type CustomFieldAnswerBatch struct {
+	// Id Unique identifier of the batch.
+	//
+	// Example: 74780
+	Id int `json:"id"`
+
+	// Results One entry per answer, once the batch has run.
+	Results *[]CustomFieldAnswerBatchResult `json:"results,omitempty"`
+
+	// Status Status of a v2 batch (designations or custom field answers), in Title Case. Available, Success With Errors and Failed are final. Clients must tolerate values not listed.
+	//
+	//
+	// Example: Available
+	Status BatchStatus `json:"status"`
+}
+
+// CustomFieldAnswerBatchEnvelope defines model for CustomFieldAnswerBatchEnvelope.
+type CustomFieldAnswerBatchEnvelope struct {
+	Batch CustomFieldAnswerBatch `json:"batch"`
+
+	// Href Hypertext reference to the batch.
+	//
+	// Example: /api/v2/user_identities/1/programs/42023191739237/batch_custom_field_answers/74780
+	Href string `json:"href"`
+}
+
+// CustomFieldAnswerBatchErrors Why an answer was not stored, by cause; null when it was.
+type CustomFieldAnswerBatchErrors struct {
+	// Applicant The CAS ID names no applicant.
+	//
+	// Example: No applicant found for that applicant_cas_id
+	Applicant *string `json:"applicant,omitempty"`
+
+	// CreationError Why the change could not be made.
+	//
+	// Example: A newer update (setting custom_field_answers to {"field_type":"string","value":"Boston"}) is overriding this update
+	CreationError *string `json:"creation_error,omitempty"`
+
+	// CustomField The custom field id names no field.
+	//
+	// Example: No custom field found for that custom_field_id
+	CustomField *string `json:"custom_field,omitempty"`
+
+	// UpdateError Why the update failed.
+	//
+	// Example: ActiveRecord::ConnectionNotEstablished
+	UpdateError *string `json:"update_error,omitempty"`
+}
+
+// CustomFieldAnswerBatchItem defines model for CustomFieldAnswerBatchItem.
+type CustomFieldAnswerBatchItem struct {
+	// ApplicantCasId The applicant's CAS ID.
+	//
+	// Example: 123456789
+	ApplicantCasId string `json:"applicant_cas_id"`
+
+	// CustomFieldId Id of the custom field answered.
+	//
+	// Example: 4
+	CustomFieldId int `json:"custom_field_id"`
+
+	// FieldType Kind of answer a custom field takes.
+	//
+	// Example: select
+	FieldType CustomFieldType `json:"field_type"`
+
+	// Value A custom field answer's value in a v2 batch: a boolean, a number, or a string (dates as YYYY-MM-DD, select options as text), or null. In Go, read it with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue, chosen by the answer's field_type.
+	//
+	//
+	// Example: false
+	Value *CustomFieldAnswerValue `json:"value"`
+}
+
+// CustomFieldAnswerBatchResult defines model for CustomFieldAnswerBatchResult.
+type CustomFieldAnswerBatchResult struct {
+	// ApplicantCasId The applicant's CAS ID.
+	//
+	// Example: 123456789
+	ApplicantCasId string `json:"applicant_cas_id"`
+
+	// CustomFieldAnswer The answer a batch stored.
+	CustomFieldAnswer BatchCustomFieldAnswer `json:"custom_field_answer"`
+
+	// Errors Why an answer was not stored, by cause; null when it was.
+	Errors *CustomFieldAnswerBatchErrors `json:"errors"`
+}
+
+// CustomFieldAnswerEnvelope defines model for CustomFieldAnswerEnvelope.
+type CustomFieldAnswerEnvelope struct {
+	// CustomFieldAnswer An applicant's answer to a custom field. The field's type decides the shape: `field_type` names it and `value` has the matching JSON type (null when no answer is stored). In Go, ValueByDiscriminator returns the matching BooleanAnswer, NumberAnswer, DateAnswer, StringAnswer or SelectAnswer.
+	CustomFieldAnswer CustomFieldAnswer `json:"custom_field_answer"`
+}
+
+// CustomFieldAnswerInput The answer to store: `field_type` must be the field's type and `value` of the matching JSON type, or null to clear the answer. In Go, build one with FromBooleanAnswerInput (and the other From… methods), which also set field_type.
+type CustomFieldAnswerInput struct {
+	union json.RawMessage
+}
+
+// CustomFieldAnswerValue A custom field answer's value in a v2 batch: a boolean, a number, or a string (dates as YYYY-MM-DD, select options as text), or null. In Go, read it with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue, chosen by the answer's field_type.
+//
+// Example: false
+type CustomFieldAnswerValue struct {
+	union json.RawMessage
+}
+
+// CustomFieldList defines model for CustomFieldList.
+type CustomFieldList struct {
+	CustomFields *[]CustomField `json:"custom_fields,omitempty"`
+
+	// Href Hypertext reference to this list.
+	//
+	// Example: /api/v1/user_identities/1/programs/42023191739237/custom_fields
+	Href *string `json:"href,omitempty"`
+}
+
+// CustomFieldType Kind of answer a custom field takes.
+//
+// Example: select
+type CustomFieldType string
+
+// DateAnswer The answer to a date custom field.
+type DateAnswer struct {
+	// CustomFieldId Id of the custom field answered.
+	//
+	// Example: 4
+	CustomFieldId int `json:"custom_field_id"`
+
+	// FieldType Type of the field answered.
+	//
+	// Example: date
+	FieldType DateAnswerFieldType `json:"field_type"`
+
+	// Href Hypertext reference to the answer.
+	//
+	// Example: /api/v1/user_identities/1/programs/42023191739237/applicants_by_cas_id/3/custom_field_answers/4
+	Href string `json:"href"`
+
+	// Label Label of the custom field answered.
+	//
+	// Example: Preferred house
+	Label string `json:"label"`
+
+	// Value The stored ISO 8601 date (YYYY-MM-DD), or null.
+	//
+	// Example: 2016-01-31
+	Value *string `json:"value"`
+}
+
+// DateAnswerFieldType Type of the field answered.
+//
+// Example: date
+type DateAnswerFieldType string
+
+// DateAnswerInput defines model for DateAnswerInput.
+type DateAnswerInput struct {
+	// FieldType Example: date
+	FieldType DateAnswerInputFieldType `json:"field_type"`
+
+	// Value The ISO 8601 date to store, or null.
+	//
+	// Example: 2016-01-31
+	Value *string `json:"value"`
+}
+
+// DateAnswerInputFieldType Example: date
+type DateAnswerInputFieldType string
+
+// Decision A decision a program can record for a designation.
+type Decision struct {
+	// Id Unique identifier of the decision; changes from one cycle to the next.
+	//
+	// Example: 42
+	Id int `json:"id"`
+
+	// Name Name of the decision.
+	//
+	// Example: Offer Accepted
+	Name string `json:"name"`
+}
+
+// DecisionList defines model for DecisionList.
+type DecisionList struct {
+	Decisions *[]Decision `json:"decisions,omitempty"`
+
+	// Href Hypertext reference to this list.
+	//
+	// Example: /api/v1/user_identities/1/decisions
+	Href *string `json:"href,omitempty"`
+}
+
+// Designation An applicant's designation to one program.
+type Designation struct {
+	// Decision The decision recorded, or null.
+	Decision *Decision `json:"decision,omitempty"`
+
+	// DecisionsHref Hypertext reference to the valid decisions.
+	//
+	// Example: /api/v1/user_identities/1/decisions
+	DecisionsHref *string `json:"decisions_href,omitempty"`
+
+	// Href Hypertext reference to the designation.
+	//
+	// Example: /api/v1/user_identities/1/programs/42023191739237/applicants_by_cas_id/3/designation
+	Href *string `json:"href,omitempty"`
+
+	// LocalStatus The program's local status, or null.
+	LocalStatus *LocalStatus `json:"local_status,omitempty"`
+}
+
+// DesignationBatch defines model for DesignationBatch.
+type DesignationBatch struct {
+	// Id Unique identifier of the batch.
+	//
+	// Example: 74780
+	Id int `json:"id"`
+
+	// Results One entry per change, once the batch has run.
+	Results *[]DesignationBatchResult `json:"results,omitempty"`
+
+	// Status Status of a v2 batch (designations or custom field answers), in Title Case. Available, Success With Errors and Failed are final. Clients must tolerate values not listed.
+	//
+	//
+	// Example: Available
+	Status BatchStatus `json:"status"`
+}
+
+// DesignationBatchEnvelope defines model for DesignationBatchEnvelope.
+type DesignationBatchEnvelope struct {
+	Batch DesignationBatch `json:"batch"`
+
+	// Href Hypertext reference to the batch.
+	//
+	// Example: /api/v2/user_identities/1/programs/42023191739237/batch_designations/74780
+	Href string `json:"href"`
+}
+
+// DesignationBatchErrors Why a change was not applied, by cause; null when it was.
+type DesignationBatchErrors struct {
+	// Applicant The CAS ID names no applicant.
+	//
+	// Example: No applicant found for that applicant_cas_id
+	Applicant *string `json:"applicant,omitempty"`
+
+	// CreationError Why the change could not be made.
+	//
+	// Example: A newer update (setting decision_id to 4698) is overriding this update
+	CreationError *string `json:"creation_error,omitempty"`
+
+	// Decision The decision id names no decision.
+	//
+	// Example: No decision found for that decision_id
+	Decision *string `json:"decision,omitempty"`
+
+	// Designation The applicant has no designation to the program.
+	//
+	// Example: No designation found for the given applicant and program
+	Designation *string `json:"designation,omitempty"`
+
+	// UpdateError Why the update failed.
+	//
+	// Example: ActiveRecord::ConnectionNotEstablished
+	UpdateError *string `json:"update_error,omitempty"`
+}
+
+// DesignationBatchItem defines model for DesignationBatchItem.
+type DesignationBatchItem struct {
+	// ApplicantCasId The applicant's CAS ID.
+	//
+	// Example: 123456789
+	ApplicantCasId string `json:"applicant_cas_id"`
+
+	// DecisionId Id of the decision to set. With preliminary data handling on, a designation in Received status keeps its decision.
+	//
+	//
+	// Example: 99
+	DecisionId int `json:"decision_id"`
+}
+
+// DesignationBatchResult defines model for DesignationBatchResult.
+type DesignationBatchResult struct {
+	// ApplicantCasId The applicant's CAS ID.
+	//
+	// Example: 123456789
+	ApplicantCasId string `json:"applicant_cas_id"`
+
+	// Decision A decision a program can record for a designation.
+	Decision Decision `json:"decision"`
+
+	// Errors Why a change was not applied, by cause; null when it was.
+	Errors *DesignationBatchErrors `json:"errors"`
+}
+
+// DesignationEnvelope defines model for DesignationEnvelope.
+type DesignationEnvelope struct {
+	// Designation An applicant's designation to one program.
+	Designation Designation `json:"designation"`
+}
+
+// DesignationUpdate The change to a designation.
+type DesignationUpdate struct {
+	// DecisionId Id of the decision to set, or null to clear it. With preliminary data handling on, a designation in Received status keeps its decision.
+	//
+	//
+	// Example: 43
+	DecisionId *int `json:"decision_id"`
 }
 
 // ErrorMessage Error body of a 404 (and of other errors where the server gives one).
@@ -306,6 +982,387 @@ type InitiateExportFileRequest struct {
 	Callback *string `json:"callback,omitempty"`
 }
 
+// InitiatePdfManagerBatchRequest defines model for InitiatePdfManagerBatchRequest.
+type InitiatePdfManagerBatchRequest struct {
+	// PdfManagerBatch The batch to start.
+	PdfManagerBatch PdfManagerBatchInput `json:"pdf_manager_batch"`
+}
+
+// LocalStatus A step of a program's own admissions workflow in WebAdMIT; programs usually tie decisions to local statuses.
+type LocalStatus struct {
+	// Id Unique identifier of the local status.
+	//
+	// Example: 123456
+	Id int `json:"id"`
+
+	// Title Title of the local status.
+	//
+	// Example: Deposit Made
+	Title string `json:"title"`
+}
+
+// NumberAnswer The answer to a number custom field.
+type NumberAnswer struct {
+	// CustomFieldId Id of the custom field answered.
+	//
+	// Example: 4
+	CustomFieldId int `json:"custom_field_id"`
+
+	// FieldType Type of the field answered.
+	//
+	// Example: number
+	FieldType NumberAnswerFieldType `json:"field_type"`
+
+	// Href Hypertext reference to the answer.
+	//
+	// Example: /api/v1/user_identities/1/programs/42023191739237/applicants_by_cas_id/3/custom_field_answers/4
+	Href string `json:"href"`
+
+	// Label Label of the custom field answered.
+	//
+	// Example: Preferred house
+	Label string `json:"label"`
+
+	// Value The stored number, or null.
+	//
+	// Example: 11
+	Value *float64 `json:"value"`
+}
+
+// NumberAnswerFieldType Type of the field answered.
+//
+// Example: number
+type NumberAnswerFieldType string
+
+// NumberAnswerInput defines model for NumberAnswerInput.
+type NumberAnswerInput struct {
+	// FieldType Example: number
+	FieldType NumberAnswerInputFieldType `json:"field_type"`
+
+	// Value The number to store, or null.
+	//
+	// Example: 11
+	Value *float64 `json:"value"`
+}
+
+// NumberAnswerInputFieldType Example: number
+type NumberAnswerInputFieldType string
+
+// NumberAnswerValue The value of a number field.
+type NumberAnswerValue = float64
+
+// Organization An organization (a school, a department) applicants apply to through its programs.
+type Organization struct {
+	// AssociationName Association the organization belongs to, or null.
+	//
+	// Example: SOPHAS
+	AssociationName *string `json:"association_name"`
+
+	// Cas3 Whether the organization runs on CAS3 rather than an older CAS.
+	//
+	// Example: true
+	Cas3 bool `json:"cas3"`
+
+	// ConfigPortalIdentifier The organization's identifier in Config Portal; unique only when cas3 is true.
+	//
+	// Example: 2235
+	ConfigPortalIdentifier string `json:"config_portal_identifier"`
+
+	// CycleName Academic cycle of the organization, or null.
+	//
+	// Example: 2014 - 2015
+	CycleName *string `json:"cycle_name"`
+
+	// Id Unique identifier of the organization.
+	//
+	// Example: 42023191739237
+	Id int64 `json:"id"`
+
+	// Name Name of the organization.
+	//
+	// Example: Demo University School of Public Health
+	Name string `json:"name"`
+}
+
+// OrganizationList defines model for OrganizationList.
+type OrganizationList struct {
+	// Href Hypertext reference to this list.
+	//
+	// Example: /api/v1/user_identities/1/organizations
+	Href          *string         `json:"href,omitempty"`
+	Organizations *[]Organization `json:"organizations,omitempty"`
+}
+
+// PdfManagerBatch One run of a PDF Manager template. `download_hrefs` is present when a single batch is read (empty until the state is available or success_with_errors) and absent from the list.
+type PdfManagerBatch struct {
+	// DownloadHrefs API paths of the batch's zip files; each answers with a redirect to the file.
+	//
+	// Example: ["/api/v1/user_identities/1/pdf_manager_zip_files/2/download","/api/v1/user_identities/1/pdf_manager_zip_files/3/download"]
+	DownloadHrefs *[]string `json:"download_hrefs,omitempty"`
+
+	// Href Hypertext reference to the batch.
+	//
+	// Example: /api/v1/user_identities/1/pdf_manager_batches/2
+	Href *string `json:"href,omitempty"`
+
+	// Id Unique identifier of the batch.
+	//
+	// Example: 42
+	Id int `json:"id"`
+
+	// PdfManagerTemplate The template a batch was started from.
+	PdfManagerTemplate PdfManagerTemplateRef `json:"pdf_manager_template"`
+
+	// State State of a PDF Manager batch. The docs spell these in snake_case only (unlike export file statuses, now in Title Case). available, success_with_errors, empty_list and failed are final; download_hrefs is filled in the first two. Clients must tolerate values not listed.
+	//
+	//
+	// Example: success_with_errors
+	State PdfManagerBatchState `json:"state"`
+
+	// UpdatedAt When the batch last changed.
+	//
+	// Example: 2016-01-05T16:51:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// PdfManagerBatchEnvelope defines model for PdfManagerBatchEnvelope.
+type PdfManagerBatchEnvelope struct {
+	// PdfManagerBatch One run of a PDF Manager template. `download_hrefs` is present when a single batch is read (empty until the state is available or success_with_errors) and absent from the list.
+	PdfManagerBatch PdfManagerBatch `json:"pdf_manager_batch"`
+}
+
+// PdfManagerBatchInput The batch to start.
+type PdfManagerBatchInput struct {
+	// Callback https URL the server POSTs the finished batch to (the GET's JSON).
+	//
+	// Example: https://example.com/my_callback
+	Callback *string `json:"callback,omitempty"`
+
+	// PdfManagerTemplateId Id of the template to run.
+	//
+	// Example: 2
+	PdfManagerTemplateId int `json:"pdf_manager_template_id"`
+}
+
+// PdfManagerBatchList defines model for PdfManagerBatchList.
+type PdfManagerBatchList struct {
+	// Href Hypertext reference to this list.
+	//
+	// Example: /api/v1/user_identities/1/pdf_manager_batches
+	Href              *string            `json:"href,omitempty"`
+	PdfManagerBatches *[]PdfManagerBatch `json:"pdf_manager_batches,omitempty"`
+}
+
+// PdfManagerBatchState State of a PDF Manager batch. The docs spell these in snake_case only (unlike export file statuses, now in Title Case). available, success_with_errors, empty_list and failed are final; download_hrefs is filled in the first two. Clients must tolerate values not listed.
+//
+// Example: success_with_errors
+type PdfManagerBatchState string
+
+// PdfManagerTemplate A PDF Manager template, configured in WebAdMIT; read-only through the API.
+type PdfManagerTemplate struct {
+	// DocumentSourceTitle Name of the documents the template collects.
+	//
+	// Example: Full Application PDF
+	DocumentSourceTitle string `json:"document_source_title"`
+
+	// Href Hypertext reference to the template.
+	//
+	// Example: /api/v1/user_identities/1/pdf_manager_templates/2
+	Href string `json:"href"`
+
+	// Id Unique identifier of the template.
+	//
+	// Example: 2
+	Id int `json:"id"`
+
+	// ListName Name of the list of applicants the template runs on.
+	//
+	// Example: Offer Accepted
+	ListName string `json:"list_name"`
+
+	// Name Name of the template.
+	//
+	// Example: Accepted Offers for Review
+	Name string `json:"name"`
+}
+
+// PdfManagerTemplateEnvelope defines model for PdfManagerTemplateEnvelope.
+type PdfManagerTemplateEnvelope struct {
+	// PdfManagerTemplate A PDF Manager template, configured in WebAdMIT; read-only through the API.
+	PdfManagerTemplate PdfManagerTemplate `json:"pdf_manager_template"`
+}
+
+// PdfManagerTemplateList defines model for PdfManagerTemplateList.
+type PdfManagerTemplateList struct {
+	// Href Hypertext reference to this list.
+	//
+	// Example: /api/v1/user_identities/1/pdf_manager_templates
+	Href                *string               `json:"href,omitempty"`
+	PdfManagerTemplates *[]PdfManagerTemplate `json:"pdf_manager_templates,omitempty"`
+}
+
+// PdfManagerTemplateRef The template a batch was started from.
+type PdfManagerTemplateRef struct {
+	// Href Hypertext reference to the template.
+	//
+	// Example: /api/v1/user_identities/1/pdf_manager_templates/2
+	Href string `json:"href"`
+
+	// Id Unique identifier of the template.
+	//
+	// Example: 2
+	Id int `json:"id"`
+
+	// Name Name of the template.
+	//
+	// Example: Accepted Offers for Review
+	Name string `json:"name"`
+}
+
+// Program A program applicants apply to.
+type Program struct {
+	// Id Unique identifier of the program.
+	//
+	// Example: 42023191739237
+	Id int64 `json:"id"`
+
+	// Name Name of the program; the same name may appear under several organizations.
+	//
+	// Example: Potions
+	Name string `json:"name"`
+
+	// OrganizationName Name of the organization running the program.
+	//
+	// Example: Hogwarts School of Witchcraft and Wizardry
+	OrganizationName *string `json:"organization_name"`
+}
+
+// ProgramList defines model for ProgramList.
+type ProgramList struct {
+	// Href Hypertext reference to this list.
+	//
+	// Example: /api/v1/user_identities/1/programs
+	Href     *string    `json:"href,omitempty"`
+	Programs *[]Program `json:"programs,omitempty"`
+}
+
+// SelectAnswer The answer to a select custom field.
+type SelectAnswer struct {
+	// CustomFieldId Id of the custom field answered.
+	//
+	// Example: 4
+	CustomFieldId int `json:"custom_field_id"`
+
+	// FieldType Type of the field answered.
+	//
+	// Example: select
+	FieldType SelectAnswerFieldType `json:"field_type"`
+
+	// Href Hypertext reference to the answer.
+	//
+	// Example: /api/v1/user_identities/1/programs/42023191739237/applicants_by_cas_id/3/custom_field_answers/4
+	Href string `json:"href"`
+
+	// Label Label of the custom field answered.
+	//
+	// Example: Preferred house
+	Label string `json:"label"`
+
+	// Value The stored option (one of the field's options), or null.
+	//
+	// Example: Gryffindor
+	Value *string `json:"value"`
+}
+
+// SelectAnswerFieldType Type of the field answered.
+//
+// Example: select
+type SelectAnswerFieldType string
+
+// SelectAnswerInput defines model for SelectAnswerInput.
+type SelectAnswerInput struct {
+	// FieldType Example: select
+	FieldType SelectAnswerInputFieldType `json:"field_type"`
+
+	// Value One of the field's options, or null.
+	//
+	// Example: Gryffindor
+	Value *string `json:"value"`
+}
+
+// SelectAnswerInputFieldType Example: select
+type SelectAnswerInputFieldType string
+
+// StoreCustomFieldAnswerRequest defines model for StoreCustomFieldAnswerRequest.
+type StoreCustomFieldAnswerRequest struct {
+	// CustomFieldAnswer The answer to store: `field_type` must be the field's type and `value` of the matching JSON type, or null to clear the answer. In Go, build one with FromBooleanAnswerInput (and the other From… methods), which also set field_type.
+	CustomFieldAnswer CustomFieldAnswerInput `json:"custom_field_answer"`
+}
+
+// StringAnswer The answer to a string custom field.
+type StringAnswer struct {
+	// CustomFieldId Id of the custom field answered.
+	//
+	// Example: 4
+	CustomFieldId int `json:"custom_field_id"`
+
+	// FieldType Type of the field answered.
+	//
+	// Example: string
+	FieldType StringAnswerFieldType `json:"field_type"`
+
+	// Href Hypertext reference to the answer.
+	//
+	// Example: /api/v1/user_identities/1/programs/42023191739237/applicants_by_cas_id/3/custom_field_answers/4
+	Href string `json:"href"`
+
+	// Label Label of the custom field answered.
+	//
+	// Example: Preferred house
+	Label string `json:"label"`
+
+	// Value The stored text, or null.
+	//
+	// Example: 000-0-0768
+	Value *string `json:"value"`
+}
+
+// StringAnswerFieldType Type of the field answered.
+//
+// Example: string
+type StringAnswerFieldType string
+
+// StringAnswerInput defines model for StringAnswerInput.
+type StringAnswerInput struct {
+	// FieldType Example: string
+	FieldType StringAnswerInputFieldType `json:"field_type"`
+
+	// Value The text to store, or null.
+	//
+	// Example: 000-0-0768
+	Value *string `json:"value"`
+}
+
+// StringAnswerInputFieldType Example: string
+type StringAnswerInputFieldType string
+
+// StringAnswerValue The value of a date, string or select field.
+type StringAnswerValue = string
+
+// UpdateApplicantDetailsRequest defines model for UpdateApplicantDetailsRequest.
+type UpdateApplicantDetailsRequest struct {
+	Applicants []ApplicantDetailsUpdate `json:"applicants"`
+}
+
+// UpdateApplicantDetailsResult The answer to an applicant details update, an empty object.
+type UpdateApplicantDetailsResult = map[string]interface{}
+
+// UpdateDesignationRequest defines model for UpdateDesignationRequest.
+type UpdateDesignationRequest struct {
+	// Designation The change to a designation.
+	Designation DesignationUpdate `json:"designation"`
+}
+
 // UserIdentity One identity in the key owner's WebAdMIT profile.
 type UserIdentity struct {
 	// Association Association the identity belongs to, or null.
@@ -363,14 +1420,47 @@ type UserIdentityList struct {
 // Example: Admissions User
 type UserIdentityType string
 
+// ValidationErrors Error body of a 422: for each offending field (or `schema` when the body does not match the request schema), the messages explaining why.
+type ValidationErrors struct {
+	// Errors Example: {"value":["\"XYZ\" is not a valid option (expected \"Gryffindor\", \"Hufflepuff\", \"Ravenclaw\", or \"Slytherin\")"]}
+	Errors map[string][]string `json:"errors"`
+}
+
+// ApplicantCasID Example: 3
+type ApplicantCasID = string
+
+// BatchID Example: 74780
+type BatchID = int
+
+// CustomFieldID Example: 4
+type CustomFieldID = int
+
 // ExportFileID Example: 74780
 type ExportFileID = int
 
 // ExportID Example: 86446
 type ExportID = int
 
+// PdfManagerBatchID Example: 42
+type PdfManagerBatchID = int
+
+// PdfManagerTemplateID Example: 2
+type PdfManagerTemplateID = int
+
+// PdfManagerZipFileID Example: 2
+type PdfManagerZipFileID = int
+
+// ProgramID Example: 42023191739237
+type ProgramID = int64
+
 // UserIdentityID Example: 42
 type UserIdentityID = int
+
+// CustomFieldAnswerResult defines model for CustomFieldAnswerResult.
+type CustomFieldAnswerResult = CustomFieldAnswerEnvelope
+
+// Forbidden Error body of a 404 (and of other errors where the server gives one).
+type Forbidden = ErrorMessage
 
 // NotFound Error body of a 404 (and of other errors where the server gives one).
 type NotFound = ErrorMessage
@@ -384,11 +1474,538 @@ type InitiateExportFileParams struct {
 	Callback *string `form:"callback,omitempty" json:"callback,omitempty"`
 }
 
+// UpdateApplicantDetailsJSONRequestBody defines body for UpdateApplicantDetails for application/json ContentType.
+type UpdateApplicantDetailsJSONRequestBody = UpdateApplicantDetailsRequest
+
 // InitiateExportFileJSONRequestBody defines body for InitiateExportFile for application/json ContentType.
 type InitiateExportFileJSONRequestBody = InitiateExportFileRequest
 
+// InitiatePdfManagerBatchJSONRequestBody defines body for InitiatePdfManagerBatch for application/json ContentType.
+type InitiatePdfManagerBatchJSONRequestBody = InitiatePdfManagerBatchRequest
+
+// StoreCustomFieldAnswerJSONRequestBody defines body for StoreCustomFieldAnswer for application/json ContentType.
+type StoreCustomFieldAnswerJSONRequestBody = StoreCustomFieldAnswerRequest
+
+// UpdateDesignationJSONRequestBody defines body for UpdateDesignation for application/json ContentType.
+type UpdateDesignationJSONRequestBody = UpdateDesignationRequest
+
+// CreateCustomFieldAnswerBatchJSONRequestBody defines body for CreateCustomFieldAnswerBatch for application/json ContentType.
+type CreateCustomFieldAnswerBatchJSONRequestBody = CreateCustomFieldAnswerBatchRequest
+
+// CreateDesignationBatchJSONRequestBody defines body for CreateDesignationBatch for application/json ContentType.
+type CreateDesignationBatchJSONRequestBody = CreateDesignationBatchRequest
+
 // ExportFileFinishedFormdataRequestBody defines body for ExportFileFinished for application/x-www-form-urlencoded ContentType.
 type ExportFileFinishedFormdataRequestBody = ExportFileCallback
+
+// PdfManagerBatchFinishedJSONRequestBody defines body for PdfManagerBatchFinished for application/json ContentType.
+type PdfManagerBatchFinishedJSONRequestBody = PdfManagerBatchEnvelope
+
+// AsBooleanAnswer returns the union data inside the CustomFieldAnswer as a BooleanAnswer
+func (t CustomFieldAnswer) AsBooleanAnswer() (BooleanAnswer, error) {
+	var body BooleanAnswer
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBooleanAnswer overwrites any union data inside the CustomFieldAnswer as the provided BooleanAnswer
+func (t *CustomFieldAnswer) FromBooleanAnswer(v BooleanAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"boolean"}`))
+	t.union = b
+	return err
+}
+
+// MergeBooleanAnswer performs a merge with any union data inside the CustomFieldAnswer, using the provided BooleanAnswer
+func (t *CustomFieldAnswer) MergeBooleanAnswer(v BooleanAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"boolean"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsNumberAnswer returns the union data inside the CustomFieldAnswer as a NumberAnswer
+func (t CustomFieldAnswer) AsNumberAnswer() (NumberAnswer, error) {
+	var body NumberAnswer
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNumberAnswer overwrites any union data inside the CustomFieldAnswer as the provided NumberAnswer
+func (t *CustomFieldAnswer) FromNumberAnswer(v NumberAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"number"}`))
+	t.union = b
+	return err
+}
+
+// MergeNumberAnswer performs a merge with any union data inside the CustomFieldAnswer, using the provided NumberAnswer
+func (t *CustomFieldAnswer) MergeNumberAnswer(v NumberAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"number"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDateAnswer returns the union data inside the CustomFieldAnswer as a DateAnswer
+func (t CustomFieldAnswer) AsDateAnswer() (DateAnswer, error) {
+	var body DateAnswer
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDateAnswer overwrites any union data inside the CustomFieldAnswer as the provided DateAnswer
+func (t *CustomFieldAnswer) FromDateAnswer(v DateAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"date"}`))
+	t.union = b
+	return err
+}
+
+// MergeDateAnswer performs a merge with any union data inside the CustomFieldAnswer, using the provided DateAnswer
+func (t *CustomFieldAnswer) MergeDateAnswer(v DateAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"date"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStringAnswer returns the union data inside the CustomFieldAnswer as a StringAnswer
+func (t CustomFieldAnswer) AsStringAnswer() (StringAnswer, error) {
+	var body StringAnswer
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStringAnswer overwrites any union data inside the CustomFieldAnswer as the provided StringAnswer
+func (t *CustomFieldAnswer) FromStringAnswer(v StringAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"string"}`))
+	t.union = b
+	return err
+}
+
+// MergeStringAnswer performs a merge with any union data inside the CustomFieldAnswer, using the provided StringAnswer
+func (t *CustomFieldAnswer) MergeStringAnswer(v StringAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"string"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSelectAnswer returns the union data inside the CustomFieldAnswer as a SelectAnswer
+func (t CustomFieldAnswer) AsSelectAnswer() (SelectAnswer, error) {
+	var body SelectAnswer
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSelectAnswer overwrites any union data inside the CustomFieldAnswer as the provided SelectAnswer
+func (t *CustomFieldAnswer) FromSelectAnswer(v SelectAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"select"}`))
+	t.union = b
+	return err
+}
+
+// MergeSelectAnswer performs a merge with any union data inside the CustomFieldAnswer, using the provided SelectAnswer
+func (t *CustomFieldAnswer) MergeSelectAnswer(v SelectAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"select"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CustomFieldAnswer) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"field_type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t CustomFieldAnswer) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "boolean":
+		return t.AsBooleanAnswer()
+	case "date":
+		return t.AsDateAnswer()
+	case "number":
+		return t.AsNumberAnswer()
+	case "select":
+		return t.AsSelectAnswer()
+	case "string":
+		return t.AsStringAnswer()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t CustomFieldAnswer) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CustomFieldAnswer) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsBooleanAnswerInput returns the union data inside the CustomFieldAnswerInput as a BooleanAnswerInput
+func (t CustomFieldAnswerInput) AsBooleanAnswerInput() (BooleanAnswerInput, error) {
+	var body BooleanAnswerInput
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBooleanAnswerInput overwrites any union data inside the CustomFieldAnswerInput as the provided BooleanAnswerInput
+func (t *CustomFieldAnswerInput) FromBooleanAnswerInput(v BooleanAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"boolean"}`))
+	t.union = b
+	return err
+}
+
+// MergeBooleanAnswerInput performs a merge with any union data inside the CustomFieldAnswerInput, using the provided BooleanAnswerInput
+func (t *CustomFieldAnswerInput) MergeBooleanAnswerInput(v BooleanAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"boolean"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsNumberAnswerInput returns the union data inside the CustomFieldAnswerInput as a NumberAnswerInput
+func (t CustomFieldAnswerInput) AsNumberAnswerInput() (NumberAnswerInput, error) {
+	var body NumberAnswerInput
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNumberAnswerInput overwrites any union data inside the CustomFieldAnswerInput as the provided NumberAnswerInput
+func (t *CustomFieldAnswerInput) FromNumberAnswerInput(v NumberAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"number"}`))
+	t.union = b
+	return err
+}
+
+// MergeNumberAnswerInput performs a merge with any union data inside the CustomFieldAnswerInput, using the provided NumberAnswerInput
+func (t *CustomFieldAnswerInput) MergeNumberAnswerInput(v NumberAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"number"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDateAnswerInput returns the union data inside the CustomFieldAnswerInput as a DateAnswerInput
+func (t CustomFieldAnswerInput) AsDateAnswerInput() (DateAnswerInput, error) {
+	var body DateAnswerInput
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDateAnswerInput overwrites any union data inside the CustomFieldAnswerInput as the provided DateAnswerInput
+func (t *CustomFieldAnswerInput) FromDateAnswerInput(v DateAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"date"}`))
+	t.union = b
+	return err
+}
+
+// MergeDateAnswerInput performs a merge with any union data inside the CustomFieldAnswerInput, using the provided DateAnswerInput
+func (t *CustomFieldAnswerInput) MergeDateAnswerInput(v DateAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"date"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStringAnswerInput returns the union data inside the CustomFieldAnswerInput as a StringAnswerInput
+func (t CustomFieldAnswerInput) AsStringAnswerInput() (StringAnswerInput, error) {
+	var body StringAnswerInput
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStringAnswerInput overwrites any union data inside the CustomFieldAnswerInput as the provided StringAnswerInput
+func (t *CustomFieldAnswerInput) FromStringAnswerInput(v StringAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"string"}`))
+	t.union = b
+	return err
+}
+
+// MergeStringAnswerInput performs a merge with any union data inside the CustomFieldAnswerInput, using the provided StringAnswerInput
+func (t *CustomFieldAnswerInput) MergeStringAnswerInput(v StringAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"string"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSelectAnswerInput returns the union data inside the CustomFieldAnswerInput as a SelectAnswerInput
+func (t CustomFieldAnswerInput) AsSelectAnswerInput() (SelectAnswerInput, error) {
+	var body SelectAnswerInput
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSelectAnswerInput overwrites any union data inside the CustomFieldAnswerInput as the provided SelectAnswerInput
+func (t *CustomFieldAnswerInput) FromSelectAnswerInput(v SelectAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"select"}`))
+	t.union = b
+	return err
+}
+
+// MergeSelectAnswerInput performs a merge with any union data inside the CustomFieldAnswerInput, using the provided SelectAnswerInput
+func (t *CustomFieldAnswerInput) MergeSelectAnswerInput(v SelectAnswerInput) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"field_type":"select"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CustomFieldAnswerInput) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"field_type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t CustomFieldAnswerInput) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "boolean":
+		return t.AsBooleanAnswerInput()
+	case "date":
+		return t.AsDateAnswerInput()
+	case "number":
+		return t.AsNumberAnswerInput()
+	case "select":
+		return t.AsSelectAnswerInput()
+	case "string":
+		return t.AsStringAnswerInput()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t CustomFieldAnswerInput) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CustomFieldAnswerInput) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsBooleanAnswerValue returns the union data inside the CustomFieldAnswerValue as a BooleanAnswerValue
+func (t CustomFieldAnswerValue) AsBooleanAnswerValue() (BooleanAnswerValue, error) {
+	var body BooleanAnswerValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBooleanAnswerValue overwrites any union data inside the CustomFieldAnswerValue as the provided BooleanAnswerValue
+func (t *CustomFieldAnswerValue) FromBooleanAnswerValue(v BooleanAnswerValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBooleanAnswerValue performs a merge with any union data inside the CustomFieldAnswerValue, using the provided BooleanAnswerValue
+func (t *CustomFieldAnswerValue) MergeBooleanAnswerValue(v BooleanAnswerValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsNumberAnswerValue returns the union data inside the CustomFieldAnswerValue as a NumberAnswerValue
+func (t CustomFieldAnswerValue) AsNumberAnswerValue() (NumberAnswerValue, error) {
+	var body NumberAnswerValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromNumberAnswerValue overwrites any union data inside the CustomFieldAnswerValue as the provided NumberAnswerValue
+func (t *CustomFieldAnswerValue) FromNumberAnswerValue(v NumberAnswerValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeNumberAnswerValue performs a merge with any union data inside the CustomFieldAnswerValue, using the provided NumberAnswerValue
+func (t *CustomFieldAnswerValue) MergeNumberAnswerValue(v NumberAnswerValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsStringAnswerValue returns the union data inside the CustomFieldAnswerValue as a StringAnswerValue
+func (t CustomFieldAnswerValue) AsStringAnswerValue() (StringAnswerValue, error) {
+	var body StringAnswerValue
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromStringAnswerValue overwrites any union data inside the CustomFieldAnswerValue as the provided StringAnswerValue
+func (t *CustomFieldAnswerValue) FromStringAnswerValue(v StringAnswerValue) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeStringAnswerValue performs a merge with any union data inside the CustomFieldAnswerValue, using the provided StringAnswerValue
+func (t *CustomFieldAnswerValue) MergeStringAnswerValue(v StringAnswerValue) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t CustomFieldAnswerValue) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *CustomFieldAnswerValue) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -485,6 +2102,31 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/user_identities (the `ListUserIdentities` operationId).
 	ListUserIdentities(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UpdateApplicantDetailsWithBody Update details of up to 1,000 applicants.
+	//
+	// Sets the editable details (for now whether the applicant is eligible for redirect) of each applicant named by CAS ID. At most 1,000 applicants per call. The docs mark this resource as a prototype.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/applicant_details (the `UpdateApplicantDetails` operationId).
+	UpdateApplicantDetailsWithBody(ctx context.Context, userIdentityId UserIdentityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateApplicantDetails Update details of up to 1,000 applicants.
+	//
+	// Sets the editable details (for now whether the applicant is eligible for redirect) of each applicant named by CAS ID. At most 1,000 applicants per call. The docs mark this resource as a prototype.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/applicant_details (the `UpdateApplicantDetails` operationId).
+	UpdateApplicantDetails(ctx context.Context, userIdentityId UserIdentityID, body UpdateApplicantDetailsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListDecisions List the decisions valid for an identity's association.
+	//
+	// Returns the decisions a program may record for a designation. Decision ids change from one cycle to the next. The docs mark this resource as a prototype.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/decisions (the `ListDecisions` operationId).
+	ListDecisions(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListUserIdentityExportFiles List the recent runs of one identity's exports.
 	//
 	// The API's counterpart of the "Recent Files" screen: recent runs under one identity with their status. It never includes download URLs; fetch each run's status for one.
@@ -516,6 +2158,192 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/user_identities/{user_identity_id}/exports/{export_id}/export_files (the `InitiateExportFile` operationId).
 	InitiateExportFile(ctx context.Context, userIdentityId UserIdentityID, exportId ExportID, params *InitiateExportFileParams, body InitiateExportFileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListOrganizations List the organizations an identity can see.
+	//
+	// An applicant applies to a program at an organization. Returns the organizations of one identity, with the cycle and association each belongs to.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/organizations (the `ListOrganizations` operationId).
+	ListOrganizations(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPdfManagerBatches List the PDF Manager batches of an identity.
+	//
+	// Recent batches with their state. The list leaves out `download_hrefs` (there may be many); read a batch by id for them.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `ListPdfManagerBatches` operationId).
+	ListPdfManagerBatches(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// InitiatePdfManagerBatchWithBody Start a PDF Manager batch from a template.
+	//
+	// Starts populating the template in the background and returns the batch to poll. If a batch of the same template is still running, that batch is returned instead of a new one. When the batch ends, the server POSTs the batch (the GET's JSON) to the optional https callback.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `InitiatePdfManagerBatch` operationId).
+	InitiatePdfManagerBatchWithBody(ctx context.Context, userIdentityId UserIdentityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// InitiatePdfManagerBatch Start a PDF Manager batch from a template.
+	//
+	// Starts populating the template in the background and returns the batch to poll. If a batch of the same template is still running, that batch is returned instead of a new one. When the batch ends, the server POSTs the batch (the GET's JSON) to the optional https callback.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `InitiatePdfManagerBatch` operationId).
+	InitiatePdfManagerBatch(ctx context.Context, userIdentityId UserIdentityID, body InitiatePdfManagerBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPdfManagerBatch Read one PDF Manager batch, with its download links once ready.
+	//
+	// Poll it until `state` is final. When the state is available or success_with_errors, `download_hrefs` lists the zip files to download (API paths that answer with a redirect); otherwise it is empty.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches/{pdf_manager_batch_id} (the `GetPdfManagerBatch` operationId).
+	GetPdfManagerBatch(ctx context.Context, userIdentityId UserIdentityID, pdfManagerBatchId PdfManagerBatchID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPdfManagerTemplates List the PDF Manager templates of an identity.
+	//
+	// A template (configured in WebAdMIT, read-only here) decides which documents of which applicants a PDF Manager batch collects.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates (the `ListPdfManagerTemplates` operationId).
+	ListPdfManagerTemplates(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPdfManagerTemplate Read one PDF Manager template.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id} (the `GetPdfManagerTemplate` operationId).
+	GetPdfManagerTemplate(ctx context.Context, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DownloadPdfManagerZipFile Download one zip file of a PDF Manager batch (through a redirect).
+	//
+	// Answers 302 with a pre-signed object-store URL in `Location`. Follow it with a client that does not send the API key (Go's http.Client copies custom headers such as x-api-key onto redirects, even to another host), and treat the URL as a credential. The generated client follows redirects unless its http.Client says otherwise; to read the 302, give it one whose CheckRedirect returns http.ErrUseLastResponse.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_zip_files/{pdf_manager_zip_file_id}/download (the `DownloadPdfManagerZipFile` operationId).
+	DownloadPdfManagerZipFile(ctx context.Context, userIdentityId UserIdentityID, pdfManagerZipFileId PdfManagerZipFileID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPrograms List the programs an identity can see.
+	//
+	// Returns the programs applicants apply to, with the name of the organization running each. Program names repeat across organizations; the id does not.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs (the `ListPrograms` operationId).
+	ListPrograms(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ClearCustomFieldAnswer Clear an applicant's answer to a custom field.
+	//
+	// The same as storing a null value: the answer is kept as cleared, with a record of who cleared it, and returned with a null value.
+	//
+	// Corresponds with DELETE /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `ClearCustomFieldAnswer` operationId).
+	ClearCustomFieldAnswer(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCustomFieldAnswer Read an applicant's answer to a custom field.
+	//
+	// Returns the answer in the shape of the field's type: `field_type` (boolean, number, date, string or select) says which, and `value` is null when nothing is stored.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `GetCustomFieldAnswer` operationId).
+	GetCustomFieldAnswer(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StoreCustomFieldAnswerWithBody Store an applicant's answer to a custom field.
+	//
+	// Creates the answer, or replaces the one stored. The body's field_type must be the field's type and the value must suit it: a boolean, a number, an ISO 8601 date (YYYY-MM-DD), a string, or for a select field one of its options. A null value clears the answer.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `StoreCustomFieldAnswer` operationId).
+	StoreCustomFieldAnswerWithBody(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StoreCustomFieldAnswer Store an applicant's answer to a custom field.
+	//
+	// Creates the answer, or replaces the one stored. The body's field_type must be the field's type and the value must suit it: a boolean, a number, an ISO 8601 date (YYYY-MM-DD), a string, or for a select field one of its options. A null value clears the answer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `StoreCustomFieldAnswer` operationId).
+	StoreCustomFieldAnswer(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, body StoreCustomFieldAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDesignation Read an applicant's designation to a program.
+	//
+	// An applicant applies to programs through designations; the program records a decision (reported nationally) and, when it runs its process in WebAdMIT, a local status.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `GetDesignation` operationId).
+	GetDesignation(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateDesignationWithBody Set the decision of an applicant's designation.
+	//
+	// Sets (or, with null, clears) the designation's decision. Refused with 422 when the designation already has a local status, unless Liaison has turned on "Disassociate Decision Codes from Local Status"; and, with preliminary data handling on, while the application is in Received status. Unlike the GET, the answer is the designation itself, not wrapped in a `designation` object.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `UpdateDesignation` operationId).
+	UpdateDesignationWithBody(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateDesignation Set the decision of an applicant's designation.
+	//
+	// Sets (or, with null, clears) the designation's decision. Refused with 422 when the designation already has a local status, unless Liaison has turned on "Disassociate Decision Codes from Local Status"; and, with preliminary data handling on, while the application is in Received status. Unlike the GET, the answer is the designation itself, not wrapped in a `designation` object.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `UpdateDesignation` operationId).
+	UpdateDesignation(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, body UpdateDesignationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCustomFields List a program's custom fields.
+	//
+	// A custom field is a question admissions staff define to keep their own data about an applicant; its field_type says what kind of answer it takes, and a select field lists its allowed options.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/custom_fields (the `ListCustomFields` operationId).
+	ListCustomFields(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSocialSecurityNumbers Download the organization's social security numbers document.
+	//
+	// The identity's organization may have one social security numbers document. It comes as an ASCII-armoured PGP message (the docs label the example JSON, but it is not JSON): decrypt it with the organization's key. 403 when the feature is off or the identity has no organization.
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/social_security_numbers (the `GetSocialSecurityNumbers` operationId).
+	GetSocialSecurityNumbers(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateCustomFieldAnswerBatchWithBody Schedule custom field answers for many applicants.
+	//
+	// Validates the answers, schedules them and returns the batch id to poll with getCustomFieldAnswerBatch. Each answer names its field, the field's type and the value (null clears the answer).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers (the `CreateCustomFieldAnswerBatch` operationId).
+	CreateCustomFieldAnswerBatchWithBody(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateCustomFieldAnswerBatch Schedule custom field answers for many applicants.
+	//
+	// Validates the answers, schedules them and returns the batch id to poll with getCustomFieldAnswerBatch. Each answer names its field, the field's type and the value (null clears the answer).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers (the `CreateCustomFieldAnswerBatch` operationId).
+	CreateCustomFieldAnswerBatch(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, body CreateCustomFieldAnswerBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCustomFieldAnswerBatch Check a custom field answer batch; its results once it has run.
+	//
+	// Poll it (the docs suggest every 10 seconds) until the status is final. Once the batch is Available, `results` has one entry per answer, with the stored answer and any errors.
+	//
+	// Corresponds with GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers/{id} (the `GetCustomFieldAnswerBatch` operationId).
+	GetCustomFieldAnswerBatch(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, id BatchID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateDesignationBatchWithBody Schedule decisions for many applicants' designations.
+	//
+	// Validates the changes, schedules them and returns the batch id to poll with getDesignationBatch. A designation with a local status refuses a decision unless Liaison has turned on "Disassociate Decision Codes from Local Status"; such refusals show in the batch's results.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations (the `CreateDesignationBatch` operationId).
+	CreateDesignationBatchWithBody(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateDesignationBatch Schedule decisions for many applicants' designations.
+	//
+	// Validates the changes, schedules them and returns the batch id to poll with getDesignationBatch. A designation with a local status refuses a decision unless Liaison has turned on "Disassociate Decision Codes from Local Status"; such refusals show in the batch's results.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations (the `CreateDesignationBatch` operationId).
+	CreateDesignationBatch(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, body CreateDesignationBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDesignationBatch Check a designation batch; its results once it has run.
+	//
+	// Poll it (the docs suggest every 10 seconds) until the status is final. Once the batch is Available, `results` has one entry per change, with the decision and any errors.
+	//
+	// Corresponds with GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations/{id} (the `GetDesignationBatch` operationId).
+	GetDesignationBatch(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, id BatchID, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListExports List the exports of all the user's identities.
@@ -559,6 +2387,61 @@ func (c *Client) GetExportFile(ctx context.Context, exportId ExportID, exportFil
 // Corresponds with GET /api/v1/user_identities (the `ListUserIdentities` operationId).
 func (c *Client) ListUserIdentities(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUserIdentitiesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateApplicantDetailsWithBody Update details of up to 1,000 applicants.
+//
+// Sets the editable details (for now whether the applicant is eligible for redirect) of each applicant named by CAS ID. At most 1,000 applicants per call. The docs mark this resource as a prototype.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/applicant_details (the `UpdateApplicantDetails` operationId).
+func (c *Client) UpdateApplicantDetailsWithBody(ctx context.Context, userIdentityId UserIdentityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateApplicantDetailsRequestWithBody(c.Server, userIdentityId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateApplicantDetails Update details of up to 1,000 applicants.
+//
+// Sets the editable details (for now whether the applicant is eligible for redirect) of each applicant named by CAS ID. At most 1,000 applicants per call. The docs mark this resource as a prototype.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/applicant_details (the `UpdateApplicantDetails` operationId).
+func (c *Client) UpdateApplicantDetails(ctx context.Context, userIdentityId UserIdentityID, body UpdateApplicantDetailsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateApplicantDetailsRequest(c.Server, userIdentityId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListDecisions List the decisions valid for an identity's association.
+//
+// Returns the decisions a program may record for a designation. Decision ids change from one cycle to the next. The docs mark this resource as a prototype.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/decisions (the `ListDecisions` operationId).
+func (c *Client) ListDecisions(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListDecisionsRequest(c.Server, userIdentityId)
 	if err != nil {
 		return nil, err
 	}
@@ -631,6 +2514,432 @@ func (c *Client) InitiateExportFileWithBody(ctx context.Context, userIdentityId 
 // Corresponds with POST /api/v1/user_identities/{user_identity_id}/exports/{export_id}/export_files (the `InitiateExportFile` operationId).
 func (c *Client) InitiateExportFile(ctx context.Context, userIdentityId UserIdentityID, exportId ExportID, params *InitiateExportFileParams, body InitiateExportFileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInitiateExportFileRequest(c.Server, userIdentityId, exportId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListOrganizations List the organizations an identity can see.
+//
+// An applicant applies to a program at an organization. Returns the organizations of one identity, with the cycle and association each belongs to.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/organizations (the `ListOrganizations` operationId).
+func (c *Client) ListOrganizations(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListOrganizationsRequest(c.Server, userIdentityId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPdfManagerBatches List the PDF Manager batches of an identity.
+//
+// Recent batches with their state. The list leaves out `download_hrefs` (there may be many); read a batch by id for them.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `ListPdfManagerBatches` operationId).
+func (c *Client) ListPdfManagerBatches(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPdfManagerBatchesRequest(c.Server, userIdentityId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// InitiatePdfManagerBatchWithBody Start a PDF Manager batch from a template.
+//
+// Starts populating the template in the background and returns the batch to poll. If a batch of the same template is still running, that batch is returned instead of a new one. When the batch ends, the server POSTs the batch (the GET's JSON) to the optional https callback.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `InitiatePdfManagerBatch` operationId).
+func (c *Client) InitiatePdfManagerBatchWithBody(ctx context.Context, userIdentityId UserIdentityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInitiatePdfManagerBatchRequestWithBody(c.Server, userIdentityId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// InitiatePdfManagerBatch Start a PDF Manager batch from a template.
+//
+// Starts populating the template in the background and returns the batch to poll. If a batch of the same template is still running, that batch is returned instead of a new one. When the batch ends, the server POSTs the batch (the GET's JSON) to the optional https callback.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `InitiatePdfManagerBatch` operationId).
+func (c *Client) InitiatePdfManagerBatch(ctx context.Context, userIdentityId UserIdentityID, body InitiatePdfManagerBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInitiatePdfManagerBatchRequest(c.Server, userIdentityId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPdfManagerBatch Read one PDF Manager batch, with its download links once ready.
+//
+// Poll it until `state` is final. When the state is available or success_with_errors, `download_hrefs` lists the zip files to download (API paths that answer with a redirect); otherwise it is empty.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches/{pdf_manager_batch_id} (the `GetPdfManagerBatch` operationId).
+func (c *Client) GetPdfManagerBatch(ctx context.Context, userIdentityId UserIdentityID, pdfManagerBatchId PdfManagerBatchID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPdfManagerBatchRequest(c.Server, userIdentityId, pdfManagerBatchId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPdfManagerTemplates List the PDF Manager templates of an identity.
+//
+// A template (configured in WebAdMIT, read-only here) decides which documents of which applicants a PDF Manager batch collects.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates (the `ListPdfManagerTemplates` operationId).
+func (c *Client) ListPdfManagerTemplates(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPdfManagerTemplatesRequest(c.Server, userIdentityId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPdfManagerTemplate Read one PDF Manager template.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id} (the `GetPdfManagerTemplate` operationId).
+func (c *Client) GetPdfManagerTemplate(ctx context.Context, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPdfManagerTemplateRequest(c.Server, userIdentityId, pdfManagerTemplateId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DownloadPdfManagerZipFile Download one zip file of a PDF Manager batch (through a redirect).
+//
+// Answers 302 with a pre-signed object-store URL in `Location`. Follow it with a client that does not send the API key (Go's http.Client copies custom headers such as x-api-key onto redirects, even to another host), and treat the URL as a credential. The generated client follows redirects unless its http.Client says otherwise; to read the 302, give it one whose CheckRedirect returns http.ErrUseLastResponse.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_zip_files/{pdf_manager_zip_file_id}/download (the `DownloadPdfManagerZipFile` operationId).
+func (c *Client) DownloadPdfManagerZipFile(ctx context.Context, userIdentityId UserIdentityID, pdfManagerZipFileId PdfManagerZipFileID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadPdfManagerZipFileRequest(c.Server, userIdentityId, pdfManagerZipFileId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPrograms List the programs an identity can see.
+//
+// Returns the programs applicants apply to, with the name of the organization running each. Program names repeat across organizations; the id does not.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs (the `ListPrograms` operationId).
+func (c *Client) ListPrograms(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProgramsRequest(c.Server, userIdentityId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ClearCustomFieldAnswer Clear an applicant's answer to a custom field.
+//
+// The same as storing a null value: the answer is kept as cleared, with a record of who cleared it, and returned with a null value.
+//
+// Corresponds with DELETE /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `ClearCustomFieldAnswer` operationId).
+func (c *Client) ClearCustomFieldAnswer(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewClearCustomFieldAnswerRequest(c.Server, userIdentityId, programId, applicantCasId, customFieldId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCustomFieldAnswer Read an applicant's answer to a custom field.
+//
+// Returns the answer in the shape of the field's type: `field_type` (boolean, number, date, string or select) says which, and `value` is null when nothing is stored.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `GetCustomFieldAnswer` operationId).
+func (c *Client) GetCustomFieldAnswer(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomFieldAnswerRequest(c.Server, userIdentityId, programId, applicantCasId, customFieldId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StoreCustomFieldAnswerWithBody Store an applicant's answer to a custom field.
+//
+// Creates the answer, or replaces the one stored. The body's field_type must be the field's type and the value must suit it: a boolean, a number, an ISO 8601 date (YYYY-MM-DD), a string, or for a select field one of its options. A null value clears the answer.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `StoreCustomFieldAnswer` operationId).
+func (c *Client) StoreCustomFieldAnswerWithBody(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStoreCustomFieldAnswerRequestWithBody(c.Server, userIdentityId, programId, applicantCasId, customFieldId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StoreCustomFieldAnswer Store an applicant's answer to a custom field.
+//
+// Creates the answer, or replaces the one stored. The body's field_type must be the field's type and the value must suit it: a boolean, a number, an ISO 8601 date (YYYY-MM-DD), a string, or for a select field one of its options. A null value clears the answer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `StoreCustomFieldAnswer` operationId).
+func (c *Client) StoreCustomFieldAnswer(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, body StoreCustomFieldAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStoreCustomFieldAnswerRequest(c.Server, userIdentityId, programId, applicantCasId, customFieldId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDesignation Read an applicant's designation to a program.
+//
+// An applicant applies to programs through designations; the program records a decision (reported nationally) and, when it runs its process in WebAdMIT, a local status.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `GetDesignation` operationId).
+func (c *Client) GetDesignation(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDesignationRequest(c.Server, userIdentityId, programId, applicantCasId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateDesignationWithBody Set the decision of an applicant's designation.
+//
+// Sets (or, with null, clears) the designation's decision. Refused with 422 when the designation already has a local status, unless Liaison has turned on "Disassociate Decision Codes from Local Status"; and, with preliminary data handling on, while the application is in Received status. Unlike the GET, the answer is the designation itself, not wrapped in a `designation` object.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `UpdateDesignation` operationId).
+func (c *Client) UpdateDesignationWithBody(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateDesignationRequestWithBody(c.Server, userIdentityId, programId, applicantCasId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateDesignation Set the decision of an applicant's designation.
+//
+// Sets (or, with null, clears) the designation's decision. Refused with 422 when the designation already has a local status, unless Liaison has turned on "Disassociate Decision Codes from Local Status"; and, with preliminary data handling on, while the application is in Received status. Unlike the GET, the answer is the designation itself, not wrapped in a `designation` object.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `UpdateDesignation` operationId).
+func (c *Client) UpdateDesignation(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, body UpdateDesignationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateDesignationRequest(c.Server, userIdentityId, programId, applicantCasId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCustomFields List a program's custom fields.
+//
+// A custom field is a question admissions staff define to keep their own data about an applicant; its field_type says what kind of answer it takes, and a select field lists its allowed options.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/custom_fields (the `ListCustomFields` operationId).
+func (c *Client) ListCustomFields(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCustomFieldsRequest(c.Server, userIdentityId, programId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSocialSecurityNumbers Download the organization's social security numbers document.
+//
+// The identity's organization may have one social security numbers document. It comes as an ASCII-armoured PGP message (the docs label the example JSON, but it is not JSON): decrypt it with the organization's key. 403 when the feature is off or the identity has no organization.
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/social_security_numbers (the `GetSocialSecurityNumbers` operationId).
+func (c *Client) GetSocialSecurityNumbers(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSocialSecurityNumbersRequest(c.Server, userIdentityId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateCustomFieldAnswerBatchWithBody Schedule custom field answers for many applicants.
+//
+// Validates the answers, schedules them and returns the batch id to poll with getCustomFieldAnswerBatch. Each answer names its field, the field's type and the value (null clears the answer).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers (the `CreateCustomFieldAnswerBatch` operationId).
+func (c *Client) CreateCustomFieldAnswerBatchWithBody(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCustomFieldAnswerBatchRequestWithBody(c.Server, userIdentityId, programId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateCustomFieldAnswerBatch Schedule custom field answers for many applicants.
+//
+// Validates the answers, schedules them and returns the batch id to poll with getCustomFieldAnswerBatch. Each answer names its field, the field's type and the value (null clears the answer).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers (the `CreateCustomFieldAnswerBatch` operationId).
+func (c *Client) CreateCustomFieldAnswerBatch(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, body CreateCustomFieldAnswerBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCustomFieldAnswerBatchRequest(c.Server, userIdentityId, programId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCustomFieldAnswerBatch Check a custom field answer batch; its results once it has run.
+//
+// Poll it (the docs suggest every 10 seconds) until the status is final. Once the batch is Available, `results` has one entry per answer, with the stored answer and any errors.
+//
+// Corresponds with GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers/{id} (the `GetCustomFieldAnswerBatch` operationId).
+func (c *Client) GetCustomFieldAnswerBatch(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, id BatchID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomFieldAnswerBatchRequest(c.Server, userIdentityId, programId, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateDesignationBatchWithBody Schedule decisions for many applicants' designations.
+//
+// Validates the changes, schedules them and returns the batch id to poll with getDesignationBatch. A designation with a local status refuses a decision unless Liaison has turned on "Disassociate Decision Codes from Local Status"; such refusals show in the batch's results.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations (the `CreateDesignationBatch` operationId).
+func (c *Client) CreateDesignationBatchWithBody(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDesignationBatchRequestWithBody(c.Server, userIdentityId, programId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateDesignationBatch Schedule decisions for many applicants' designations.
+//
+// Validates the changes, schedules them and returns the batch id to poll with getDesignationBatch. A designation with a local status refuses a decision unless Liaison has turned on "Disassociate Decision Codes from Local Status"; such refusals show in the batch's results.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations (the `CreateDesignationBatch` operationId).
+func (c *Client) CreateDesignationBatch(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, body CreateDesignationBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDesignationBatchRequest(c.Server, userIdentityId, programId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDesignationBatch Check a designation batch; its results once it has run.
+//
+// Poll it (the docs suggest every 10 seconds) until the status is final. Once the batch is Available, `results` has one entry per change, with the decision and any errors.
+//
+// Corresponds with GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations/{id} (the `GetDesignationBatch` operationId).
+func (c *Client) GetDesignationBatch(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, id BatchID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDesignationBatchRequest(c.Server, userIdentityId, programId, id)
 	if err != nil {
 		return nil, err
 	}
@@ -719,6 +3028,87 @@ func NewListUserIdentitiesRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/api/v1/user_identities")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateApplicantDetailsRequest calls the generic UpdateApplicantDetails builder with application/json body
+func NewUpdateApplicantDetailsRequest(server string, userIdentityId UserIdentityID, body UpdateApplicantDetailsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateApplicantDetailsRequestWithBody(server, userIdentityId, "application/json", bodyReader)
+}
+
+// NewUpdateApplicantDetailsRequestWithBody constructs an http.Request for the UpdateApplicantDetails method, with any body, and a specified content type
+func NewUpdateApplicantDetailsRequestWithBody(server string, userIdentityId UserIdentityID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/applicant_details", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListDecisionsRequest constructs an http.Request for the ListDecisions method
+func NewListDecisionsRequest(server string, userIdentityId UserIdentityID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/decisions", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -885,6 +3275,878 @@ func NewInitiateExportFileRequestWithBody(server string, userIdentityId UserIden
 	return req, nil
 }
 
+// NewListOrganizationsRequest constructs an http.Request for the ListOrganizations method
+func NewListOrganizationsRequest(server string, userIdentityId UserIdentityID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/organizations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListPdfManagerBatchesRequest constructs an http.Request for the ListPdfManagerBatches method
+func NewListPdfManagerBatchesRequest(server string, userIdentityId UserIdentityID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/pdf_manager_batches", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewInitiatePdfManagerBatchRequest calls the generic InitiatePdfManagerBatch builder with application/json body
+func NewInitiatePdfManagerBatchRequest(server string, userIdentityId UserIdentityID, body InitiatePdfManagerBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewInitiatePdfManagerBatchRequestWithBody(server, userIdentityId, "application/json", bodyReader)
+}
+
+// NewInitiatePdfManagerBatchRequestWithBody constructs an http.Request for the InitiatePdfManagerBatch method, with any body, and a specified content type
+func NewInitiatePdfManagerBatchRequestWithBody(server string, userIdentityId UserIdentityID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/pdf_manager_batches", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetPdfManagerBatchRequest constructs an http.Request for the GetPdfManagerBatch method
+func NewGetPdfManagerBatchRequest(server string, userIdentityId UserIdentityID, pdfManagerBatchId PdfManagerBatchID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pdf_manager_batch_id", pdfManagerBatchId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/pdf_manager_batches/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListPdfManagerTemplatesRequest constructs an http.Request for the ListPdfManagerTemplates method
+func NewListPdfManagerTemplatesRequest(server string, userIdentityId UserIdentityID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/pdf_manager_templates", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPdfManagerTemplateRequest constructs an http.Request for the GetPdfManagerTemplate method
+func NewGetPdfManagerTemplateRequest(server string, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pdf_manager_template_id", pdfManagerTemplateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/pdf_manager_templates/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDownloadPdfManagerZipFileRequest constructs an http.Request for the DownloadPdfManagerZipFile method
+func NewDownloadPdfManagerZipFileRequest(server string, userIdentityId UserIdentityID, pdfManagerZipFileId PdfManagerZipFileID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "pdf_manager_zip_file_id", pdfManagerZipFileId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/pdf_manager_zip_files/%s/download", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListProgramsRequest constructs an http.Request for the ListPrograms method
+func NewListProgramsRequest(server string, userIdentityId UserIdentityID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/programs", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewClearCustomFieldAnswerRequest constructs an http.Request for the ClearCustomFieldAnswer method
+func NewClearCustomFieldAnswerRequest(server string, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "applicant_cas_id", applicantCasId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam3 string
+
+	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "custom_field_id", customFieldId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/programs/%s/applicants_by_cas_id/%s/custom_field_answers/%s", pathParam0, pathParam1, pathParam2, pathParam3)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCustomFieldAnswerRequest constructs an http.Request for the GetCustomFieldAnswer method
+func NewGetCustomFieldAnswerRequest(server string, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "applicant_cas_id", applicantCasId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam3 string
+
+	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "custom_field_id", customFieldId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/programs/%s/applicants_by_cas_id/%s/custom_field_answers/%s", pathParam0, pathParam1, pathParam2, pathParam3)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStoreCustomFieldAnswerRequest calls the generic StoreCustomFieldAnswer builder with application/json body
+func NewStoreCustomFieldAnswerRequest(server string, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, body StoreCustomFieldAnswerJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewStoreCustomFieldAnswerRequestWithBody(server, userIdentityId, programId, applicantCasId, customFieldId, "application/json", bodyReader)
+}
+
+// NewStoreCustomFieldAnswerRequestWithBody constructs an http.Request for the StoreCustomFieldAnswer method, with any body, and a specified content type
+func NewStoreCustomFieldAnswerRequestWithBody(server string, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "applicant_cas_id", applicantCasId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam3 string
+
+	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "custom_field_id", customFieldId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/programs/%s/applicants_by_cas_id/%s/custom_field_answers/%s", pathParam0, pathParam1, pathParam2, pathParam3)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDesignationRequest constructs an http.Request for the GetDesignation method
+func NewGetDesignationRequest(server string, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "applicant_cas_id", applicantCasId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/programs/%s/applicants_by_cas_id/%s/designation", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateDesignationRequest calls the generic UpdateDesignation builder with application/json body
+func NewUpdateDesignationRequest(server string, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, body UpdateDesignationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateDesignationRequestWithBody(server, userIdentityId, programId, applicantCasId, "application/json", bodyReader)
+}
+
+// NewUpdateDesignationRequestWithBody constructs an http.Request for the UpdateDesignation method, with any body, and a specified content type
+func NewUpdateDesignationRequestWithBody(server string, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "applicant_cas_id", applicantCasId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/programs/%s/applicants_by_cas_id/%s/designation", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListCustomFieldsRequest constructs an http.Request for the ListCustomFields method
+func NewListCustomFieldsRequest(server string, userIdentityId UserIdentityID, programId ProgramID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/programs/%s/custom_fields", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetSocialSecurityNumbersRequest constructs an http.Request for the GetSocialSecurityNumbers method
+func NewGetSocialSecurityNumbersRequest(server string, userIdentityId UserIdentityID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/user_identities/%s/social_security_numbers", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateCustomFieldAnswerBatchRequest calls the generic CreateCustomFieldAnswerBatch builder with application/json body
+func NewCreateCustomFieldAnswerBatchRequest(server string, userIdentityId UserIdentityID, programId ProgramID, body CreateCustomFieldAnswerBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateCustomFieldAnswerBatchRequestWithBody(server, userIdentityId, programId, "application/json", bodyReader)
+}
+
+// NewCreateCustomFieldAnswerBatchRequestWithBody constructs an http.Request for the CreateCustomFieldAnswerBatch method, with any body, and a specified content type
+func NewCreateCustomFieldAnswerBatchRequestWithBody(server string, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/user_identities/%s/programs/%s/batch_custom_field_answers", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCustomFieldAnswerBatchRequest constructs an http.Request for the GetCustomFieldAnswerBatch method
+func NewGetCustomFieldAnswerBatchRequest(server string, userIdentityId UserIdentityID, programId ProgramID, id BatchID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/user_identities/%s/programs/%s/batch_custom_field_answers/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateDesignationBatchRequest calls the generic CreateDesignationBatch builder with application/json body
+func NewCreateDesignationBatchRequest(server string, userIdentityId UserIdentityID, programId ProgramID, body CreateDesignationBatchJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateDesignationBatchRequestWithBody(server, userIdentityId, programId, "application/json", bodyReader)
+}
+
+// NewCreateDesignationBatchRequestWithBody constructs an http.Request for the CreateDesignationBatch method, with any body, and a specified content type
+func NewCreateDesignationBatchRequestWithBody(server string, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/user_identities/%s/programs/%s/batch_designations", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDesignationBatchRequest constructs an http.Request for the GetDesignationBatch method
+func NewGetDesignationBatchRequest(server string, userIdentityId UserIdentityID, programId ProgramID, id BatchID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_identity_id", userIdentityId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "program_id", programId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v2/user_identities/%s/programs/%s/batch_designations/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -956,6 +4218,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/user_identities (the `ListUserIdentities` operationId).
 	ListUserIdentitiesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListUserIdentitiesResponse, error)
 
+	// UpdateApplicantDetailsWithBodyWithResponse Update details of up to 1,000 applicants.
+	//
+	// Sets the editable details (for now whether the applicant is eligible for redirect) of each applicant named by CAS ID. At most 1,000 applicants per call. The docs mark this resource as a prototype.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/applicant_details (the `UpdateApplicantDetails` operationId).
+	UpdateApplicantDetailsWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateApplicantDetailsResponse, error)
+
+	// UpdateApplicantDetailsWithResponse Update details of up to 1,000 applicants.
+	//
+	// Sets the editable details (for now whether the applicant is eligible for redirect) of each applicant named by CAS ID. At most 1,000 applicants per call. The docs mark this resource as a prototype.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/applicant_details (the `UpdateApplicantDetails` operationId).
+	UpdateApplicantDetailsWithResponse(ctx context.Context, userIdentityId UserIdentityID, body UpdateApplicantDetailsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateApplicantDetailsResponse, error)
+
+	// ListDecisionsWithResponse List the decisions valid for an identity's association.
+	//
+	// Returns the decisions a program may record for a designation. Decision ids change from one cycle to the next. The docs mark this resource as a prototype.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/decisions (the `ListDecisions` operationId).
+	ListDecisionsWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListDecisionsResponse, error)
+
 	// ListUserIdentityExportFilesWithResponse List the recent runs of one identity's exports.
 	//
 	// The API's counterpart of the "Recent Files" screen: recent runs under one identity with their status. It never includes download URLs; fetch each run's status for one.
@@ -991,6 +4280,220 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/user_identities/{user_identity_id}/exports/{export_id}/export_files (the `InitiateExportFile` operationId).
 	InitiateExportFileWithResponse(ctx context.Context, userIdentityId UserIdentityID, exportId ExportID, params *InitiateExportFileParams, body InitiateExportFileJSONRequestBody, reqEditors ...RequestEditorFn) (*InitiateExportFileResponse, error)
+
+	// ListOrganizationsWithResponse List the organizations an identity can see.
+	//
+	// An applicant applies to a program at an organization. Returns the organizations of one identity, with the cycle and association each belongs to.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/organizations (the `ListOrganizations` operationId).
+	ListOrganizationsWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListOrganizationsResponse, error)
+
+	// ListPdfManagerBatchesWithResponse List the PDF Manager batches of an identity.
+	//
+	// Recent batches with their state. The list leaves out `download_hrefs` (there may be many); read a batch by id for them.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `ListPdfManagerBatches` operationId).
+	ListPdfManagerBatchesWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListPdfManagerBatchesResponse, error)
+
+	// InitiatePdfManagerBatchWithBodyWithResponse Start a PDF Manager batch from a template.
+	//
+	// Starts populating the template in the background and returns the batch to poll. If a batch of the same template is still running, that batch is returned instead of a new one. When the batch ends, the server POSTs the batch (the GET's JSON) to the optional https callback.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `InitiatePdfManagerBatch` operationId).
+	InitiatePdfManagerBatchWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InitiatePdfManagerBatchResponse, error)
+
+	// InitiatePdfManagerBatchWithResponse Start a PDF Manager batch from a template.
+	//
+	// Starts populating the template in the background and returns the batch to poll. If a batch of the same template is still running, that batch is returned instead of a new one. When the batch ends, the server POSTs the batch (the GET's JSON) to the optional https callback.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `InitiatePdfManagerBatch` operationId).
+	InitiatePdfManagerBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, body InitiatePdfManagerBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*InitiatePdfManagerBatchResponse, error)
+
+	// GetPdfManagerBatchWithResponse Read one PDF Manager batch, with its download links once ready.
+	//
+	// Poll it until `state` is final. When the state is available or success_with_errors, `download_hrefs` lists the zip files to download (API paths that answer with a redirect); otherwise it is empty.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches/{pdf_manager_batch_id} (the `GetPdfManagerBatch` operationId).
+	GetPdfManagerBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, pdfManagerBatchId PdfManagerBatchID, reqEditors ...RequestEditorFn) (*GetPdfManagerBatchResponse, error)
+
+	// ListPdfManagerTemplatesWithResponse List the PDF Manager templates of an identity.
+	//
+	// A template (configured in WebAdMIT, read-only here) decides which documents of which applicants a PDF Manager batch collects.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates (the `ListPdfManagerTemplates` operationId).
+	ListPdfManagerTemplatesWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListPdfManagerTemplatesResponse, error)
+
+	// GetPdfManagerTemplateWithResponse Read one PDF Manager template.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id} (the `GetPdfManagerTemplate` operationId).
+	GetPdfManagerTemplateWithResponse(ctx context.Context, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID, reqEditors ...RequestEditorFn) (*GetPdfManagerTemplateResponse, error)
+
+	// DownloadPdfManagerZipFileWithResponse Download one zip file of a PDF Manager batch (through a redirect).
+	//
+	// Answers 302 with a pre-signed object-store URL in `Location`. Follow it with a client that does not send the API key (Go's http.Client copies custom headers such as x-api-key onto redirects, even to another host), and treat the URL as a credential. The generated client follows redirects unless its http.Client says otherwise; to read the 302, give it one whose CheckRedirect returns http.ErrUseLastResponse.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_zip_files/{pdf_manager_zip_file_id}/download (the `DownloadPdfManagerZipFile` operationId).
+	DownloadPdfManagerZipFileWithResponse(ctx context.Context, userIdentityId UserIdentityID, pdfManagerZipFileId PdfManagerZipFileID, reqEditors ...RequestEditorFn) (*DownloadPdfManagerZipFileResponse, error)
+
+	// ListProgramsWithResponse List the programs an identity can see.
+	//
+	// Returns the programs applicants apply to, with the name of the organization running each. Program names repeat across organizations; the id does not.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs (the `ListPrograms` operationId).
+	ListProgramsWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListProgramsResponse, error)
+
+	// ClearCustomFieldAnswerWithResponse Clear an applicant's answer to a custom field.
+	//
+	// The same as storing a null value: the answer is kept as cleared, with a record of who cleared it, and returned with a null value.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `ClearCustomFieldAnswer` operationId).
+	ClearCustomFieldAnswerWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, reqEditors ...RequestEditorFn) (*ClearCustomFieldAnswerResponse, error)
+
+	// GetCustomFieldAnswerWithResponse Read an applicant's answer to a custom field.
+	//
+	// Returns the answer in the shape of the field's type: `field_type` (boolean, number, date, string or select) says which, and `value` is null when nothing is stored.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `GetCustomFieldAnswer` operationId).
+	GetCustomFieldAnswerWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, reqEditors ...RequestEditorFn) (*GetCustomFieldAnswerResponse, error)
+
+	// StoreCustomFieldAnswerWithBodyWithResponse Store an applicant's answer to a custom field.
+	//
+	// Creates the answer, or replaces the one stored. The body's field_type must be the field's type and the value must suit it: a boolean, a number, an ISO 8601 date (YYYY-MM-DD), a string, or for a select field one of its options. A null value clears the answer.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `StoreCustomFieldAnswer` operationId).
+	StoreCustomFieldAnswerWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StoreCustomFieldAnswerResponse, error)
+
+	// StoreCustomFieldAnswerWithResponse Store an applicant's answer to a custom field.
+	//
+	// Creates the answer, or replaces the one stored. The body's field_type must be the field's type and the value must suit it: a boolean, a number, an ISO 8601 date (YYYY-MM-DD), a string, or for a select field one of its options. A null value clears the answer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `StoreCustomFieldAnswer` operationId).
+	StoreCustomFieldAnswerWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, body StoreCustomFieldAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*StoreCustomFieldAnswerResponse, error)
+
+	// GetDesignationWithResponse Read an applicant's designation to a program.
+	//
+	// An applicant applies to programs through designations; the program records a decision (reported nationally) and, when it runs its process in WebAdMIT, a local status.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `GetDesignation` operationId).
+	GetDesignationWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, reqEditors ...RequestEditorFn) (*GetDesignationResponse, error)
+
+	// UpdateDesignationWithBodyWithResponse Set the decision of an applicant's designation.
+	//
+	// Sets (or, with null, clears) the designation's decision. Refused with 422 when the designation already has a local status, unless Liaison has turned on "Disassociate Decision Codes from Local Status"; and, with preliminary data handling on, while the application is in Received status. Unlike the GET, the answer is the designation itself, not wrapped in a `designation` object.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `UpdateDesignation` operationId).
+	UpdateDesignationWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDesignationResponse, error)
+
+	// UpdateDesignationWithResponse Set the decision of an applicant's designation.
+	//
+	// Sets (or, with null, clears) the designation's decision. Refused with 422 when the designation already has a local status, unless Liaison has turned on "Disassociate Decision Codes from Local Status"; and, with preliminary data handling on, while the application is in Received status. Unlike the GET, the answer is the designation itself, not wrapped in a `designation` object.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `UpdateDesignation` operationId).
+	UpdateDesignationWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, body UpdateDesignationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDesignationResponse, error)
+
+	// ListCustomFieldsWithResponse List a program's custom fields.
+	//
+	// A custom field is a question admissions staff define to keep their own data about an applicant; its field_type says what kind of answer it takes, and a select field lists its allowed options.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/custom_fields (the `ListCustomFields` operationId).
+	ListCustomFieldsWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, reqEditors ...RequestEditorFn) (*ListCustomFieldsResponse, error)
+
+	// GetSocialSecurityNumbersWithResponse Download the organization's social security numbers document.
+	//
+	// The identity's organization may have one social security numbers document. It comes as an ASCII-armoured PGP message (the docs label the example JSON, but it is not JSON): decrypt it with the organization's key. 403 when the feature is off or the identity has no organization.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/social_security_numbers (the `GetSocialSecurityNumbers` operationId).
+	GetSocialSecurityNumbersWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*GetSocialSecurityNumbersResponse, error)
+
+	// CreateCustomFieldAnswerBatchWithBodyWithResponse Schedule custom field answers for many applicants.
+	//
+	// Validates the answers, schedules them and returns the batch id to poll with getCustomFieldAnswerBatch. Each answer names its field, the field's type and the value (null clears the answer).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers (the `CreateCustomFieldAnswerBatch` operationId).
+	CreateCustomFieldAnswerBatchWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCustomFieldAnswerBatchResponse, error)
+
+	// CreateCustomFieldAnswerBatchWithResponse Schedule custom field answers for many applicants.
+	//
+	// Validates the answers, schedules them and returns the batch id to poll with getCustomFieldAnswerBatch. Each answer names its field, the field's type and the value (null clears the answer).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers (the `CreateCustomFieldAnswerBatch` operationId).
+	CreateCustomFieldAnswerBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, body CreateCustomFieldAnswerBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCustomFieldAnswerBatchResponse, error)
+
+	// GetCustomFieldAnswerBatchWithResponse Check a custom field answer batch; its results once it has run.
+	//
+	// Poll it (the docs suggest every 10 seconds) until the status is final. Once the batch is Available, `results` has one entry per answer, with the stored answer and any errors.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers/{id} (the `GetCustomFieldAnswerBatch` operationId).
+	GetCustomFieldAnswerBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, id BatchID, reqEditors ...RequestEditorFn) (*GetCustomFieldAnswerBatchResponse, error)
+
+	// CreateDesignationBatchWithBodyWithResponse Schedule decisions for many applicants' designations.
+	//
+	// Validates the changes, schedules them and returns the batch id to poll with getDesignationBatch. A designation with a local status refuses a decision unless Liaison has turned on "Disassociate Decision Codes from Local Status"; such refusals show in the batch's results.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations (the `CreateDesignationBatch` operationId).
+	CreateDesignationBatchWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDesignationBatchResponse, error)
+
+	// CreateDesignationBatchWithResponse Schedule decisions for many applicants' designations.
+	//
+	// Validates the changes, schedules them and returns the batch id to poll with getDesignationBatch. A designation with a local status refuses a decision unless Liaison has turned on "Disassociate Decision Codes from Local Status"; such refusals show in the batch's results.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations (the `CreateDesignationBatch` operationId).
+	CreateDesignationBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, body CreateDesignationBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDesignationBatchResponse, error)
+
+	// GetDesignationBatchWithResponse Check a designation batch; its results once it has run.
+	//
+	// Poll it (the docs suggest every 10 seconds) until the status is final. Once the batch is Available, `results` has one entry per change, with the decision and any errors.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations/{id} (the `GetDesignationBatch` operationId).
+	GetDesignationBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, id BatchID, reqEditors ...RequestEditorFn) (*GetDesignationBatchResponse, error)
 }
 
 // ListExportsResponse200Headers the declared response headers of an HTTP 200 response for ListExports
@@ -1236,6 +4739,182 @@ func (r ListUserIdentitiesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListUserIdentitiesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateApplicantDetailsResponse200Headers the declared response headers of an HTTP 200 response for UpdateApplicantDetails
+type UpdateApplicantDetailsResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// UpdateApplicantDetailsResponse401Headers the declared response headers of an HTTP 401 response for UpdateApplicantDetails
+type UpdateApplicantDetailsResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// UpdateApplicantDetailsResponse404Headers the declared response headers of an HTTP 404 response for UpdateApplicantDetails
+type UpdateApplicantDetailsResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// UpdateApplicantDetailsResponse429Headers the declared response headers of an HTTP 429 response for UpdateApplicantDetails
+type UpdateApplicantDetailsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type UpdateApplicantDetailsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UpdateApplicantDetailsResult
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateApplicantDetailsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateApplicantDetailsResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateApplicantDetailsResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateApplicantDetailsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateApplicantDetailsResponse) GetJSON200() *UpdateApplicantDetailsResult {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateApplicantDetailsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateApplicantDetailsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateApplicantDetailsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateApplicantDetailsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateApplicantDetailsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateApplicantDetailsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListDecisionsResponse200Headers the declared response headers of an HTTP 200 response for ListDecisions
+type ListDecisionsResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListDecisionsResponse401Headers the declared response headers of an HTTP 401 response for ListDecisions
+type ListDecisionsResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListDecisionsResponse404Headers the declared response headers of an HTTP 404 response for ListDecisions
+type ListDecisionsResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListDecisionsResponse429Headers the declared response headers of an HTTP 429 response for ListDecisions
+type ListDecisionsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListDecisionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DecisionList
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListDecisionsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListDecisionsResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListDecisionsResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListDecisionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDecisionsResponse) GetJSON200() *DecisionList {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListDecisionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListDecisionsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListDecisionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListDecisionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListDecisionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListDecisionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1506,6 +5185,1755 @@ func (r InitiateExportFileResponse) ContentType() string {
 	return ""
 }
 
+// ListOrganizationsResponse200Headers the declared response headers of an HTTP 200 response for ListOrganizations
+type ListOrganizationsResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListOrganizationsResponse401Headers the declared response headers of an HTTP 401 response for ListOrganizations
+type ListOrganizationsResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListOrganizationsResponse404Headers the declared response headers of an HTTP 404 response for ListOrganizations
+type ListOrganizationsResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListOrganizationsResponse429Headers the declared response headers of an HTTP 429 response for ListOrganizations
+type ListOrganizationsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListOrganizationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OrganizationList
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListOrganizationsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListOrganizationsResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListOrganizationsResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListOrganizationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListOrganizationsResponse) GetJSON200() *OrganizationList {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListOrganizationsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListOrganizationsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListOrganizationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListOrganizationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListOrganizationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListOrganizationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPdfManagerBatchesResponse200Headers the declared response headers of an HTTP 200 response for ListPdfManagerBatches
+type ListPdfManagerBatchesResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListPdfManagerBatchesResponse401Headers the declared response headers of an HTTP 401 response for ListPdfManagerBatches
+type ListPdfManagerBatchesResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListPdfManagerBatchesResponse404Headers the declared response headers of an HTTP 404 response for ListPdfManagerBatches
+type ListPdfManagerBatchesResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListPdfManagerBatchesResponse429Headers the declared response headers of an HTTP 429 response for ListPdfManagerBatches
+type ListPdfManagerBatchesResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListPdfManagerBatchesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PdfManagerBatchList
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListPdfManagerBatchesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPdfManagerBatchesResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListPdfManagerBatchesResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPdfManagerBatchesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPdfManagerBatchesResponse) GetJSON200() *PdfManagerBatchList {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPdfManagerBatchesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPdfManagerBatchesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPdfManagerBatchesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPdfManagerBatchesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPdfManagerBatchesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPdfManagerBatchesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// InitiatePdfManagerBatchResponse201Headers the declared response headers of an HTTP 201 response for InitiatePdfManagerBatch
+type InitiatePdfManagerBatchResponse201Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// InitiatePdfManagerBatchResponse401Headers the declared response headers of an HTTP 401 response for InitiatePdfManagerBatch
+type InitiatePdfManagerBatchResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// InitiatePdfManagerBatchResponse404Headers the declared response headers of an HTTP 404 response for InitiatePdfManagerBatch
+type InitiatePdfManagerBatchResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// InitiatePdfManagerBatchResponse422Headers the declared response headers of an HTTP 422 response for InitiatePdfManagerBatch
+type InitiatePdfManagerBatchResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// InitiatePdfManagerBatchResponse429Headers the declared response headers of an HTTP 429 response for InitiatePdfManagerBatch
+type InitiatePdfManagerBatchResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type InitiatePdfManagerBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *PdfManagerBatchEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationErrors
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *InitiatePdfManagerBatchResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *InitiatePdfManagerBatchResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *InitiatePdfManagerBatchResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *InitiatePdfManagerBatchResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *InitiatePdfManagerBatchResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r InitiatePdfManagerBatchResponse) GetJSON201() *PdfManagerBatchEnvelope {
+	return r.JSON201
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r InitiatePdfManagerBatchResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r InitiatePdfManagerBatchResponse) GetJSON422() *ValidationErrors {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r InitiatePdfManagerBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r InitiatePdfManagerBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r InitiatePdfManagerBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r InitiatePdfManagerBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r InitiatePdfManagerBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPdfManagerBatchResponse200Headers the declared response headers of an HTTP 200 response for GetPdfManagerBatch
+type GetPdfManagerBatchResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetPdfManagerBatchResponse401Headers the declared response headers of an HTTP 401 response for GetPdfManagerBatch
+type GetPdfManagerBatchResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetPdfManagerBatchResponse404Headers the declared response headers of an HTTP 404 response for GetPdfManagerBatch
+type GetPdfManagerBatchResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetPdfManagerBatchResponse429Headers the declared response headers of an HTTP 429 response for GetPdfManagerBatch
+type GetPdfManagerBatchResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetPdfManagerBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PdfManagerBatchEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetPdfManagerBatchResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPdfManagerBatchResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetPdfManagerBatchResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPdfManagerBatchResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPdfManagerBatchResponse) GetJSON200() *PdfManagerBatchEnvelope {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPdfManagerBatchResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPdfManagerBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPdfManagerBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPdfManagerBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPdfManagerBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPdfManagerBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPdfManagerTemplatesResponse200Headers the declared response headers of an HTTP 200 response for ListPdfManagerTemplates
+type ListPdfManagerTemplatesResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListPdfManagerTemplatesResponse401Headers the declared response headers of an HTTP 401 response for ListPdfManagerTemplates
+type ListPdfManagerTemplatesResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListPdfManagerTemplatesResponse404Headers the declared response headers of an HTTP 404 response for ListPdfManagerTemplates
+type ListPdfManagerTemplatesResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListPdfManagerTemplatesResponse429Headers the declared response headers of an HTTP 429 response for ListPdfManagerTemplates
+type ListPdfManagerTemplatesResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListPdfManagerTemplatesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PdfManagerTemplateList
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListPdfManagerTemplatesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPdfManagerTemplatesResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListPdfManagerTemplatesResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPdfManagerTemplatesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPdfManagerTemplatesResponse) GetJSON200() *PdfManagerTemplateList {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPdfManagerTemplatesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPdfManagerTemplatesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPdfManagerTemplatesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPdfManagerTemplatesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPdfManagerTemplatesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPdfManagerTemplatesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPdfManagerTemplateResponse200Headers the declared response headers of an HTTP 200 response for GetPdfManagerTemplate
+type GetPdfManagerTemplateResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetPdfManagerTemplateResponse401Headers the declared response headers of an HTTP 401 response for GetPdfManagerTemplate
+type GetPdfManagerTemplateResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetPdfManagerTemplateResponse404Headers the declared response headers of an HTTP 404 response for GetPdfManagerTemplate
+type GetPdfManagerTemplateResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetPdfManagerTemplateResponse429Headers the declared response headers of an HTTP 429 response for GetPdfManagerTemplate
+type GetPdfManagerTemplateResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetPdfManagerTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PdfManagerTemplateEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetPdfManagerTemplateResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPdfManagerTemplateResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetPdfManagerTemplateResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPdfManagerTemplateResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPdfManagerTemplateResponse) GetJSON200() *PdfManagerTemplateEnvelope {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetPdfManagerTemplateResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetPdfManagerTemplateResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPdfManagerTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPdfManagerTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPdfManagerTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPdfManagerTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DownloadPdfManagerZipFileResponse302Headers the declared response headers of an HTTP 302 response for DownloadPdfManagerZipFile
+type DownloadPdfManagerZipFileResponse302Headers struct {
+	Location            string
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// DownloadPdfManagerZipFileResponse401Headers the declared response headers of an HTTP 401 response for DownloadPdfManagerZipFile
+type DownloadPdfManagerZipFileResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// DownloadPdfManagerZipFileResponse404Headers the declared response headers of an HTTP 404 response for DownloadPdfManagerZipFile
+type DownloadPdfManagerZipFileResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// DownloadPdfManagerZipFileResponse429Headers the declared response headers of an HTTP 429 response for DownloadPdfManagerZipFile
+type DownloadPdfManagerZipFileResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type DownloadPdfManagerZipFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers302 the parsed response headers for an HTTP 302 response
+	Headers302 *DownloadPdfManagerZipFileResponse302Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DownloadPdfManagerZipFileResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DownloadPdfManagerZipFileResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DownloadPdfManagerZipFileResponse429Headers
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DownloadPdfManagerZipFileResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DownloadPdfManagerZipFileResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r DownloadPdfManagerZipFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DownloadPdfManagerZipFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DownloadPdfManagerZipFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DownloadPdfManagerZipFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListProgramsResponse200Headers the declared response headers of an HTTP 200 response for ListPrograms
+type ListProgramsResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListProgramsResponse401Headers the declared response headers of an HTTP 401 response for ListPrograms
+type ListProgramsResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListProgramsResponse404Headers the declared response headers of an HTTP 404 response for ListPrograms
+type ListProgramsResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListProgramsResponse429Headers the declared response headers of an HTTP 429 response for ListPrograms
+type ListProgramsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListProgramsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProgramList
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListProgramsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListProgramsResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListProgramsResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListProgramsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListProgramsResponse) GetJSON200() *ProgramList {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListProgramsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListProgramsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListProgramsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListProgramsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListProgramsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListProgramsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ClearCustomFieldAnswerResponse200Headers the declared response headers of an HTTP 200 response for ClearCustomFieldAnswer
+type ClearCustomFieldAnswerResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ClearCustomFieldAnswerResponse401Headers the declared response headers of an HTTP 401 response for ClearCustomFieldAnswer
+type ClearCustomFieldAnswerResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ClearCustomFieldAnswerResponse404Headers the declared response headers of an HTTP 404 response for ClearCustomFieldAnswer
+type ClearCustomFieldAnswerResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ClearCustomFieldAnswerResponse429Headers the declared response headers of an HTTP 429 response for ClearCustomFieldAnswer
+type ClearCustomFieldAnswerResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ClearCustomFieldAnswerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomFieldAnswerResult
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ClearCustomFieldAnswerResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ClearCustomFieldAnswerResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ClearCustomFieldAnswerResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ClearCustomFieldAnswerResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ClearCustomFieldAnswerResponse) GetJSON200() *CustomFieldAnswerResult {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ClearCustomFieldAnswerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ClearCustomFieldAnswerResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ClearCustomFieldAnswerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ClearCustomFieldAnswerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ClearCustomFieldAnswerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ClearCustomFieldAnswerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCustomFieldAnswerResponse200Headers the declared response headers of an HTTP 200 response for GetCustomFieldAnswer
+type GetCustomFieldAnswerResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetCustomFieldAnswerResponse401Headers the declared response headers of an HTTP 401 response for GetCustomFieldAnswer
+type GetCustomFieldAnswerResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetCustomFieldAnswerResponse404Headers the declared response headers of an HTTP 404 response for GetCustomFieldAnswer
+type GetCustomFieldAnswerResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetCustomFieldAnswerResponse429Headers the declared response headers of an HTTP 429 response for GetCustomFieldAnswer
+type GetCustomFieldAnswerResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetCustomFieldAnswerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomFieldAnswerResult
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCustomFieldAnswerResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCustomFieldAnswerResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetCustomFieldAnswerResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCustomFieldAnswerResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCustomFieldAnswerResponse) GetJSON200() *CustomFieldAnswerResult {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCustomFieldAnswerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCustomFieldAnswerResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCustomFieldAnswerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCustomFieldAnswerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCustomFieldAnswerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCustomFieldAnswerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StoreCustomFieldAnswerResponse200Headers the declared response headers of an HTTP 200 response for StoreCustomFieldAnswer
+type StoreCustomFieldAnswerResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// StoreCustomFieldAnswerResponse401Headers the declared response headers of an HTTP 401 response for StoreCustomFieldAnswer
+type StoreCustomFieldAnswerResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// StoreCustomFieldAnswerResponse404Headers the declared response headers of an HTTP 404 response for StoreCustomFieldAnswer
+type StoreCustomFieldAnswerResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// StoreCustomFieldAnswerResponse422Headers the declared response headers of an HTTP 422 response for StoreCustomFieldAnswer
+type StoreCustomFieldAnswerResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// StoreCustomFieldAnswerResponse429Headers the declared response headers of an HTTP 429 response for StoreCustomFieldAnswer
+type StoreCustomFieldAnswerResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type StoreCustomFieldAnswerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomFieldAnswerResult
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationErrors
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StoreCustomFieldAnswerResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *StoreCustomFieldAnswerResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *StoreCustomFieldAnswerResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *StoreCustomFieldAnswerResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StoreCustomFieldAnswerResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StoreCustomFieldAnswerResponse) GetJSON200() *CustomFieldAnswerResult {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r StoreCustomFieldAnswerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r StoreCustomFieldAnswerResponse) GetJSON422() *ValidationErrors {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StoreCustomFieldAnswerResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r StoreCustomFieldAnswerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StoreCustomFieldAnswerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StoreCustomFieldAnswerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StoreCustomFieldAnswerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetDesignationResponse200Headers the declared response headers of an HTTP 200 response for GetDesignation
+type GetDesignationResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetDesignationResponse401Headers the declared response headers of an HTTP 401 response for GetDesignation
+type GetDesignationResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetDesignationResponse404Headers the declared response headers of an HTTP 404 response for GetDesignation
+type GetDesignationResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetDesignationResponse429Headers the declared response headers of an HTTP 429 response for GetDesignation
+type GetDesignationResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetDesignationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DesignationEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDesignationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetDesignationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetDesignationResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetDesignationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDesignationResponse) GetJSON200() *DesignationEnvelope {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDesignationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetDesignationResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDesignationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDesignationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDesignationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDesignationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateDesignationResponse200Headers the declared response headers of an HTTP 200 response for UpdateDesignation
+type UpdateDesignationResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// UpdateDesignationResponse401Headers the declared response headers of an HTTP 401 response for UpdateDesignation
+type UpdateDesignationResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// UpdateDesignationResponse404Headers the declared response headers of an HTTP 404 response for UpdateDesignation
+type UpdateDesignationResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// UpdateDesignationResponse422Headers the declared response headers of an HTTP 422 response for UpdateDesignation
+type UpdateDesignationResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// UpdateDesignationResponse429Headers the declared response headers of an HTTP 429 response for UpdateDesignation
+type UpdateDesignationResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type UpdateDesignationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Designation
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationErrors
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateDesignationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateDesignationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateDesignationResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateDesignationResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateDesignationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateDesignationResponse) GetJSON200() *Designation {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateDesignationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateDesignationResponse) GetJSON422() *ValidationErrors {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateDesignationResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateDesignationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateDesignationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateDesignationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateDesignationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCustomFieldsResponse200Headers the declared response headers of an HTTP 200 response for ListCustomFields
+type ListCustomFieldsResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListCustomFieldsResponse401Headers the declared response headers of an HTTP 401 response for ListCustomFields
+type ListCustomFieldsResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListCustomFieldsResponse404Headers the declared response headers of an HTTP 404 response for ListCustomFields
+type ListCustomFieldsResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// ListCustomFieldsResponse429Headers the declared response headers of an HTTP 429 response for ListCustomFields
+type ListCustomFieldsResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListCustomFieldsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomFieldList
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCustomFieldsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCustomFieldsResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListCustomFieldsResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCustomFieldsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCustomFieldsResponse) GetJSON200() *CustomFieldList {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListCustomFieldsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCustomFieldsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCustomFieldsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCustomFieldsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCustomFieldsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCustomFieldsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSocialSecurityNumbersResponse200Headers the declared response headers of an HTTP 200 response for GetSocialSecurityNumbers
+type GetSocialSecurityNumbersResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetSocialSecurityNumbersResponse401Headers the declared response headers of an HTTP 401 response for GetSocialSecurityNumbers
+type GetSocialSecurityNumbersResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetSocialSecurityNumbersResponse403Headers the declared response headers of an HTTP 403 response for GetSocialSecurityNumbers
+type GetSocialSecurityNumbersResponse403Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetSocialSecurityNumbersResponse404Headers the declared response headers of an HTTP 404 response for GetSocialSecurityNumbers
+type GetSocialSecurityNumbersResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetSocialSecurityNumbersResponse429Headers the declared response headers of an HTTP 429 response for GetSocialSecurityNumbers
+type GetSocialSecurityNumbersResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetSocialSecurityNumbersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSocialSecurityNumbersResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSocialSecurityNumbersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetSocialSecurityNumbersResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetSocialSecurityNumbersResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSocialSecurityNumbersResponse429Headers
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetSocialSecurityNumbersResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetSocialSecurityNumbersResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetSocialSecurityNumbersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSocialSecurityNumbersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSocialSecurityNumbersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSocialSecurityNumbersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSocialSecurityNumbersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateCustomFieldAnswerBatchResponse201Headers the declared response headers of an HTTP 201 response for CreateCustomFieldAnswerBatch
+type CreateCustomFieldAnswerBatchResponse201Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// CreateCustomFieldAnswerBatchResponse401Headers the declared response headers of an HTTP 401 response for CreateCustomFieldAnswerBatch
+type CreateCustomFieldAnswerBatchResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// CreateCustomFieldAnswerBatchResponse404Headers the declared response headers of an HTTP 404 response for CreateCustomFieldAnswerBatch
+type CreateCustomFieldAnswerBatchResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// CreateCustomFieldAnswerBatchResponse422Headers the declared response headers of an HTTP 422 response for CreateCustomFieldAnswerBatch
+type CreateCustomFieldAnswerBatchResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// CreateCustomFieldAnswerBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateCustomFieldAnswerBatch
+type CreateCustomFieldAnswerBatchResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type CreateCustomFieldAnswerBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CustomFieldAnswerBatchEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationErrors
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateCustomFieldAnswerBatchResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateCustomFieldAnswerBatchResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateCustomFieldAnswerBatchResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateCustomFieldAnswerBatchResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateCustomFieldAnswerBatchResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateCustomFieldAnswerBatchResponse) GetJSON201() *CustomFieldAnswerBatchEnvelope {
+	return r.JSON201
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateCustomFieldAnswerBatchResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateCustomFieldAnswerBatchResponse) GetJSON422() *ValidationErrors {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateCustomFieldAnswerBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateCustomFieldAnswerBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateCustomFieldAnswerBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateCustomFieldAnswerBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateCustomFieldAnswerBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCustomFieldAnswerBatchResponse200Headers the declared response headers of an HTTP 200 response for GetCustomFieldAnswerBatch
+type GetCustomFieldAnswerBatchResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetCustomFieldAnswerBatchResponse401Headers the declared response headers of an HTTP 401 response for GetCustomFieldAnswerBatch
+type GetCustomFieldAnswerBatchResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetCustomFieldAnswerBatchResponse404Headers the declared response headers of an HTTP 404 response for GetCustomFieldAnswerBatch
+type GetCustomFieldAnswerBatchResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetCustomFieldAnswerBatchResponse429Headers the declared response headers of an HTTP 429 response for GetCustomFieldAnswerBatch
+type GetCustomFieldAnswerBatchResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetCustomFieldAnswerBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomFieldAnswerBatchEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCustomFieldAnswerBatchResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCustomFieldAnswerBatchResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetCustomFieldAnswerBatchResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCustomFieldAnswerBatchResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCustomFieldAnswerBatchResponse) GetJSON200() *CustomFieldAnswerBatchEnvelope {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCustomFieldAnswerBatchResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCustomFieldAnswerBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCustomFieldAnswerBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCustomFieldAnswerBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCustomFieldAnswerBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCustomFieldAnswerBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateDesignationBatchResponse201Headers the declared response headers of an HTTP 201 response for CreateDesignationBatch
+type CreateDesignationBatchResponse201Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// CreateDesignationBatchResponse401Headers the declared response headers of an HTTP 401 response for CreateDesignationBatch
+type CreateDesignationBatchResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// CreateDesignationBatchResponse404Headers the declared response headers of an HTTP 404 response for CreateDesignationBatch
+type CreateDesignationBatchResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// CreateDesignationBatchResponse422Headers the declared response headers of an HTTP 422 response for CreateDesignationBatch
+type CreateDesignationBatchResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// CreateDesignationBatchResponse429Headers the declared response headers of an HTTP 429 response for CreateDesignationBatch
+type CreateDesignationBatchResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type CreateDesignationBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *DesignationBatchEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationErrors
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateDesignationBatchResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateDesignationBatchResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateDesignationBatchResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateDesignationBatchResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateDesignationBatchResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateDesignationBatchResponse) GetJSON201() *DesignationBatchEnvelope {
+	return r.JSON201
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateDesignationBatchResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateDesignationBatchResponse) GetJSON422() *ValidationErrors {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateDesignationBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateDesignationBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateDesignationBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateDesignationBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateDesignationBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetDesignationBatchResponse200Headers the declared response headers of an HTTP 200 response for GetDesignationBatch
+type GetDesignationBatchResponse200Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetDesignationBatchResponse401Headers the declared response headers of an HTTP 401 response for GetDesignationBatch
+type GetDesignationBatchResponse401Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetDesignationBatchResponse404Headers the declared response headers of an HTTP 404 response for GetDesignationBatch
+type GetDesignationBatchResponse404Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+// GetDesignationBatchResponse429Headers the declared response headers of an HTTP 429 response for GetDesignationBatch
+type GetDesignationBatchResponse429Headers struct {
+	RetryAfter          *int
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetDesignationBatchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DesignationBatchEnvelope
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDesignationBatchResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetDesignationBatchResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetDesignationBatchResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetDesignationBatchResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDesignationBatchResponse) GetJSON200() *DesignationBatchEnvelope {
+	return r.JSON200
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetDesignationBatchResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetDesignationBatchResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDesignationBatchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDesignationBatchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDesignationBatchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDesignationBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListExportsWithResponse List the exports of all the user's identities.
 //
 // Returns the export templates reachable through any identity of the key owner, each with the kind of list it runs on. An export's id is what starts a run of it.
@@ -1549,6 +6977,51 @@ func (c *ClientWithResponses) ListUserIdentitiesWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseListUserIdentitiesResponse(rsp)
+}
+
+// UpdateApplicantDetailsWithBodyWithResponse Update details of up to 1,000 applicants.
+//
+// Sets the editable details (for now whether the applicant is eligible for redirect) of each applicant named by CAS ID. At most 1,000 applicants per call. The docs mark this resource as a prototype.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/applicant_details (the `UpdateApplicantDetails` operationId).
+func (c *ClientWithResponses) UpdateApplicantDetailsWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateApplicantDetailsResponse, error) {
+	rsp, err := c.UpdateApplicantDetailsWithBody(ctx, userIdentityId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateApplicantDetailsResponse(rsp)
+}
+
+// UpdateApplicantDetailsWithResponse Update details of up to 1,000 applicants.
+//
+// Sets the editable details (for now whether the applicant is eligible for redirect) of each applicant named by CAS ID. At most 1,000 applicants per call. The docs mark this resource as a prototype.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/applicant_details (the `UpdateApplicantDetails` operationId).
+func (c *ClientWithResponses) UpdateApplicantDetailsWithResponse(ctx context.Context, userIdentityId UserIdentityID, body UpdateApplicantDetailsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateApplicantDetailsResponse, error) {
+	rsp, err := c.UpdateApplicantDetails(ctx, userIdentityId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateApplicantDetailsResponse(rsp)
+}
+
+// ListDecisionsWithResponse List the decisions valid for an identity's association.
+//
+// Returns the decisions a program may record for a designation. Decision ids change from one cycle to the next. The docs mark this resource as a prototype.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/decisions (the `ListDecisions` operationId).
+func (c *ClientWithResponses) ListDecisionsWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListDecisionsResponse, error) {
+	rsp, err := c.ListDecisions(ctx, userIdentityId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListDecisionsResponse(rsp)
 }
 
 // ListUserIdentityExportFilesWithResponse List the recent runs of one identity's exports.
@@ -1609,6 +7082,364 @@ func (c *ClientWithResponses) InitiateExportFileWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseInitiateExportFileResponse(rsp)
+}
+
+// ListOrganizationsWithResponse List the organizations an identity can see.
+//
+// An applicant applies to a program at an organization. Returns the organizations of one identity, with the cycle and association each belongs to.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/organizations (the `ListOrganizations` operationId).
+func (c *ClientWithResponses) ListOrganizationsWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListOrganizationsResponse, error) {
+	rsp, err := c.ListOrganizations(ctx, userIdentityId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListOrganizationsResponse(rsp)
+}
+
+// ListPdfManagerBatchesWithResponse List the PDF Manager batches of an identity.
+//
+// Recent batches with their state. The list leaves out `download_hrefs` (there may be many); read a batch by id for them.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `ListPdfManagerBatches` operationId).
+func (c *ClientWithResponses) ListPdfManagerBatchesWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListPdfManagerBatchesResponse, error) {
+	rsp, err := c.ListPdfManagerBatches(ctx, userIdentityId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPdfManagerBatchesResponse(rsp)
+}
+
+// InitiatePdfManagerBatchWithBodyWithResponse Start a PDF Manager batch from a template.
+//
+// Starts populating the template in the background and returns the batch to poll. If a batch of the same template is still running, that batch is returned instead of a new one. When the batch ends, the server POSTs the batch (the GET's JSON) to the optional https callback.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `InitiatePdfManagerBatch` operationId).
+func (c *ClientWithResponses) InitiatePdfManagerBatchWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InitiatePdfManagerBatchResponse, error) {
+	rsp, err := c.InitiatePdfManagerBatchWithBody(ctx, userIdentityId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInitiatePdfManagerBatchResponse(rsp)
+}
+
+// InitiatePdfManagerBatchWithResponse Start a PDF Manager batch from a template.
+//
+// Starts populating the template in the background and returns the batch to poll. If a batch of the same template is still running, that batch is returned instead of a new one. When the batch ends, the server POSTs the batch (the GET's JSON) to the optional https callback.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches (the `InitiatePdfManagerBatch` operationId).
+func (c *ClientWithResponses) InitiatePdfManagerBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, body InitiatePdfManagerBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*InitiatePdfManagerBatchResponse, error) {
+	rsp, err := c.InitiatePdfManagerBatch(ctx, userIdentityId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInitiatePdfManagerBatchResponse(rsp)
+}
+
+// GetPdfManagerBatchWithResponse Read one PDF Manager batch, with its download links once ready.
+//
+// Poll it until `state` is final. When the state is available or success_with_errors, `download_hrefs` lists the zip files to download (API paths that answer with a redirect); otherwise it is empty.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches/{pdf_manager_batch_id} (the `GetPdfManagerBatch` operationId).
+func (c *ClientWithResponses) GetPdfManagerBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, pdfManagerBatchId PdfManagerBatchID, reqEditors ...RequestEditorFn) (*GetPdfManagerBatchResponse, error) {
+	rsp, err := c.GetPdfManagerBatch(ctx, userIdentityId, pdfManagerBatchId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPdfManagerBatchResponse(rsp)
+}
+
+// ListPdfManagerTemplatesWithResponse List the PDF Manager templates of an identity.
+//
+// A template (configured in WebAdMIT, read-only here) decides which documents of which applicants a PDF Manager batch collects.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates (the `ListPdfManagerTemplates` operationId).
+func (c *ClientWithResponses) ListPdfManagerTemplatesWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListPdfManagerTemplatesResponse, error) {
+	rsp, err := c.ListPdfManagerTemplates(ctx, userIdentityId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPdfManagerTemplatesResponse(rsp)
+}
+
+// GetPdfManagerTemplateWithResponse Read one PDF Manager template.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id} (the `GetPdfManagerTemplate` operationId).
+func (c *ClientWithResponses) GetPdfManagerTemplateWithResponse(ctx context.Context, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID, reqEditors ...RequestEditorFn) (*GetPdfManagerTemplateResponse, error) {
+	rsp, err := c.GetPdfManagerTemplate(ctx, userIdentityId, pdfManagerTemplateId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPdfManagerTemplateResponse(rsp)
+}
+
+// DownloadPdfManagerZipFileWithResponse Download one zip file of a PDF Manager batch (through a redirect).
+//
+// Answers 302 with a pre-signed object-store URL in `Location`. Follow it with a client that does not send the API key (Go's http.Client copies custom headers such as x-api-key onto redirects, even to another host), and treat the URL as a credential. The generated client follows redirects unless its http.Client says otherwise; to read the 302, give it one whose CheckRedirect returns http.ErrUseLastResponse.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_zip_files/{pdf_manager_zip_file_id}/download (the `DownloadPdfManagerZipFile` operationId).
+func (c *ClientWithResponses) DownloadPdfManagerZipFileWithResponse(ctx context.Context, userIdentityId UserIdentityID, pdfManagerZipFileId PdfManagerZipFileID, reqEditors ...RequestEditorFn) (*DownloadPdfManagerZipFileResponse, error) {
+	rsp, err := c.DownloadPdfManagerZipFile(ctx, userIdentityId, pdfManagerZipFileId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDownloadPdfManagerZipFileResponse(rsp)
+}
+
+// ListProgramsWithResponse List the programs an identity can see.
+//
+// Returns the programs applicants apply to, with the name of the organization running each. Program names repeat across organizations; the id does not.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs (the `ListPrograms` operationId).
+func (c *ClientWithResponses) ListProgramsWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*ListProgramsResponse, error) {
+	rsp, err := c.ListPrograms(ctx, userIdentityId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListProgramsResponse(rsp)
+}
+
+// ClearCustomFieldAnswerWithResponse Clear an applicant's answer to a custom field.
+//
+// The same as storing a null value: the answer is kept as cleared, with a record of who cleared it, and returned with a null value.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `ClearCustomFieldAnswer` operationId).
+func (c *ClientWithResponses) ClearCustomFieldAnswerWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, reqEditors ...RequestEditorFn) (*ClearCustomFieldAnswerResponse, error) {
+	rsp, err := c.ClearCustomFieldAnswer(ctx, userIdentityId, programId, applicantCasId, customFieldId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseClearCustomFieldAnswerResponse(rsp)
+}
+
+// GetCustomFieldAnswerWithResponse Read an applicant's answer to a custom field.
+//
+// Returns the answer in the shape of the field's type: `field_type` (boolean, number, date, string or select) says which, and `value` is null when nothing is stored.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `GetCustomFieldAnswer` operationId).
+func (c *ClientWithResponses) GetCustomFieldAnswerWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, reqEditors ...RequestEditorFn) (*GetCustomFieldAnswerResponse, error) {
+	rsp, err := c.GetCustomFieldAnswer(ctx, userIdentityId, programId, applicantCasId, customFieldId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomFieldAnswerResponse(rsp)
+}
+
+// StoreCustomFieldAnswerWithBodyWithResponse Store an applicant's answer to a custom field.
+//
+// Creates the answer, or replaces the one stored. The body's field_type must be the field's type and the value must suit it: a boolean, a number, an ISO 8601 date (YYYY-MM-DD), a string, or for a select field one of its options. A null value clears the answer.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `StoreCustomFieldAnswer` operationId).
+func (c *ClientWithResponses) StoreCustomFieldAnswerWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StoreCustomFieldAnswerResponse, error) {
+	rsp, err := c.StoreCustomFieldAnswerWithBody(ctx, userIdentityId, programId, applicantCasId, customFieldId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStoreCustomFieldAnswerResponse(rsp)
+}
+
+// StoreCustomFieldAnswerWithResponse Store an applicant's answer to a custom field.
+//
+// Creates the answer, or replaces the one stored. The body's field_type must be the field's type and the value must suit it: a boolean, a number, an ISO 8601 date (YYYY-MM-DD), a string, or for a select field one of its options. A null value clears the answer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id} (the `StoreCustomFieldAnswer` operationId).
+func (c *ClientWithResponses) StoreCustomFieldAnswerWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID, body StoreCustomFieldAnswerJSONRequestBody, reqEditors ...RequestEditorFn) (*StoreCustomFieldAnswerResponse, error) {
+	rsp, err := c.StoreCustomFieldAnswer(ctx, userIdentityId, programId, applicantCasId, customFieldId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStoreCustomFieldAnswerResponse(rsp)
+}
+
+// GetDesignationWithResponse Read an applicant's designation to a program.
+//
+// An applicant applies to programs through designations; the program records a decision (reported nationally) and, when it runs its process in WebAdMIT, a local status.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `GetDesignation` operationId).
+func (c *ClientWithResponses) GetDesignationWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, reqEditors ...RequestEditorFn) (*GetDesignationResponse, error) {
+	rsp, err := c.GetDesignation(ctx, userIdentityId, programId, applicantCasId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDesignationResponse(rsp)
+}
+
+// UpdateDesignationWithBodyWithResponse Set the decision of an applicant's designation.
+//
+// Sets (or, with null, clears) the designation's decision. Refused with 422 when the designation already has a local status, unless Liaison has turned on "Disassociate Decision Codes from Local Status"; and, with preliminary data handling on, while the application is in Received status. Unlike the GET, the answer is the designation itself, not wrapped in a `designation` object.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `UpdateDesignation` operationId).
+func (c *ClientWithResponses) UpdateDesignationWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateDesignationResponse, error) {
+	rsp, err := c.UpdateDesignationWithBody(ctx, userIdentityId, programId, applicantCasId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateDesignationResponse(rsp)
+}
+
+// UpdateDesignationWithResponse Set the decision of an applicant's designation.
+//
+// Sets (or, with null, clears) the designation's decision. Refused with 422 when the designation already has a local status, unless Liaison has turned on "Disassociate Decision Codes from Local Status"; and, with preliminary data handling on, while the application is in Received status. Unlike the GET, the answer is the designation itself, not wrapped in a `designation` object.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation (the `UpdateDesignation` operationId).
+func (c *ClientWithResponses) UpdateDesignationWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, body UpdateDesignationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateDesignationResponse, error) {
+	rsp, err := c.UpdateDesignation(ctx, userIdentityId, programId, applicantCasId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateDesignationResponse(rsp)
+}
+
+// ListCustomFieldsWithResponse List a program's custom fields.
+//
+// A custom field is a question admissions staff define to keep their own data about an applicant; its field_type says what kind of answer it takes, and a select field lists its allowed options.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/custom_fields (the `ListCustomFields` operationId).
+func (c *ClientWithResponses) ListCustomFieldsWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, reqEditors ...RequestEditorFn) (*ListCustomFieldsResponse, error) {
+	rsp, err := c.ListCustomFields(ctx, userIdentityId, programId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCustomFieldsResponse(rsp)
+}
+
+// GetSocialSecurityNumbersWithResponse Download the organization's social security numbers document.
+//
+// The identity's organization may have one social security numbers document. It comes as an ASCII-armoured PGP message (the docs label the example JSON, but it is not JSON): decrypt it with the organization's key. 403 when the feature is off or the identity has no organization.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/user_identities/{user_identity_id}/social_security_numbers (the `GetSocialSecurityNumbers` operationId).
+func (c *ClientWithResponses) GetSocialSecurityNumbersWithResponse(ctx context.Context, userIdentityId UserIdentityID, reqEditors ...RequestEditorFn) (*GetSocialSecurityNumbersResponse, error) {
+	rsp, err := c.GetSocialSecurityNumbers(ctx, userIdentityId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSocialSecurityNumbersResponse(rsp)
+}
+
+// CreateCustomFieldAnswerBatchWithBodyWithResponse Schedule custom field answers for many applicants.
+//
+// Validates the answers, schedules them and returns the batch id to poll with getCustomFieldAnswerBatch. Each answer names its field, the field's type and the value (null clears the answer).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers (the `CreateCustomFieldAnswerBatch` operationId).
+func (c *ClientWithResponses) CreateCustomFieldAnswerBatchWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCustomFieldAnswerBatchResponse, error) {
+	rsp, err := c.CreateCustomFieldAnswerBatchWithBody(ctx, userIdentityId, programId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateCustomFieldAnswerBatchResponse(rsp)
+}
+
+// CreateCustomFieldAnswerBatchWithResponse Schedule custom field answers for many applicants.
+//
+// Validates the answers, schedules them and returns the batch id to poll with getCustomFieldAnswerBatch. Each answer names its field, the field's type and the value (null clears the answer).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers (the `CreateCustomFieldAnswerBatch` operationId).
+func (c *ClientWithResponses) CreateCustomFieldAnswerBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, body CreateCustomFieldAnswerBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCustomFieldAnswerBatchResponse, error) {
+	rsp, err := c.CreateCustomFieldAnswerBatch(ctx, userIdentityId, programId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateCustomFieldAnswerBatchResponse(rsp)
+}
+
+// GetCustomFieldAnswerBatchWithResponse Check a custom field answer batch; its results once it has run.
+//
+// Poll it (the docs suggest every 10 seconds) until the status is final. Once the batch is Available, `results` has one entry per answer, with the stored answer and any errors.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers/{id} (the `GetCustomFieldAnswerBatch` operationId).
+func (c *ClientWithResponses) GetCustomFieldAnswerBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, id BatchID, reqEditors ...RequestEditorFn) (*GetCustomFieldAnswerBatchResponse, error) {
+	rsp, err := c.GetCustomFieldAnswerBatch(ctx, userIdentityId, programId, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomFieldAnswerBatchResponse(rsp)
+}
+
+// CreateDesignationBatchWithBodyWithResponse Schedule decisions for many applicants' designations.
+//
+// Validates the changes, schedules them and returns the batch id to poll with getDesignationBatch. A designation with a local status refuses a decision unless Liaison has turned on "Disassociate Decision Codes from Local Status"; such refusals show in the batch's results.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations (the `CreateDesignationBatch` operationId).
+func (c *ClientWithResponses) CreateDesignationBatchWithBodyWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDesignationBatchResponse, error) {
+	rsp, err := c.CreateDesignationBatchWithBody(ctx, userIdentityId, programId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateDesignationBatchResponse(rsp)
+}
+
+// CreateDesignationBatchWithResponse Schedule decisions for many applicants' designations.
+//
+// Validates the changes, schedules them and returns the batch id to poll with getDesignationBatch. A designation with a local status refuses a decision unless Liaison has turned on "Disassociate Decision Codes from Local Status"; such refusals show in the batch's results.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations (the `CreateDesignationBatch` operationId).
+func (c *ClientWithResponses) CreateDesignationBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, body CreateDesignationBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDesignationBatchResponse, error) {
+	rsp, err := c.CreateDesignationBatch(ctx, userIdentityId, programId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateDesignationBatchResponse(rsp)
+}
+
+// GetDesignationBatchWithResponse Check a designation batch; its results once it has run.
+//
+// Poll it (the docs suggest every 10 seconds) until the status is final. Once the batch is Available, `results` has one entry per change, with the decision and any errors.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations/{id} (the `GetDesignationBatch` operationId).
+func (c *ClientWithResponses) GetDesignationBatchWithResponse(ctx context.Context, userIdentityId UserIdentityID, programId ProgramID, id BatchID, reqEditors ...RequestEditorFn) (*GetDesignationBatchResponse, error) {
+	rsp, err := c.GetDesignationBatch(ctx, userIdentityId, programId, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDesignationBatchResponse(rsp)
 }
 
 // ParseListExportsResponse parses an HTTP response from a ListExportsWithResponse call
@@ -1923,6 +7754,248 @@ func ParseListUserIdentitiesResponse(rsp *http.Response) (*ListUserIdentitiesRes
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers ListUserIdentitiesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateApplicantDetailsResponse parses an HTTP response from a UpdateApplicantDetailsWithResponse call
+func ParseUpdateApplicantDetailsResponse(rsp *http.Response) (*UpdateApplicantDetailsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateApplicantDetailsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UpdateApplicantDetailsResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateApplicantDetailsResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateApplicantDetailsResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateApplicantDetailsResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateApplicantDetailsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListDecisionsResponse parses an HTTP response from a ListDecisionsWithResponse call
+func ParseListDecisionsResponse(rsp *http.Response) (*ListDecisionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListDecisionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DecisionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListDecisionsResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListDecisionsResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListDecisionsResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListDecisionsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -2313,6 +8386,2445 @@ func ParseInitiateExportFileResponse(rsp *http.Response) (*InitiateExportFileRes
 	return response, nil
 }
 
+// ParseListOrganizationsResponse parses an HTTP response from a ListOrganizationsWithResponse call
+func ParseListOrganizationsResponse(rsp *http.Response) (*ListOrganizationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListOrganizationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OrganizationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListOrganizationsResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListOrganizationsResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListOrganizationsResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListOrganizationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPdfManagerBatchesResponse parses an HTTP response from a ListPdfManagerBatchesWithResponse call
+func ParseListPdfManagerBatchesResponse(rsp *http.Response) (*ListPdfManagerBatchesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPdfManagerBatchesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PdfManagerBatchList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListPdfManagerBatchesResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListPdfManagerBatchesResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListPdfManagerBatchesResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPdfManagerBatchesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseInitiatePdfManagerBatchResponse parses an HTTP response from a InitiatePdfManagerBatchWithResponse call
+func ParseInitiatePdfManagerBatchResponse(rsp *http.Response) (*InitiatePdfManagerBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &InitiatePdfManagerBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest PdfManagerBatchEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationErrors
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers InitiatePdfManagerBatchResponse201Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers InitiatePdfManagerBatchResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers InitiatePdfManagerBatchResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers InitiatePdfManagerBatchResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers InitiatePdfManagerBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPdfManagerBatchResponse parses an HTTP response from a GetPdfManagerBatchWithResponse call
+func ParseGetPdfManagerBatchResponse(rsp *http.Response) (*GetPdfManagerBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPdfManagerBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PdfManagerBatchEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetPdfManagerBatchResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPdfManagerBatchResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetPdfManagerBatchResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPdfManagerBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPdfManagerTemplatesResponse parses an HTTP response from a ListPdfManagerTemplatesWithResponse call
+func ParseListPdfManagerTemplatesResponse(rsp *http.Response) (*ListPdfManagerTemplatesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPdfManagerTemplatesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PdfManagerTemplateList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListPdfManagerTemplatesResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListPdfManagerTemplatesResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListPdfManagerTemplatesResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPdfManagerTemplatesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPdfManagerTemplateResponse parses an HTTP response from a GetPdfManagerTemplateWithResponse call
+func ParseGetPdfManagerTemplateResponse(rsp *http.Response) (*GetPdfManagerTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPdfManagerTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PdfManagerTemplateEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetPdfManagerTemplateResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetPdfManagerTemplateResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetPdfManagerTemplateResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPdfManagerTemplateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDownloadPdfManagerZipFileResponse parses an HTTP response from a DownloadPdfManagerZipFileWithResponse call
+func ParseDownloadPdfManagerZipFileResponse(rsp *http.Response) (*DownloadPdfManagerZipFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DownloadPdfManagerZipFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		break // No content-type
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		var headers DownloadPdfManagerZipFileResponse302Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers302 = &headers
+	case rsp.StatusCode == 401:
+		var headers DownloadPdfManagerZipFileResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers DownloadPdfManagerZipFileResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DownloadPdfManagerZipFileResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListProgramsResponse parses an HTTP response from a ListProgramsWithResponse call
+func ParseListProgramsResponse(rsp *http.Response) (*ListProgramsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListProgramsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProgramList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListProgramsResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListProgramsResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListProgramsResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListProgramsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseClearCustomFieldAnswerResponse parses an HTTP response from a ClearCustomFieldAnswerWithResponse call
+func ParseClearCustomFieldAnswerResponse(rsp *http.Response) (*ClearCustomFieldAnswerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ClearCustomFieldAnswerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomFieldAnswerResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ClearCustomFieldAnswerResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ClearCustomFieldAnswerResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ClearCustomFieldAnswerResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ClearCustomFieldAnswerResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCustomFieldAnswerResponse parses an HTTP response from a GetCustomFieldAnswerWithResponse call
+func ParseGetCustomFieldAnswerResponse(rsp *http.Response) (*GetCustomFieldAnswerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCustomFieldAnswerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomFieldAnswerResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCustomFieldAnswerResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCustomFieldAnswerResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetCustomFieldAnswerResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCustomFieldAnswerResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStoreCustomFieldAnswerResponse parses an HTTP response from a StoreCustomFieldAnswerWithResponse call
+func ParseStoreCustomFieldAnswerResponse(rsp *http.Response) (*StoreCustomFieldAnswerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StoreCustomFieldAnswerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomFieldAnswerResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationErrors
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StoreCustomFieldAnswerResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers StoreCustomFieldAnswerResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers StoreCustomFieldAnswerResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers StoreCustomFieldAnswerResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers StoreCustomFieldAnswerResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDesignationResponse parses an HTTP response from a GetDesignationWithResponse call
+func ParseGetDesignationResponse(rsp *http.Response) (*GetDesignationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDesignationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DesignationEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDesignationResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetDesignationResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetDesignationResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetDesignationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateDesignationResponse parses an HTTP response from a UpdateDesignationWithResponse call
+func ParseUpdateDesignationResponse(rsp *http.Response) (*UpdateDesignationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateDesignationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Designation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationErrors
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateDesignationResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateDesignationResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateDesignationResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateDesignationResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateDesignationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCustomFieldsResponse parses an HTTP response from a ListCustomFieldsWithResponse call
+func ParseListCustomFieldsResponse(rsp *http.Response) (*ListCustomFieldsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCustomFieldsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomFieldList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCustomFieldsResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListCustomFieldsResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListCustomFieldsResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCustomFieldsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSocialSecurityNumbersResponse parses an HTTP response from a GetSocialSecurityNumbersWithResponse call
+func ParseGetSocialSecurityNumbersResponse(rsp *http.Response) (*GetSocialSecurityNumbersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSocialSecurityNumbersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSocialSecurityNumbersResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSocialSecurityNumbersResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetSocialSecurityNumbersResponse403Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetSocialSecurityNumbersResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSocialSecurityNumbersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateCustomFieldAnswerBatchResponse parses an HTTP response from a CreateCustomFieldAnswerBatchWithResponse call
+func ParseCreateCustomFieldAnswerBatchResponse(rsp *http.Response) (*CreateCustomFieldAnswerBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateCustomFieldAnswerBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CustomFieldAnswerBatchEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationErrors
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateCustomFieldAnswerBatchResponse201Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateCustomFieldAnswerBatchResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateCustomFieldAnswerBatchResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateCustomFieldAnswerBatchResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateCustomFieldAnswerBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCustomFieldAnswerBatchResponse parses an HTTP response from a GetCustomFieldAnswerBatchWithResponse call
+func ParseGetCustomFieldAnswerBatchResponse(rsp *http.Response) (*GetCustomFieldAnswerBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCustomFieldAnswerBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomFieldAnswerBatchEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCustomFieldAnswerBatchResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCustomFieldAnswerBatchResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetCustomFieldAnswerBatchResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetCustomFieldAnswerBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateDesignationBatchResponse parses an HTTP response from a CreateDesignationBatchWithResponse call
+func ParseCreateDesignationBatchResponse(rsp *http.Response) (*CreateDesignationBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateDesignationBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest DesignationBatchEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationErrors
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateDesignationBatchResponse201Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateDesignationBatchResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateDesignationBatchResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateDesignationBatchResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateDesignationBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDesignationBatchResponse parses an HTTP response from a GetDesignationBatchWithResponse call
+func ParseGetDesignationBatchResponse(rsp *http.Response) (*GetDesignationBatchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDesignationBatchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DesignationBatchEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDesignationBatchResponse200Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetDesignationBatchResponse401Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetDesignationBatchResponse404Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetDesignationBatchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // CallbackInitiator sends OpenAPI callback requests to target URLs.
 // Modeled on the generated Client, but with no stored Server -- the full
 // target URL is provided per-call by the caller (typically discovered
@@ -2384,6 +10896,11 @@ type CallbackInitiatorInterface interface {
 	ExportFileFinishedWithBody(ctx context.Context, targetURL string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	ExportFileFinishedWithFormdataBody(ctx context.Context, targetURL string, body ExportFileFinishedFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PdfManagerBatchFinishedWithBody fires the pdfManagerBatchFinished callback with any body
+	PdfManagerBatchFinishedWithBody(ctx context.Context, targetURL string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	PdfManagerBatchFinished(ctx context.Context, targetURL string, body PdfManagerBatchFinishedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 func (p *CallbackInitiator) ExportFileFinishedWithBody(ctx context.Context, targetURL string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2400,6 +10917,30 @@ func (p *CallbackInitiator) ExportFileFinishedWithBody(ctx context.Context, targ
 
 func (p *CallbackInitiator) ExportFileFinishedWithFormdataBody(ctx context.Context, targetURL string, body ExportFileFinishedFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewExportFileFinishedCallbackRequestWithFormdataBody(targetURL, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyCallbackEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *CallbackInitiator) PdfManagerBatchFinishedWithBody(ctx context.Context, targetURL string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPdfManagerBatchFinishedCallbackRequestWithBody(targetURL, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyCallbackEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *CallbackInitiator) PdfManagerBatchFinished(ctx context.Context, targetURL string, body PdfManagerBatchFinishedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPdfManagerBatchFinishedCallbackRequest(targetURL, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2441,6 +10982,37 @@ func NewExportFileFinishedCallbackRequestWithBody(targetURL string, contentType 
 	return req, nil
 }
 
+// NewPdfManagerBatchFinishedCallbackRequest builds a application/json POST request for the pdfManagerBatchFinished callback
+func NewPdfManagerBatchFinishedCallbackRequest(targetURL string, body PdfManagerBatchFinishedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPdfManagerBatchFinishedCallbackRequestWithBody(targetURL, "application/json", bodyReader)
+}
+
+// NewPdfManagerBatchFinishedCallbackRequestWithBody builds a POST request for the pdfManagerBatchFinished callback with any body
+func NewPdfManagerBatchFinishedCallbackRequestWithBody(targetURL string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// ListExports List the exports of all the user's identities.
@@ -2452,6 +11024,12 @@ type ServerInterface interface {
 	// ListUserIdentities List the user identities that have API access.
 	// (GET /api/v1/user_identities)
 	ListUserIdentities(w http.ResponseWriter, r *http.Request)
+	// UpdateApplicantDetails Update details of up to 1,000 applicants.
+	// (PUT /api/v1/user_identities/{user_identity_id}/applicant_details)
+	UpdateApplicantDetails(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
+	// ListDecisions List the decisions valid for an identity's association.
+	// (GET /api/v1/user_identities/{user_identity_id}/decisions)
+	ListDecisions(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
 	// ListUserIdentityExportFiles List the recent runs of one identity's exports.
 	// (GET /api/v1/user_identities/{user_identity_id}/export_files)
 	ListUserIdentityExportFiles(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
@@ -2461,6 +11039,63 @@ type ServerInterface interface {
 	// InitiateExportFile Start a run of an export.
 	// (POST /api/v1/user_identities/{user_identity_id}/exports/{export_id}/export_files)
 	InitiateExportFile(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, exportId ExportID, params InitiateExportFileParams)
+	// ListOrganizations List the organizations an identity can see.
+	// (GET /api/v1/user_identities/{user_identity_id}/organizations)
+	ListOrganizations(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
+	// ListPdfManagerBatches List the PDF Manager batches of an identity.
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches)
+	ListPdfManagerBatches(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
+	// InitiatePdfManagerBatch Start a PDF Manager batch from a template.
+	// (POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches)
+	InitiatePdfManagerBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
+	// GetPdfManagerBatch Read one PDF Manager batch, with its download links once ready.
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches/{pdf_manager_batch_id})
+	GetPdfManagerBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, pdfManagerBatchId PdfManagerBatchID)
+	// ListPdfManagerTemplates List the PDF Manager templates of an identity.
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates)
+	ListPdfManagerTemplates(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
+	// GetPdfManagerTemplate Read one PDF Manager template.
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id})
+	GetPdfManagerTemplate(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID)
+	// DownloadPdfManagerZipFile Download one zip file of a PDF Manager batch (through a redirect).
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_zip_files/{pdf_manager_zip_file_id}/download)
+	DownloadPdfManagerZipFile(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, pdfManagerZipFileId PdfManagerZipFileID)
+	// ListPrograms List the programs an identity can see.
+	// (GET /api/v1/user_identities/{user_identity_id}/programs)
+	ListPrograms(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
+	// ClearCustomFieldAnswer Clear an applicant's answer to a custom field.
+	// (DELETE /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id})
+	ClearCustomFieldAnswer(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID)
+	// GetCustomFieldAnswer Read an applicant's answer to a custom field.
+	// (GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id})
+	GetCustomFieldAnswer(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID)
+	// StoreCustomFieldAnswer Store an applicant's answer to a custom field.
+	// (PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id})
+	StoreCustomFieldAnswer(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID)
+	// GetDesignation Read an applicant's designation to a program.
+	// (GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation)
+	GetDesignation(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID)
+	// UpdateDesignation Set the decision of an applicant's designation.
+	// (PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation)
+	UpdateDesignation(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID)
+	// ListCustomFields List a program's custom fields.
+	// (GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/custom_fields)
+	ListCustomFields(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID)
+	// GetSocialSecurityNumbers Download the organization's social security numbers document.
+	// (GET /api/v1/user_identities/{user_identity_id}/social_security_numbers)
+	GetSocialSecurityNumbers(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID)
+	// CreateCustomFieldAnswerBatch Schedule custom field answers for many applicants.
+	// (POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers)
+	CreateCustomFieldAnswerBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID)
+	// GetCustomFieldAnswerBatch Check a custom field answer batch; its results once it has run.
+	// (GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers/{id})
+	GetCustomFieldAnswerBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, id BatchID)
+	// CreateDesignationBatch Schedule decisions for many applicants' designations.
+	// (POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations)
+	CreateDesignationBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID)
+	// GetDesignationBatch Check a designation batch; its results once it has run.
+	// (GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations/{id})
+	GetDesignationBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, id BatchID)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -2526,6 +11161,58 @@ func (siw *ServerInterfaceWrapper) ListUserIdentities(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListUserIdentities(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateApplicantDetails operation middleware
+func (siw *ServerInterfaceWrapper) UpdateApplicantDetails(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateApplicantDetails(w, r, userIdentityId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListDecisions operation middleware
+func (siw *ServerInterfaceWrapper) ListDecisions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListDecisions(w, r, userIdentityId)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2629,6 +11316,707 @@ func (siw *ServerInterfaceWrapper) InitiateExportFile(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.InitiateExportFile(w, r, userIdentityId, exportId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListOrganizations operation middleware
+func (siw *ServerInterfaceWrapper) ListOrganizations(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListOrganizations(w, r, userIdentityId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListPdfManagerBatches operation middleware
+func (siw *ServerInterfaceWrapper) ListPdfManagerBatches(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPdfManagerBatches(w, r, userIdentityId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// InitiatePdfManagerBatch operation middleware
+func (siw *ServerInterfaceWrapper) InitiatePdfManagerBatch(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.InitiatePdfManagerBatch(w, r, userIdentityId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPdfManagerBatch operation middleware
+func (siw *ServerInterfaceWrapper) GetPdfManagerBatch(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "pdf_manager_batch_id" -------------
+	var pdfManagerBatchId PdfManagerBatchID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pdf_manager_batch_id", r.PathValue("pdf_manager_batch_id"), &pdfManagerBatchId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pdf_manager_batch_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPdfManagerBatch(w, r, userIdentityId, pdfManagerBatchId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListPdfManagerTemplates operation middleware
+func (siw *ServerInterfaceWrapper) ListPdfManagerTemplates(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPdfManagerTemplates(w, r, userIdentityId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPdfManagerTemplate operation middleware
+func (siw *ServerInterfaceWrapper) GetPdfManagerTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "pdf_manager_template_id" -------------
+	var pdfManagerTemplateId PdfManagerTemplateID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pdf_manager_template_id", r.PathValue("pdf_manager_template_id"), &pdfManagerTemplateId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pdf_manager_template_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPdfManagerTemplate(w, r, userIdentityId, pdfManagerTemplateId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DownloadPdfManagerZipFile operation middleware
+func (siw *ServerInterfaceWrapper) DownloadPdfManagerZipFile(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "pdf_manager_zip_file_id" -------------
+	var pdfManagerZipFileId PdfManagerZipFileID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "pdf_manager_zip_file_id", r.PathValue("pdf_manager_zip_file_id"), &pdfManagerZipFileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pdf_manager_zip_file_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DownloadPdfManagerZipFile(w, r, userIdentityId, pdfManagerZipFileId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListPrograms operation middleware
+func (siw *ServerInterfaceWrapper) ListPrograms(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPrograms(w, r, userIdentityId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ClearCustomFieldAnswer operation middleware
+func (siw *ServerInterfaceWrapper) ClearCustomFieldAnswer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "applicant_cas_id" -------------
+	var applicantCasId ApplicantCasID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicant_cas_id", r.PathValue("applicant_cas_id"), &applicantCasId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicant_cas_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "custom_field_id" -------------
+	var customFieldId CustomFieldID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "custom_field_id", r.PathValue("custom_field_id"), &customFieldId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "custom_field_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ClearCustomFieldAnswer(w, r, userIdentityId, programId, applicantCasId, customFieldId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetCustomFieldAnswer operation middleware
+func (siw *ServerInterfaceWrapper) GetCustomFieldAnswer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "applicant_cas_id" -------------
+	var applicantCasId ApplicantCasID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicant_cas_id", r.PathValue("applicant_cas_id"), &applicantCasId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicant_cas_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "custom_field_id" -------------
+	var customFieldId CustomFieldID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "custom_field_id", r.PathValue("custom_field_id"), &customFieldId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "custom_field_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetCustomFieldAnswer(w, r, userIdentityId, programId, applicantCasId, customFieldId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// StoreCustomFieldAnswer operation middleware
+func (siw *ServerInterfaceWrapper) StoreCustomFieldAnswer(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "applicant_cas_id" -------------
+	var applicantCasId ApplicantCasID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicant_cas_id", r.PathValue("applicant_cas_id"), &applicantCasId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicant_cas_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "custom_field_id" -------------
+	var customFieldId CustomFieldID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "custom_field_id", r.PathValue("custom_field_id"), &customFieldId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "custom_field_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.StoreCustomFieldAnswer(w, r, userIdentityId, programId, applicantCasId, customFieldId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetDesignation operation middleware
+func (siw *ServerInterfaceWrapper) GetDesignation(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "applicant_cas_id" -------------
+	var applicantCasId ApplicantCasID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicant_cas_id", r.PathValue("applicant_cas_id"), &applicantCasId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicant_cas_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetDesignation(w, r, userIdentityId, programId, applicantCasId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateDesignation operation middleware
+func (siw *ServerInterfaceWrapper) UpdateDesignation(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "applicant_cas_id" -------------
+	var applicantCasId ApplicantCasID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "applicant_cas_id", r.PathValue("applicant_cas_id"), &applicantCasId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "applicant_cas_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateDesignation(w, r, userIdentityId, programId, applicantCasId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListCustomFields operation middleware
+func (siw *ServerInterfaceWrapper) ListCustomFields(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListCustomFields(w, r, userIdentityId, programId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetSocialSecurityNumbers operation middleware
+func (siw *ServerInterfaceWrapper) GetSocialSecurityNumbers(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetSocialSecurityNumbers(w, r, userIdentityId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateCustomFieldAnswerBatch operation middleware
+func (siw *ServerInterfaceWrapper) CreateCustomFieldAnswerBatch(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateCustomFieldAnswerBatch(w, r, userIdentityId, programId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetCustomFieldAnswerBatch operation middleware
+func (siw *ServerInterfaceWrapper) GetCustomFieldAnswerBatch(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id BatchID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetCustomFieldAnswerBatch(w, r, userIdentityId, programId, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateDesignationBatch operation middleware
+func (siw *ServerInterfaceWrapper) CreateDesignationBatch(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateDesignationBatch(w, r, userIdentityId, programId)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetDesignationBatch operation middleware
+func (siw *ServerInterfaceWrapper) GetDesignationBatch(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "user_identity_id" -------------
+	var userIdentityId UserIdentityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "user_identity_id", r.PathValue("user_identity_id"), &userIdentityId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_identity_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "program_id" -------------
+	var programId ProgramID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "program_id", r.PathValue("program_id"), &programId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "program_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id BatchID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetDesignationBatch(w, r, userIdentityId, programId, id)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2764,6 +12152,27 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/exports/{export_id}/export_files", wrapper.InitiateExportFile)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/exports/{export_id}/export_files/{export_file_id}", wrapper.GetExportFile)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/export_files", wrapper.ListUserIdentityExportFiles)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/organizations", wrapper.ListOrganizations)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/programs", wrapper.ListPrograms)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/decisions", wrapper.ListDecisions)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/programs/{program_id}/custom_fields", wrapper.ListCustomFields)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id}", wrapper.ClearCustomFieldAnswer)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id}", wrapper.GetCustomFieldAnswer)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id}", wrapper.StoreCustomFieldAnswer)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation", wrapper.GetDesignation)
+	m.HandleFunc(http.MethodPatch+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation", wrapper.UpdateDesignation)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/pdf_manager_templates", wrapper.ListPdfManagerTemplates)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id}", wrapper.GetPdfManagerTemplate)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/pdf_manager_batches", wrapper.ListPdfManagerBatches)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/pdf_manager_batches", wrapper.InitiatePdfManagerBatch)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/pdf_manager_batches/{pdf_manager_batch_id}", wrapper.GetPdfManagerBatch)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/pdf_manager_zip_files/{pdf_manager_zip_file_id}/download", wrapper.DownloadPdfManagerZipFile)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/applicant_details", wrapper.UpdateApplicantDetails)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v1/user_identities/{user_identity_id}/social_security_numbers", wrapper.GetSocialSecurityNumbers)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations", wrapper.CreateDesignationBatch)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations/{id}", wrapper.GetDesignationBatch)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers", wrapper.CreateCustomFieldAnswerBatch)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers/{id}", wrapper.GetCustomFieldAnswerBatch)
 
 	return m
 }
@@ -2777,6 +12186,9 @@ type CallbackReceiverInterface interface {
 	// Sent by the server when the run ends.
 	// HandleExportFileFinishedCallback handles the POST callback for exportFileFinished.
 	HandleExportFileFinishedCallback(w http.ResponseWriter, r *http.Request)
+	// Sent by the server when the batch ends.
+	// HandlePdfManagerBatchFinishedCallback handles the POST callback for pdfManagerBatchFinished.
+	HandlePdfManagerBatchFinishedCallback(w http.ResponseWriter, r *http.Request)
 }
 
 // CallbackReceiverMiddlewareFunc wraps an http.Handler with cross-
@@ -2801,6 +12213,46 @@ func ExportFileFinishedCallbackHandler(si CallbackReceiverInterface, errHandler 
 		h = mw(h)
 	}
 	return h
+}
+
+// PdfManagerBatchFinishedCallbackHandler returns the http.Handler for the pdfManagerBatchFinished callback.
+// Mount this at the URL path advertised to callback senders. errHandler
+// may be nil; if so, parameter-binding errors return 400 with the error
+// message. Middlewares are applied in the order provided -- the last
+// argument becomes the outermost wrapper.
+func PdfManagerBatchFinishedCallbackHandler(si CallbackReceiverInterface, errHandler func(w http.ResponseWriter, r *http.Request, err error), middlewares ...CallbackReceiverMiddlewareFunc) http.Handler {
+	if errHandler == nil {
+		errHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		}
+	}
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		si.HandlePdfManagerBatchFinishedCallback(w, r)
+	})
+	for _, mw := range middlewares {
+		h = mw(h)
+	}
+	return h
+}
+
+type CustomFieldAnswerResultResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+type CustomFieldAnswerResultJSONResponse struct {
+	Body CustomFieldAnswerEnvelope
+
+	Headers CustomFieldAnswerResultResponseHeaders
+}
+
+type ForbiddenResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+type ForbiddenJSONResponse struct {
+	Body ErrorMessage
+
+	Headers ForbiddenResponseHeaders
 }
 
 type NotFoundResponseHeaders struct {
@@ -3067,6 +12519,191 @@ func (response ListUserIdentities401Response) VisitListUserIdentitiesResponse(w 
 type ListUserIdentities429JSONResponse struct{ TooManyRequestsJSONResponse }
 
 func (response ListUserIdentities429JSONResponse) VisitListUserIdentitiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateApplicantDetailsRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	Body           *UpdateApplicantDetailsJSONRequestBody
+}
+
+type UpdateApplicantDetailsResponseObject interface {
+	VisitUpdateApplicantDetailsResponse(w http.ResponseWriter) error
+}
+
+type UpdateApplicantDetails200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type UpdateApplicantDetails200JSONResponse struct {
+	Body    UpdateApplicantDetailsResult
+	Headers UpdateApplicantDetails200ResponseHeaders
+}
+
+func (response UpdateApplicantDetails200JSONResponse) VisitUpdateApplicantDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateApplicantDetails401Response = UnauthorizedResponse
+
+func (response UpdateApplicantDetails401Response) VisitUpdateApplicantDetailsResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type UpdateApplicantDetails404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateApplicantDetails404JSONResponse) VisitUpdateApplicantDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateApplicantDetails429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateApplicantDetails429JSONResponse) VisitUpdateApplicantDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDecisionsRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+}
+
+type ListDecisionsResponseObject interface {
+	VisitListDecisionsResponse(w http.ResponseWriter) error
+}
+
+type ListDecisions200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListDecisions200JSONResponse struct {
+	Body    DecisionList
+	Headers ListDecisions200ResponseHeaders
+}
+
+func (response ListDecisions200JSONResponse) VisitListDecisionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDecisions401Response = UnauthorizedResponse
+
+func (response ListDecisions401Response) VisitListDecisionsResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type ListDecisions404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListDecisions404JSONResponse) VisitListDecisionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDecisions429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListDecisions429JSONResponse) VisitListDecisionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -3366,6 +13003,1915 @@ func (response InitiateExportFile429JSONResponse) VisitInitiateExportFileRespons
 	return err
 }
 
+type ListOrganizationsRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+}
+
+type ListOrganizationsResponseObject interface {
+	VisitListOrganizationsResponse(w http.ResponseWriter) error
+}
+
+type ListOrganizations200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListOrganizations200JSONResponse struct {
+	Body    OrganizationList
+	Headers ListOrganizations200ResponseHeaders
+}
+
+func (response ListOrganizations200JSONResponse) VisitListOrganizationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizations401Response = UnauthorizedResponse
+
+func (response ListOrganizations401Response) VisitListOrganizationsResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type ListOrganizations404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListOrganizations404JSONResponse) VisitListOrganizationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizations429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListOrganizations429JSONResponse) VisitListOrganizationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPdfManagerBatchesRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+}
+
+type ListPdfManagerBatchesResponseObject interface {
+	VisitListPdfManagerBatchesResponse(w http.ResponseWriter) error
+}
+
+type ListPdfManagerBatches200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListPdfManagerBatches200JSONResponse struct {
+	Body    PdfManagerBatchList
+	Headers ListPdfManagerBatches200ResponseHeaders
+}
+
+func (response ListPdfManagerBatches200JSONResponse) VisitListPdfManagerBatchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPdfManagerBatches401Response = UnauthorizedResponse
+
+func (response ListPdfManagerBatches401Response) VisitListPdfManagerBatchesResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type ListPdfManagerBatches404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPdfManagerBatches404JSONResponse) VisitListPdfManagerBatchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPdfManagerBatches429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPdfManagerBatches429JSONResponse) VisitListPdfManagerBatchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InitiatePdfManagerBatchRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	Body           *InitiatePdfManagerBatchJSONRequestBody
+}
+
+type InitiatePdfManagerBatchResponseObject interface {
+	VisitInitiatePdfManagerBatchResponse(w http.ResponseWriter) error
+}
+
+type InitiatePdfManagerBatch201ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type InitiatePdfManagerBatch201JSONResponse struct {
+	Body    PdfManagerBatchEnvelope
+	Headers InitiatePdfManagerBatch201ResponseHeaders
+}
+
+func (response InitiatePdfManagerBatch201JSONResponse) VisitInitiatePdfManagerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InitiatePdfManagerBatch401Response = UnauthorizedResponse
+
+func (response InitiatePdfManagerBatch401Response) VisitInitiatePdfManagerBatchResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type InitiatePdfManagerBatch404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response InitiatePdfManagerBatch404JSONResponse) VisitInitiatePdfManagerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InitiatePdfManagerBatch422ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type InitiatePdfManagerBatch422JSONResponse struct {
+	Body    ValidationErrors
+	Headers InitiatePdfManagerBatch422ResponseHeaders
+}
+
+func (response InitiatePdfManagerBatch422JSONResponse) VisitInitiatePdfManagerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InitiatePdfManagerBatch429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response InitiatePdfManagerBatch429JSONResponse) VisitInitiatePdfManagerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPdfManagerBatchRequestObject struct {
+	UserIdentityId    UserIdentityID    `json:"user_identity_id"`
+	PdfManagerBatchId PdfManagerBatchID `json:"pdf_manager_batch_id"`
+}
+
+type GetPdfManagerBatchResponseObject interface {
+	VisitGetPdfManagerBatchResponse(w http.ResponseWriter) error
+}
+
+type GetPdfManagerBatch200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetPdfManagerBatch200JSONResponse struct {
+	Body    PdfManagerBatchEnvelope
+	Headers GetPdfManagerBatch200ResponseHeaders
+}
+
+func (response GetPdfManagerBatch200JSONResponse) VisitGetPdfManagerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPdfManagerBatch401Response = UnauthorizedResponse
+
+func (response GetPdfManagerBatch401Response) VisitGetPdfManagerBatchResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type GetPdfManagerBatch404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPdfManagerBatch404JSONResponse) VisitGetPdfManagerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPdfManagerBatch429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPdfManagerBatch429JSONResponse) VisitGetPdfManagerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPdfManagerTemplatesRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+}
+
+type ListPdfManagerTemplatesResponseObject interface {
+	VisitListPdfManagerTemplatesResponse(w http.ResponseWriter) error
+}
+
+type ListPdfManagerTemplates200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListPdfManagerTemplates200JSONResponse struct {
+	Body    PdfManagerTemplateList
+	Headers ListPdfManagerTemplates200ResponseHeaders
+}
+
+func (response ListPdfManagerTemplates200JSONResponse) VisitListPdfManagerTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPdfManagerTemplates401Response = UnauthorizedResponse
+
+func (response ListPdfManagerTemplates401Response) VisitListPdfManagerTemplatesResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type ListPdfManagerTemplates404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPdfManagerTemplates404JSONResponse) VisitListPdfManagerTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPdfManagerTemplates429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPdfManagerTemplates429JSONResponse) VisitListPdfManagerTemplatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPdfManagerTemplateRequestObject struct {
+	UserIdentityId       UserIdentityID       `json:"user_identity_id"`
+	PdfManagerTemplateId PdfManagerTemplateID `json:"pdf_manager_template_id"`
+}
+
+type GetPdfManagerTemplateResponseObject interface {
+	VisitGetPdfManagerTemplateResponse(w http.ResponseWriter) error
+}
+
+type GetPdfManagerTemplate200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetPdfManagerTemplate200JSONResponse struct {
+	Body    PdfManagerTemplateEnvelope
+	Headers GetPdfManagerTemplate200ResponseHeaders
+}
+
+func (response GetPdfManagerTemplate200JSONResponse) VisitGetPdfManagerTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPdfManagerTemplate401Response = UnauthorizedResponse
+
+func (response GetPdfManagerTemplate401Response) VisitGetPdfManagerTemplateResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type GetPdfManagerTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetPdfManagerTemplate404JSONResponse) VisitGetPdfManagerTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPdfManagerTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetPdfManagerTemplate429JSONResponse) VisitGetPdfManagerTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadPdfManagerZipFileRequestObject struct {
+	UserIdentityId      UserIdentityID      `json:"user_identity_id"`
+	PdfManagerZipFileId PdfManagerZipFileID `json:"pdf_manager_zip_file_id"`
+}
+
+type DownloadPdfManagerZipFileResponseObject interface {
+	VisitDownloadPdfManagerZipFileResponse(w http.ResponseWriter) error
+}
+
+type DownloadPdfManagerZipFile302ResponseHeaders struct {
+	Location            string
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type DownloadPdfManagerZipFile302Response struct {
+	Headers DownloadPdfManagerZipFile302ResponseHeaders
+}
+
+func (response DownloadPdfManagerZipFile302Response) VisitDownloadPdfManagerZipFileResponse(w http.ResponseWriter) error {
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(302)
+	return nil
+}
+
+type DownloadPdfManagerZipFile401Response = UnauthorizedResponse
+
+func (response DownloadPdfManagerZipFile401Response) VisitDownloadPdfManagerZipFileResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type DownloadPdfManagerZipFile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DownloadPdfManagerZipFile404JSONResponse) VisitDownloadPdfManagerZipFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadPdfManagerZipFile429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DownloadPdfManagerZipFile429JSONResponse) VisitDownloadPdfManagerZipFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProgramsRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+}
+
+type ListProgramsResponseObject interface {
+	VisitListProgramsResponse(w http.ResponseWriter) error
+}
+
+type ListPrograms200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListPrograms200JSONResponse struct {
+	Body    ProgramList
+	Headers ListPrograms200ResponseHeaders
+}
+
+func (response ListPrograms200JSONResponse) VisitListProgramsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPrograms401Response = UnauthorizedResponse
+
+func (response ListPrograms401Response) VisitListProgramsResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type ListPrograms404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListPrograms404JSONResponse) VisitListProgramsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPrograms429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListPrograms429JSONResponse) VisitListProgramsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClearCustomFieldAnswerRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	ApplicantCasId ApplicantCasID `json:"applicant_cas_id"`
+	CustomFieldId  CustomFieldID  `json:"custom_field_id"`
+}
+
+type ClearCustomFieldAnswerResponseObject interface {
+	VisitClearCustomFieldAnswerResponse(w http.ResponseWriter) error
+}
+
+type ClearCustomFieldAnswer200JSONResponse struct {
+	CustomFieldAnswerResultJSONResponse
+}
+
+func (response ClearCustomFieldAnswer200JSONResponse) VisitClearCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClearCustomFieldAnswer401Response = UnauthorizedResponse
+
+func (response ClearCustomFieldAnswer401Response) VisitClearCustomFieldAnswerResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type ClearCustomFieldAnswer404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ClearCustomFieldAnswer404JSONResponse) VisitClearCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClearCustomFieldAnswer429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ClearCustomFieldAnswer429JSONResponse) VisitClearCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomFieldAnswerRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	ApplicantCasId ApplicantCasID `json:"applicant_cas_id"`
+	CustomFieldId  CustomFieldID  `json:"custom_field_id"`
+}
+
+type GetCustomFieldAnswerResponseObject interface {
+	VisitGetCustomFieldAnswerResponse(w http.ResponseWriter) error
+}
+
+type GetCustomFieldAnswer200JSONResponse struct {
+	CustomFieldAnswerResultJSONResponse
+}
+
+func (response GetCustomFieldAnswer200JSONResponse) VisitGetCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomFieldAnswer401Response = UnauthorizedResponse
+
+func (response GetCustomFieldAnswer401Response) VisitGetCustomFieldAnswerResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type GetCustomFieldAnswer404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCustomFieldAnswer404JSONResponse) VisitGetCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomFieldAnswer429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCustomFieldAnswer429JSONResponse) VisitGetCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StoreCustomFieldAnswerRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	ApplicantCasId ApplicantCasID `json:"applicant_cas_id"`
+	CustomFieldId  CustomFieldID  `json:"custom_field_id"`
+	Body           *StoreCustomFieldAnswerJSONRequestBody
+}
+
+type StoreCustomFieldAnswerResponseObject interface {
+	VisitStoreCustomFieldAnswerResponse(w http.ResponseWriter) error
+}
+
+type StoreCustomFieldAnswer200JSONResponse struct {
+	CustomFieldAnswerResultJSONResponse
+}
+
+func (response StoreCustomFieldAnswer200JSONResponse) VisitStoreCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StoreCustomFieldAnswer401Response = UnauthorizedResponse
+
+func (response StoreCustomFieldAnswer401Response) VisitStoreCustomFieldAnswerResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type StoreCustomFieldAnswer404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response StoreCustomFieldAnswer404JSONResponse) VisitStoreCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StoreCustomFieldAnswer422ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type StoreCustomFieldAnswer422JSONResponse struct {
+	Body    ValidationErrors
+	Headers StoreCustomFieldAnswer422ResponseHeaders
+}
+
+func (response StoreCustomFieldAnswer422JSONResponse) VisitStoreCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StoreCustomFieldAnswer429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response StoreCustomFieldAnswer429JSONResponse) VisitStoreCustomFieldAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDesignationRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	ApplicantCasId ApplicantCasID `json:"applicant_cas_id"`
+}
+
+type GetDesignationResponseObject interface {
+	VisitGetDesignationResponse(w http.ResponseWriter) error
+}
+
+type GetDesignation200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetDesignation200JSONResponse struct {
+	Body    DesignationEnvelope
+	Headers GetDesignation200ResponseHeaders
+}
+
+func (response GetDesignation200JSONResponse) VisitGetDesignationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDesignation401Response = UnauthorizedResponse
+
+func (response GetDesignation401Response) VisitGetDesignationResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type GetDesignation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDesignation404JSONResponse) VisitGetDesignationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDesignation429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetDesignation429JSONResponse) VisitGetDesignationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDesignationRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	ApplicantCasId ApplicantCasID `json:"applicant_cas_id"`
+	Body           *UpdateDesignationJSONRequestBody
+}
+
+type UpdateDesignationResponseObject interface {
+	VisitUpdateDesignationResponse(w http.ResponseWriter) error
+}
+
+type UpdateDesignation200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type UpdateDesignation200JSONResponse struct {
+	Body    Designation
+	Headers UpdateDesignation200ResponseHeaders
+}
+
+func (response UpdateDesignation200JSONResponse) VisitUpdateDesignationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDesignation401Response = UnauthorizedResponse
+
+func (response UpdateDesignation401Response) VisitUpdateDesignationResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type UpdateDesignation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateDesignation404JSONResponse) VisitUpdateDesignationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDesignation422ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type UpdateDesignation422JSONResponse struct {
+	Body    ValidationErrors
+	Headers UpdateDesignation422ResponseHeaders
+}
+
+func (response UpdateDesignation422JSONResponse) VisitUpdateDesignationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateDesignation429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response UpdateDesignation429JSONResponse) VisitUpdateDesignationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCustomFieldsRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+}
+
+type ListCustomFieldsResponseObject interface {
+	VisitListCustomFieldsResponse(w http.ResponseWriter) error
+}
+
+type ListCustomFields200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type ListCustomFields200JSONResponse struct {
+	Body    CustomFieldList
+	Headers ListCustomFields200ResponseHeaders
+}
+
+func (response ListCustomFields200JSONResponse) VisitListCustomFieldsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCustomFields401Response = UnauthorizedResponse
+
+func (response ListCustomFields401Response) VisitListCustomFieldsResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type ListCustomFields404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListCustomFields404JSONResponse) VisitListCustomFieldsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCustomFields429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListCustomFields429JSONResponse) VisitListCustomFieldsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSocialSecurityNumbersRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+}
+
+type GetSocialSecurityNumbersResponseObject interface {
+	VisitGetSocialSecurityNumbersResponse(w http.ResponseWriter) error
+}
+
+type GetSocialSecurityNumbers200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetSocialSecurityNumbers200TextResponse struct {
+	Body    string
+	Headers GetSocialSecurityNumbers200ResponseHeaders
+}
+
+func (response GetSocialSecurityNumbers200TextResponse) VisitGetSocialSecurityNumbersResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+
+	_, err := w.Write([]byte(fmt.Sprint(response.Body)))
+	return err
+}
+
+type GetSocialSecurityNumbers401Response = UnauthorizedResponse
+
+func (response GetSocialSecurityNumbers401Response) VisitGetSocialSecurityNumbersResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type GetSocialSecurityNumbers403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetSocialSecurityNumbers403JSONResponse) VisitGetSocialSecurityNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSocialSecurityNumbers404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSocialSecurityNumbers404JSONResponse) VisitGetSocialSecurityNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSocialSecurityNumbers429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetSocialSecurityNumbers429JSONResponse) VisitGetSocialSecurityNumbersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomFieldAnswerBatchRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	Body           *CreateCustomFieldAnswerBatchJSONRequestBody
+}
+
+type CreateCustomFieldAnswerBatchResponseObject interface {
+	VisitCreateCustomFieldAnswerBatchResponse(w http.ResponseWriter) error
+}
+
+type CreateCustomFieldAnswerBatch201ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type CreateCustomFieldAnswerBatch201JSONResponse struct {
+	Body    CustomFieldAnswerBatchEnvelope
+	Headers CreateCustomFieldAnswerBatch201ResponseHeaders
+}
+
+func (response CreateCustomFieldAnswerBatch201JSONResponse) VisitCreateCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomFieldAnswerBatch401Response = UnauthorizedResponse
+
+func (response CreateCustomFieldAnswerBatch401Response) VisitCreateCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type CreateCustomFieldAnswerBatch404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateCustomFieldAnswerBatch404JSONResponse) VisitCreateCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomFieldAnswerBatch422ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type CreateCustomFieldAnswerBatch422JSONResponse struct {
+	Body    ValidationErrors
+	Headers CreateCustomFieldAnswerBatch422ResponseHeaders
+}
+
+func (response CreateCustomFieldAnswerBatch422JSONResponse) VisitCreateCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomFieldAnswerBatch429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateCustomFieldAnswerBatch429JSONResponse) VisitCreateCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomFieldAnswerBatchRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	Id             BatchID        `json:"id"`
+}
+
+type GetCustomFieldAnswerBatchResponseObject interface {
+	VisitGetCustomFieldAnswerBatchResponse(w http.ResponseWriter) error
+}
+
+type GetCustomFieldAnswerBatch200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetCustomFieldAnswerBatch200JSONResponse struct {
+	Body    CustomFieldAnswerBatchEnvelope
+	Headers GetCustomFieldAnswerBatch200ResponseHeaders
+}
+
+func (response GetCustomFieldAnswerBatch200JSONResponse) VisitGetCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomFieldAnswerBatch401Response = UnauthorizedResponse
+
+func (response GetCustomFieldAnswerBatch401Response) VisitGetCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type GetCustomFieldAnswerBatch404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCustomFieldAnswerBatch404JSONResponse) VisitGetCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomFieldAnswerBatch429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetCustomFieldAnswerBatch429JSONResponse) VisitGetCustomFieldAnswerBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDesignationBatchRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	Body           *CreateDesignationBatchJSONRequestBody
+}
+
+type CreateDesignationBatchResponseObject interface {
+	VisitCreateDesignationBatchResponse(w http.ResponseWriter) error
+}
+
+type CreateDesignationBatch201ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type CreateDesignationBatch201JSONResponse struct {
+	Body    DesignationBatchEnvelope
+	Headers CreateDesignationBatch201ResponseHeaders
+}
+
+func (response CreateDesignationBatch201JSONResponse) VisitCreateDesignationBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDesignationBatch401Response = UnauthorizedResponse
+
+func (response CreateDesignationBatch401Response) VisitCreateDesignationBatchResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type CreateDesignationBatch404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateDesignationBatch404JSONResponse) VisitCreateDesignationBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDesignationBatch422ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type CreateDesignationBatch422JSONResponse struct {
+	Body    ValidationErrors
+	Headers CreateDesignationBatch422ResponseHeaders
+}
+
+func (response CreateDesignationBatch422JSONResponse) VisitCreateDesignationBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDesignationBatch429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CreateDesignationBatch429JSONResponse) VisitCreateDesignationBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDesignationBatchRequestObject struct {
+	UserIdentityId UserIdentityID `json:"user_identity_id"`
+	ProgramId      ProgramID      `json:"program_id"`
+	Id             BatchID        `json:"id"`
+}
+
+type GetDesignationBatchResponseObject interface {
+	VisitGetDesignationBatchResponse(w http.ResponseWriter) error
+}
+
+type GetDesignationBatch200ResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
+type GetDesignationBatch200JSONResponse struct {
+	Body    DesignationBatchEnvelope
+	Headers GetDesignationBatch200ResponseHeaders
+}
+
+func (response GetDesignationBatch200JSONResponse) VisitGetDesignationBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDesignationBatch401Response = UnauthorizedResponse
+
+func (response GetDesignationBatch401Response) VisitGetDesignationBatchResponse(w http.ResponseWriter) error {
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(401)
+	return nil
+}
+
+type GetDesignationBatch404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDesignationBatch404JSONResponse) VisitGetDesignationBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDesignationBatch429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response GetDesignationBatch429JSONResponse) VisitGetDesignationBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// ListExports List the exports of all the user's identities.
@@ -3377,6 +14923,12 @@ type StrictServerInterface interface {
 	// ListUserIdentities List the user identities that have API access.
 	// (GET /api/v1/user_identities)
 	ListUserIdentities(ctx context.Context, request ListUserIdentitiesRequestObject) (ListUserIdentitiesResponseObject, error)
+	// UpdateApplicantDetails Update details of up to 1,000 applicants.
+	// (PUT /api/v1/user_identities/{user_identity_id}/applicant_details)
+	UpdateApplicantDetails(ctx context.Context, request UpdateApplicantDetailsRequestObject) (UpdateApplicantDetailsResponseObject, error)
+	// ListDecisions List the decisions valid for an identity's association.
+	// (GET /api/v1/user_identities/{user_identity_id}/decisions)
+	ListDecisions(ctx context.Context, request ListDecisionsRequestObject) (ListDecisionsResponseObject, error)
 	// ListUserIdentityExportFiles List the recent runs of one identity's exports.
 	// (GET /api/v1/user_identities/{user_identity_id}/export_files)
 	ListUserIdentityExportFiles(ctx context.Context, request ListUserIdentityExportFilesRequestObject) (ListUserIdentityExportFilesResponseObject, error)
@@ -3386,6 +14938,63 @@ type StrictServerInterface interface {
 	// InitiateExportFile Start a run of an export.
 	// (POST /api/v1/user_identities/{user_identity_id}/exports/{export_id}/export_files)
 	InitiateExportFile(ctx context.Context, request InitiateExportFileRequestObject) (InitiateExportFileResponseObject, error)
+	// ListOrganizations List the organizations an identity can see.
+	// (GET /api/v1/user_identities/{user_identity_id}/organizations)
+	ListOrganizations(ctx context.Context, request ListOrganizationsRequestObject) (ListOrganizationsResponseObject, error)
+	// ListPdfManagerBatches List the PDF Manager batches of an identity.
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches)
+	ListPdfManagerBatches(ctx context.Context, request ListPdfManagerBatchesRequestObject) (ListPdfManagerBatchesResponseObject, error)
+	// InitiatePdfManagerBatch Start a PDF Manager batch from a template.
+	// (POST /api/v1/user_identities/{user_identity_id}/pdf_manager_batches)
+	InitiatePdfManagerBatch(ctx context.Context, request InitiatePdfManagerBatchRequestObject) (InitiatePdfManagerBatchResponseObject, error)
+	// GetPdfManagerBatch Read one PDF Manager batch, with its download links once ready.
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_batches/{pdf_manager_batch_id})
+	GetPdfManagerBatch(ctx context.Context, request GetPdfManagerBatchRequestObject) (GetPdfManagerBatchResponseObject, error)
+	// ListPdfManagerTemplates List the PDF Manager templates of an identity.
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates)
+	ListPdfManagerTemplates(ctx context.Context, request ListPdfManagerTemplatesRequestObject) (ListPdfManagerTemplatesResponseObject, error)
+	// GetPdfManagerTemplate Read one PDF Manager template.
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id})
+	GetPdfManagerTemplate(ctx context.Context, request GetPdfManagerTemplateRequestObject) (GetPdfManagerTemplateResponseObject, error)
+	// DownloadPdfManagerZipFile Download one zip file of a PDF Manager batch (through a redirect).
+	// (GET /api/v1/user_identities/{user_identity_id}/pdf_manager_zip_files/{pdf_manager_zip_file_id}/download)
+	DownloadPdfManagerZipFile(ctx context.Context, request DownloadPdfManagerZipFileRequestObject) (DownloadPdfManagerZipFileResponseObject, error)
+	// ListPrograms List the programs an identity can see.
+	// (GET /api/v1/user_identities/{user_identity_id}/programs)
+	ListPrograms(ctx context.Context, request ListProgramsRequestObject) (ListProgramsResponseObject, error)
+	// ClearCustomFieldAnswer Clear an applicant's answer to a custom field.
+	// (DELETE /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id})
+	ClearCustomFieldAnswer(ctx context.Context, request ClearCustomFieldAnswerRequestObject) (ClearCustomFieldAnswerResponseObject, error)
+	// GetCustomFieldAnswer Read an applicant's answer to a custom field.
+	// (GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id})
+	GetCustomFieldAnswer(ctx context.Context, request GetCustomFieldAnswerRequestObject) (GetCustomFieldAnswerResponseObject, error)
+	// StoreCustomFieldAnswer Store an applicant's answer to a custom field.
+	// (PUT /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/custom_field_answers/{custom_field_id})
+	StoreCustomFieldAnswer(ctx context.Context, request StoreCustomFieldAnswerRequestObject) (StoreCustomFieldAnswerResponseObject, error)
+	// GetDesignation Read an applicant's designation to a program.
+	// (GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation)
+	GetDesignation(ctx context.Context, request GetDesignationRequestObject) (GetDesignationResponseObject, error)
+	// UpdateDesignation Set the decision of an applicant's designation.
+	// (PATCH /api/v1/user_identities/{user_identity_id}/programs/{program_id}/applicants_by_cas_id/{applicant_cas_id}/designation)
+	UpdateDesignation(ctx context.Context, request UpdateDesignationRequestObject) (UpdateDesignationResponseObject, error)
+	// ListCustomFields List a program's custom fields.
+	// (GET /api/v1/user_identities/{user_identity_id}/programs/{program_id}/custom_fields)
+	ListCustomFields(ctx context.Context, request ListCustomFieldsRequestObject) (ListCustomFieldsResponseObject, error)
+	// GetSocialSecurityNumbers Download the organization's social security numbers document.
+	// (GET /api/v1/user_identities/{user_identity_id}/social_security_numbers)
+	GetSocialSecurityNumbers(ctx context.Context, request GetSocialSecurityNumbersRequestObject) (GetSocialSecurityNumbersResponseObject, error)
+	// CreateCustomFieldAnswerBatch Schedule custom field answers for many applicants.
+	// (POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers)
+	CreateCustomFieldAnswerBatch(ctx context.Context, request CreateCustomFieldAnswerBatchRequestObject) (CreateCustomFieldAnswerBatchResponseObject, error)
+	// GetCustomFieldAnswerBatch Check a custom field answer batch; its results once it has run.
+	// (GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_custom_field_answers/{id})
+	GetCustomFieldAnswerBatch(ctx context.Context, request GetCustomFieldAnswerBatchRequestObject) (GetCustomFieldAnswerBatchResponseObject, error)
+	// CreateDesignationBatch Schedule decisions for many applicants' designations.
+	// (POST /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations)
+	CreateDesignationBatch(ctx context.Context, request CreateDesignationBatchRequestObject) (CreateDesignationBatchResponseObject, error)
+	// GetDesignationBatch Check a designation batch; its results once it has run.
+	// (GET /api/v2/user_identities/{user_identity_id}/programs/{program_id}/batch_designations/{id})
+	GetDesignationBatch(ctx context.Context, request GetDesignationBatchRequestObject) (GetDesignationBatchResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -3502,6 +15111,65 @@ func (sh *strictHandler) ListUserIdentities(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// UpdateApplicantDetails operation middleware
+func (sh *strictHandler) UpdateApplicantDetails(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
+	var request UpdateApplicantDetailsRequestObject
+
+	request.UserIdentityId = userIdentityId
+
+	var body UpdateApplicantDetailsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateApplicantDetails(ctx, request.(UpdateApplicantDetailsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateApplicantDetails")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateApplicantDetailsResponseObject); ok {
+		if err := validResponse.VisitUpdateApplicantDetailsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListDecisions operation middleware
+func (sh *strictHandler) ListDecisions(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
+	var request ListDecisionsRequestObject
+
+	request.UserIdentityId = userIdentityId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDecisions(ctx, request.(ListDecisionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDecisions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListDecisionsResponseObject); ok {
+		if err := validResponse.VisitListDecisionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListUserIdentityExportFiles operation middleware
 func (sh *strictHandler) ListUserIdentityExportFiles(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
 	var request ListUserIdentityExportFilesRequestObject
@@ -3592,89 +15260,788 @@ func (sh *strictHandler) InitiateExportFile(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// ListOrganizations operation middleware
+func (sh *strictHandler) ListOrganizations(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
+	var request ListOrganizationsRequestObject
+
+	request.UserIdentityId = userIdentityId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOrganizations(ctx, request.(ListOrganizationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOrganizations")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListOrganizationsResponseObject); ok {
+		if err := validResponse.VisitListOrganizationsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListPdfManagerBatches operation middleware
+func (sh *strictHandler) ListPdfManagerBatches(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
+	var request ListPdfManagerBatchesRequestObject
+
+	request.UserIdentityId = userIdentityId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPdfManagerBatches(ctx, request.(ListPdfManagerBatchesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPdfManagerBatches")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPdfManagerBatchesResponseObject); ok {
+		if err := validResponse.VisitListPdfManagerBatchesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// InitiatePdfManagerBatch operation middleware
+func (sh *strictHandler) InitiatePdfManagerBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
+	var request InitiatePdfManagerBatchRequestObject
+
+	request.UserIdentityId = userIdentityId
+
+	var body InitiatePdfManagerBatchJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.InitiatePdfManagerBatch(ctx, request.(InitiatePdfManagerBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "InitiatePdfManagerBatch")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(InitiatePdfManagerBatchResponseObject); ok {
+		if err := validResponse.VisitInitiatePdfManagerBatchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPdfManagerBatch operation middleware
+func (sh *strictHandler) GetPdfManagerBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, pdfManagerBatchId PdfManagerBatchID) {
+	var request GetPdfManagerBatchRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.PdfManagerBatchId = pdfManagerBatchId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPdfManagerBatch(ctx, request.(GetPdfManagerBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPdfManagerBatch")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPdfManagerBatchResponseObject); ok {
+		if err := validResponse.VisitGetPdfManagerBatchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListPdfManagerTemplates operation middleware
+func (sh *strictHandler) ListPdfManagerTemplates(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
+	var request ListPdfManagerTemplatesRequestObject
+
+	request.UserIdentityId = userIdentityId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPdfManagerTemplates(ctx, request.(ListPdfManagerTemplatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPdfManagerTemplates")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPdfManagerTemplatesResponseObject); ok {
+		if err := validResponse.VisitListPdfManagerTemplatesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPdfManagerTemplate operation middleware
+func (sh *strictHandler) GetPdfManagerTemplate(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID) {
+	var request GetPdfManagerTemplateRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.PdfManagerTemplateId = pdfManagerTemplateId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPdfManagerTemplate(ctx, request.(GetPdfManagerTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPdfManagerTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPdfManagerTemplateResponseObject); ok {
+		if err := validResponse.VisitGetPdfManagerTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DownloadPdfManagerZipFile operation middleware
+func (sh *strictHandler) DownloadPdfManagerZipFile(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, pdfManagerZipFileId PdfManagerZipFileID) {
+	var request DownloadPdfManagerZipFileRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.PdfManagerZipFileId = pdfManagerZipFileId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadPdfManagerZipFile(ctx, request.(DownloadPdfManagerZipFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadPdfManagerZipFile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DownloadPdfManagerZipFileResponseObject); ok {
+		if err := validResponse.VisitDownloadPdfManagerZipFileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListPrograms operation middleware
+func (sh *strictHandler) ListPrograms(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
+	var request ListProgramsRequestObject
+
+	request.UserIdentityId = userIdentityId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPrograms(ctx, request.(ListProgramsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPrograms")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListProgramsResponseObject); ok {
+		if err := validResponse.VisitListProgramsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ClearCustomFieldAnswer operation middleware
+func (sh *strictHandler) ClearCustomFieldAnswer(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID) {
+	var request ClearCustomFieldAnswerRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+	request.ApplicantCasId = applicantCasId
+	request.CustomFieldId = customFieldId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ClearCustomFieldAnswer(ctx, request.(ClearCustomFieldAnswerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ClearCustomFieldAnswer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ClearCustomFieldAnswerResponseObject); ok {
+		if err := validResponse.VisitClearCustomFieldAnswerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetCustomFieldAnswer operation middleware
+func (sh *strictHandler) GetCustomFieldAnswer(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID) {
+	var request GetCustomFieldAnswerRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+	request.ApplicantCasId = applicantCasId
+	request.CustomFieldId = customFieldId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCustomFieldAnswer(ctx, request.(GetCustomFieldAnswerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCustomFieldAnswer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetCustomFieldAnswerResponseObject); ok {
+		if err := validResponse.VisitGetCustomFieldAnswerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// StoreCustomFieldAnswer operation middleware
+func (sh *strictHandler) StoreCustomFieldAnswer(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID, customFieldId CustomFieldID) {
+	var request StoreCustomFieldAnswerRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+	request.ApplicantCasId = applicantCasId
+	request.CustomFieldId = customFieldId
+
+	var body StoreCustomFieldAnswerJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.StoreCustomFieldAnswer(ctx, request.(StoreCustomFieldAnswerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StoreCustomFieldAnswer")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(StoreCustomFieldAnswerResponseObject); ok {
+		if err := validResponse.VisitStoreCustomFieldAnswerResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetDesignation operation middleware
+func (sh *strictHandler) GetDesignation(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID) {
+	var request GetDesignationRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+	request.ApplicantCasId = applicantCasId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDesignation(ctx, request.(GetDesignationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDesignation")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetDesignationResponseObject); ok {
+		if err := validResponse.VisitGetDesignationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateDesignation operation middleware
+func (sh *strictHandler) UpdateDesignation(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, applicantCasId ApplicantCasID) {
+	var request UpdateDesignationRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+	request.ApplicantCasId = applicantCasId
+
+	var body UpdateDesignationJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateDesignation(ctx, request.(UpdateDesignationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateDesignation")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateDesignationResponseObject); ok {
+		if err := validResponse.VisitUpdateDesignationResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListCustomFields operation middleware
+func (sh *strictHandler) ListCustomFields(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID) {
+	var request ListCustomFieldsRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCustomFields(ctx, request.(ListCustomFieldsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCustomFields")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListCustomFieldsResponseObject); ok {
+		if err := validResponse.VisitListCustomFieldsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSocialSecurityNumbers operation middleware
+func (sh *strictHandler) GetSocialSecurityNumbers(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID) {
+	var request GetSocialSecurityNumbersRequestObject
+
+	request.UserIdentityId = userIdentityId
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSocialSecurityNumbers(ctx, request.(GetSocialSecurityNumbersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSocialSecurityNumbers")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetSocialSecurityNumbersResponseObject); ok {
+		if err := validResponse.VisitGetSocialSecurityNumbersResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateCustomFieldAnswerBatch operation middleware
+func (sh *strictHandler) CreateCustomFieldAnswerBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID) {
+	var request CreateCustomFieldAnswerBatchRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+
+	var body CreateCustomFieldAnswerBatchJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCustomFieldAnswerBatch(ctx, request.(CreateCustomFieldAnswerBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCustomFieldAnswerBatch")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateCustomFieldAnswerBatchResponseObject); ok {
+		if err := validResponse.VisitCreateCustomFieldAnswerBatchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetCustomFieldAnswerBatch operation middleware
+func (sh *strictHandler) GetCustomFieldAnswerBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, id BatchID) {
+	var request GetCustomFieldAnswerBatchRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+	request.Id = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCustomFieldAnswerBatch(ctx, request.(GetCustomFieldAnswerBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCustomFieldAnswerBatch")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetCustomFieldAnswerBatchResponseObject); ok {
+		if err := validResponse.VisitGetCustomFieldAnswerBatchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateDesignationBatch operation middleware
+func (sh *strictHandler) CreateDesignationBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID) {
+	var request CreateDesignationBatchRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+
+	var body CreateDesignationBatchJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateDesignationBatch(ctx, request.(CreateDesignationBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateDesignationBatch")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateDesignationBatchResponseObject); ok {
+		if err := validResponse.VisitCreateDesignationBatchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetDesignationBatch operation middleware
+func (sh *strictHandler) GetDesignationBatch(w http.ResponseWriter, r *http.Request, userIdentityId UserIdentityID, programId ProgramID, id BatchID) {
+	var request GetDesignationBatchRequestObject
+
+	request.UserIdentityId = userIdentityId
+	request.ProgramId = programId
+	request.Id = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDesignationBatch(ctx, request.(GetDesignationBatchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDesignationBatch")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetDesignationBatchResponseObject); ok {
+		if err := validResponse.VisitGetDesignationBatchResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FyNU9vIkv9XuvQ2FaiTPzAOBFKpK4clL9wmm1yAzasLHB5LbWsWeUY7M8I4FP/7Vc9IsmTJxiTZ93Ev",
-	"W7UpbM1HT3dP968/5DsvkNNEChRGe4d3XoQsRGX//IhGzVuDsUFFH0PUgeKJ4VJ4h94pBlKEGoyEGeMG",
-	"RjiWCsFECAJvDQQsjtue7+kgwimj+XjLpkmM3uFe1/fMPEHv0OPC4ASVd3/ve39rfWQG3/IpNy37b33T",
-	"IxbH2u5xjXOYMvr/GiFBBZFMFWzRo1AGGjSbwzO/2+1uryDiWbf7MBkfccq44GLyECkR0xDj2AAX9rsg",
-	"VQqFsVStIKB/cHDQQMC97yVMsSmaTArHt4lU5jWP8eTnOhknIcgxMAFoh8GYxwhbUiCoVFQeWUZwmpMw",
-	"E3m+J9iUtnZPr2jiFQ8931P4R8oVht6hUSk20r7f33/ezD1H7SaUWlkZnCYxM6Q3zADXRPUDhG5K4/O9",
-	"fn+vkcZzjeokRGG4ma+hFFKNCng20AcSMdcGQxjN7V+ldTjqFVTTIlf5IhsT3+81q4ZCnUih0WrGr9K8",
-	"lqkI6e9ACoPCXhmWJDEPGB2m87umExUL69JzN1in0ylTc+/QOxfXQs4ELB773g2LU6RhU9SaTYicQf4Y",
-	"nh4s/nsKQhoYEzVty+Mg1UZOX3OMw+Zt3AAY0winCxrVDaqnGnSCcczFZLuZgiM7E+3a64mIccKCeXX/",
-	"t/Y7mKBAxQPIlvVhhFxMIImYxhBkuuL0v0oDjuf2oio5UWzafMD8YeM6H9zD9eSnJT1t3qOioc07nZeH",
-	"2P2W9rkvK+BPCsfeofeXzsIpdNxT3TlWSqp32cJ2XvXaDEChlqkKEEj37TUhudJ9AKmAQWHYIJSoLRl4",
-	"y7WBrb8en/nw4f0p/Xt+BkyE8GFwdvQGWMyvcbsNZxHmsrKrZ6aXC3tX841f2G/jRhGTdRkW8hu2L4Tn",
-	"l71do/tp4kc2p1OfsM57bLrSYpJl8ZmU75iYf8Q/UtTOQ2921ataQOtDTBsA3gaIIYbedxP8mXOCT7V1",
-	"d/Hc+n4YpeEErU3XCQrTBuK9mzhaKId11iOcSxHaz4oZbDlCM+68gCDmRA/oSKZx6ODGsAROhqAzMDKL",
-	"UAC3myYKNW27LOYlULNOLOWhq/DJP1xBzgVLTSQV/4Jh3ZWRaAYfTixG4RqmXGsyc1LBTEkxcfdqJEP7",
-	"FKeJmbf/+W9FobgOH5W1s8YA+9Sd0Pr0frcPW8xZDWkiVIA0wqpOBl+dH4IJv0ENUqDFI4mSCSry85WL",
-	"VbpuD1nawqFro9xBykjgc7HmZTFQjn7HwPLPoar66QYFmsqB1AvgRgMPQRumjAZGiKp+gLFUU2YevPgO",
-	"erqx977HGzTsXPA/UszOPeaoiLPERkcYbV2wqHfw/GC/Dmx8j9DUlft6E4recm3OaPS97035FB8x9R2f",
-	"Yj7VIbTlA/3Kplg9AyE/HZG/5QI+4WgQvjs5qxzM+5VPIhPP4RUTAhVk8npI5BYNWirKLPBz6ZQPt1or",
-	"KDKon+J9QwTQhmEoZyKWLLxKVTwsmUmQInDabwMIAuLIwvmLwkY/BcdHC3w12VhGY9xZfBilhrbTDscz",
-	"hVbz7RruuuENqjmgMGqeM3fETBDZ9bYhYjc0RaAPWmYWXNqzsBjoZjo7XlXi8mHqHPigsKX5RBCcsyxr",
-	"aUMR6vnHtzkFdNYXxByuUMOMm4gL2O3m7qQNAwgUWs1mcVXgkTGJPux0ZjhiIVmoRMkwDWjvtt5tsyn7",
-	"IgWb6XYgp51SiKU7CumD7nS73U53v9/Zf97thDsH4V7QZbv90X53rxf0+wd7z3a7493wWTgaj66k4hMu",
-	"WNw2t+Y/B59OB0GAWv+C85Pw5eCXk8HJ2f5+f+/846u/vjl9czy4SLvd3t6xO9fLnX7v2e6zg17/ufv+",
-	"lE8EM6nCl/Pe7zO1//x69Jvp92+/POm9GrNjkTwL//bL+ZPdn93wPORoZbijFXKdSM3pqC+ZMSyIpijM",
-	"k91XT3pdOiIp9JPdn89Qm9bgw0nLqWk70DcrFiTFfmnw1jzpvQ70zZPdV0HElEbzZPdnrmXr+fNnB62d",
-	"+m3ySyHhiiCudImtZs6Yzg3iQ4Gi70XWmiwv/GZOKoi3pN5jVGgvjnTgZWllr8MS3rnZyRRAd57v9ff2",
-	"qupgQ2lSbWYMKtEw6eIi/I/qHPqmiR1fYZ+zhEFG/XaF/BVRvu9pw0yqN/QePMZTN77R/Fkm+5XgPlt+",
-	"vck7YnE8YsF1/cTkr8qOnMIKm6eyvvCptvCUplpTYCFjdnxAuvU1O1Pi/eeCzsuK89/p7e7uNCpRefLy",
-	"rIOD/We9hyY5blx+M7eXCfFXnat5+/XSOBY3GMukwRENgBBnXNE33zkPkyqyzlYCVjYFaBFhDuU1OALI",
-	"IQQRBtcYrhXQI7RyHYce0j5CILTTejq4wemjCCr2ZEqx+VfYIO5yVM1WqJyK4qg7u/v9fq9iWRrt0PK0",
-	"mj1qxDlrmHdamI+llLKhKLWSJCSLamOUPKHqkrsJxrG9tDbhoQmXnXETIxwxjbA1PBFgMyyo9XD7Bcg4",
-	"tDmHwKmWltPcOGhINYIW7BqvAjeXi6ukmNuGV9JEFtC43F8bjrJodJpqAyzWEoyMkeLWnBqCPlmmcAFd",
-	"UKRTUrITwQlN8C/EKN/77xRTJKNXItnzvcEN4zEbxYQGT1Pr7eETNxHYeIZGHFOwBlYPfe8147FdhVdX",
-	"/yNfvXQoz/dYaXXtVr8i9HOF+eo2FLyK3epjt/plWafKBFaF73u3LTps64Ypm6lZf+r1h6YzV4+8fOLy",
-	"yqckx2L5/NNij/ybYqP8i9pu+YNiy/wLt6/7dLnQ6iKcWnJF5Fwdmi/7XIcVUbdh+AlHmhuEN2fv3lpA",
-	"nimOdE4pQdUqQsqETRCkiDNYrhMMgAUBJg6QW4g9q2vckZxOWesUE0ZKGsJvVks933vHAyW1HBs4vg0w",
-	"9nyvTA0dlt9iCJ94aCL4iFlI07wcXcF3aWx4EiO8zi3oQl9WErGB8hyd/kaiqNJYJtFSSKSd/pbTkJFQ",
-	"SGidwX6srf6z7XRO1SPMahER10j4JUuR0nZlHbTRmhQ+SAUidbW6XGNYTIwOYp6MJFMWkiFTQVQVqRtF",
-	"c+2dzYoZG8hzYCcelZY/zZYvzlOE6bXzvDt5dwy0STmIa7xcpQORCDqBvnmRBRYvK2FFOYt6I8L2VLcw",
-	"UzY7MTLT4u8kZlwszfnCkypn1m+3mca/ZYaLnZLeZwp/hrd0C/+H9rzPzZ/BhXfNUsV1ZQ9WImbCwTXA",
-	"zKzhsvXdJohcDYUPOx3yqqmKbcA7l6m6yvdrBxO+SGoceqnim6n2+VL9o57hKExjVna9xjnImbBVpDxR",
-	"QwpBOlKHjUxrGXDm1qvh1sVDu3Sx1QhjKSYUUFTvTsGP0/cf3gxON7oackpmJ6HjjVms8d73gnnQlM8Z",
-	"BCzEKQ/APq9SFDABGnEFOb3uTh9a0OvuPGugaQH3/vfiIrzr30ML3B8/eRtS/KioMye6QmO/MQjiQhtu",
-	"0mbxnCwePlI8P+NUwrnghP5c1eyr5CTVhAn+ZYX2vC89/Tb64DSIpIyJfx/SUcwDeIMsdhXmr6F7k1Rp",
-	"+eK5ZOlD1/Nfz8kuRzW9/rO9/ZLrfVQcpB9v0Jp59SeecJMzNSWVlodsKsaK9a4J8yH2rAczzEVElYs1",
-	"UUyYitcfhLbeJYUGWpqAf8moZ1+VDYn9qhrm1JbYBN8Uk+rb1nd1m9qiFgap4mZ+Shx0nB4k/BecD1IT",
-	"Ndf2WBDIVJinOq/y+YDtSRuG3Z3eLmn08wM2CkIcL38etuEURUhxQ5a8pAUiqY2NMIpmFleMW7Sz3LZY",
-	"wlvXOF+wglkaXTWSi7Fs0F8mwtZMcWNQQOlR7hQKV000bL3ljGsp4ESQsjJXBNj2IUTFbzCEsZIuv5dY",
-	"e3ghQhmkUxTGyZWiJN2GY1twGLPA2CActhJmIu275gHfIkjtA8lO+5BdDPoia5TZhkBOUdvNLoSJpEa3",
-	"8gsY2p4zm4xqhTLQQ8hS+qUaoplJV9MIFR9TvMMSpkz7QlwIR5gtkXMNLDURKXBgoyIKwu38mlxzhDMs",
-	"BDDMCuRt+Jg3BUHAlJoTuesK8gKGtSLtMMu5uSYs28kmx7YOIy7EsLESm3VQxDxAoe1dzVSEBLlVEWtV",
-	"QNZs2eCV64pQtz3fs6WcoroiExSus6Mt1aST7aU7707OrEnhxt7Ssv54vmc9p1W8nXa33aWRtBBLuHfo",
-	"7ba77V1nCyN7xZajrsM7b4INsfxHm6/UlZJCVnS11bIgIl8MJlIynUTAxHxhmzI9L+CpDzR+Ie7rcpDG",
-	"i+CsDUWB96kt6nLtZFQu7jpBOWGQK7FMPgm9Q1tSPC78U6V1rNftPq6VpODO50XxeHVQT5AwK/aWSrtZ",
-	"xFiq2D4QKWUK1Vxcvb/MAUFNhJt3tixgy4q+lmzJ9r9Cr1C/u7NqdiH8TqVfxE7qPzyp6DSkCb2Dhycs",
-	"ty1Z97bowavmIrR16VlGl+CGVfZyX6VhE73I0GvnLpfrZHdFDeO+Wi67q7a43q+54o4cGwu7soNtGrFZ",
-	"6A+SLLYBZugbZFoKe+EpYlE3LIZUGB6X53INBtXUFm7hUx5EVwrsztgLPUNljTdHvVSk94FBsqaUbcua",
-	"eQk7dqiIlavYwMYGVVZT51qnGB7CGE0QZaeRIsA2HDHbc+msM5swLtxgmwhQqCParcnKTNCUShjfYmdc",
-	"lsIl+qv9jkfl7P9WKdXvOF1pFF0uwlS7BH4U7v8RhftSnT6rtjdb7nUFcpqcVaTz+nOpYuC6whCXuo3f",
-	"Lyo/W6Uqzw+1+bdWG1ZWm0eChUq1ewVocG0GbjvfoTwGuUK5BqTGdqsfKON7oowjitCWfHnTizHNAKP6",
-	"Gs7nZlIWQzrFiy/3/oZjs1d67i9LWKYh2bI2GHFtdevS4Fn22+GESMahgzcXHgWWzq5ceJAQTrE5Cxtz",
-	"5As+zVtJ5xkoYlPMcA4DgbPSzhoChRQFZBmIse34pzE2Y70qPqm+Q/PNYcqSfaint2oM/rxUB1ik77NM",
-	"/FICnexJv7eUnW5IKlfzw4/I6maR0XLmyarJZoaqlmZcYaaqGPv/qeH5jtFK+W0bjlmvq83y0F1yOcmy",
-	"MVnWtUrUspxNvlt+UawaxKy0BFmH/1MNNmOEKmHK5AmHC+8jBgScbTn8wgMdKERxCMp9bfMMqSCMJMvl",
-	"tDwxwVVmO9twYkCQtQEugjgNUVccmn6RhRQ2r1H2f9YQSLGJAZgv7OL3SljkzPt89/fAoPWMxAYtV1+B",
-	"P9Zd6pJkf8CJPyVpUb47GaQo+ctSwujbQcXSm6rroMJqA/KVKU0CEPY1rYpl+NpM5sa3/98kVbm+/PhV",
-	"rv7hZGazmv4wEX9mXrN8e/6ZjMLKdKktSn8TQf4jgqVL30ukq4Tn/UKlpgFydq+54DpyiZ27n5TjfHsk",
-	"w/lfOvkUm9LN18mGvJLhfI3huG3NZrMW2YdWqmIUgQzdHs0YotL4n3f713r7s4b+xvb9MlB4vMsvXne4",
-	"r3atG5XifbPFXH5VcA6929s82cyCayFnMYaT7FXqoltrSadPyddlL+tm/WEN/WD3DRbn1BWpSs4lC09p",
-	"m4mie2erjqruhRYRq1GkEcXbNXAyXlS9iog0X54wJ49jmEguJn6Z5MUezGTwlIdAMRwy669sRY2LCTDh",
-	"XgvN30VzPQa0tpAGUtfXlNh0fRy73vTiRbXKiyVTNocRESCKg//X6ftf3buoWywLqN1LdcSGIFVxXn62",
-	"rxtu25fmNTD4I6Uof/H2fD47UVK7sXr7RV0s63r6miuGvNZN6NWsU0ProCTe8PG8gYQtR7vdNhPZMGfT",
-	"0PHC/gTE4kc/7ISFRy26Fht/J+M7NR9e+htajQa4sWir3IyYjS//6tbO+/pvgfScj/za+OjvEh79OZlW",
-	"2BI4s710pFzkblnsams8+xEO1Hr7B9D5nkDHmvaFIX4glVrubbImpNzV9PmSbl/2Nk6Dgan0BkVSmzac",
-	"a4QhS/jQ5hZKhZha/8hdKInB9+28bNOWamKrPoqTTmaVHhrjPOaYpbFxPU3esr69kdrY9iFIFI75ba17",
-	"CcUNV1JMURjrES8LZtytzb7BFiuSfT6UspE+lLKM28CKX71igQFmwXvDrwxxm1So/RDCcnzH3C9ucPIx",
-	"cxFESgqZahewbZX8sLs7ld9g0gQ6/y8AAP//",
+	"7H2Lcts4lvaroLjTZbuWkuVLnNipqSnHTro9k9vGTme646wNkZCEMQVoCNC2OuWq/2n+B/uf5C8cACRI",
+	"ghJl2XEy7andjiWRuBwcHJwbvvM1iPh4whlhUgR7X4MRwTFJ4c8PRKbTzv5AklR9jImIUjqRlLNgLzgm",
+	"EWexQJKjK0wl6pMBTwmSI4IYuZYowknSDcJARCMyxup9co3Hk4QEezu9MJDTCQn2AsokGZI0uLkJg392",
+	"PmBJXtMxlR34b73TA5wkAvq4IFM0xur/LwiakBSNeJaiVfVTzCOBBJ6iJ2Gv11trGMSTXm/+MD6QMaaM",
+	"suG8oYywQAkZSEQZfBdlaUqYhFE1DGB7d3fXM4CbMJjgFI+JNKuwP5kkNMJMHmBxdFgfyMmIIGyfWRHo",
+	"YP8YHR2G6DXFVHC2IhCNCZN0QEmK+ABhVjyOcJRyIRCVAompkGQs0CrjUj10fPwWaEdVJxMsR0EYMDxW",
+	"o83fP4uwOKNxEAYp+XdGUxIHezLNiHfCwVag5iYlSVWT/3t6Gv/3X4KcBEKmitCKAC+wjEa+uR7FMAN0",
+	"uYn66pkQYYFSIrOUkRhdjQhDVKIrLFCUEixJ3DCBtkN+uv30mZ9LDjIh+fgVJUk8a6ARPIYG6jkYbEKF",
+	"JDHqT+EvpxXRMFTdwhm00JrU294xv7ye8FS+ogmZMWSGCDyGBjQhaJUzgtKMlX5qYgv965l68Wx5CuvR",
+	"thkp7HpJxpMESyWBsERUqFHPGWjbMT7b2d7e8Y7xfTx4gxkeknQuy74/fIXMs5p3G8Y2iQdnY/3cGTzX",
+	"ftE354zxxJCo7TAtSVuM1D7aerDzxvo7ncxhVPQHnWgm9dMXrQ5SPgbRFvMrlnAcn41SMhBrLebzB50s",
+	"xscN80n5MMXjWbOY6Ec8wsG8LLroNU5hPUaYoa1N1KeySVqY1hbgmd7m1sbuxtOt3c2tp2Ew4OkYSz2L",
+	"ne3AO6mPgqRHcKTI6ayZZYKk5uyRU8/8nHYoaZqQauTMNrLcVrhRr4oJZ4LAweoI330mrkj6gYgsAa0j",
+	"4kwSBn+as07Nbf1fQk0w7wda6XOeEAxfX+IkI/C6K7MxtF37msYgpvUHM1bbVhgoRg32gnU8oeuXG+su",
+	"FSgR6xvrZqHFenkF1/OjWZz1p+Z4Xt9a94xIrKv1TXCfJMFe8CYbDhOC+jxlfwtCO5UBTgQBykUJwUDz",
+	"r4HIxmOcToO9AFRDdPjy9cuTl2iVp+j9xxN0ReUIYcSyJEHQzFrR3u1JI0hCIvkQlHmfkgFJUxIrZU6Q",
+	"YjJqhkCbGEtyJ+sPDT3AFPejiEwkZhFBCVH6GRpjmpAYcVZMN9jsbex0ehudrQ29mVg27uuJLT1x09RD",
+	"TH1IEJYIx2MqgQLFhDc2YJqG8+5imt8hEwc/p9PBgLKYGxFp1PA7ma5u6gGm+wsfXuFUCnR06Ey11+t1",
+	"ep3e051naqo37snxFz3C/1ovjOF1/atYr50TL9klSfiEaIJ5rDF4KrS2oBjhCSgpShWBMa8IpEikjjzH",
+	"3Pbav76BmXfW6y/MMl/btlS8BNN7xdM+jWPCFjwXBwTLLCXlA0NRx/ygVHRlaRrbjTM04CnQy5727rEx",
+	"JkLgoVrEV+Z1sFIvMU1wPyFdUEx4OsSM/oH1UlT7tc3ajhPKLkiMJFeWROlVb79veekhpPRJZV8uwEgv",
+	"05Snb0yLDbyTj3KMpzDMTCiTRtkzRPAsjYg2dxwq8sEgRDxVlu8Iq7mVBrr2Q3DZWy5f8YzFCzJZLh/K",
+	"y/2RXTB+5fg5/Euae1bQym7xvxUg+0CNRrNVVOx/fzeuka9XR5D0kqQrAokJSRLKhmv+EWjRQqDt2YNI",
+	"yBBH03L/r+E7NCSMpDRCptkQ9QllQzQZYaE2ViabGFoiTXPwOWkJ7J+g/dHbjjFTZg9fCOYucXlnCh5R",
+	"nCBBoixVrK+1AYEmeEgcGjZPw+koc4wT/2RKZom/zY/uIzCxyoTubMvvF9taGTxgGykGUkaQ2tMY5c5A",
+	"FHOiJRe5pkKi1Z9fnoTo/btj9d+PJwizGL3fPzn4BeGEXpC1LlK0NZOC1o27kjIw0GzHz+HbxMtLSryc",
+	"54xy3j1lP4IwOeH8DWbTD+TfGRHaq91OppS5QLWPEtUBItcRITGJgzuV9RdkuiLARZxMwV+O+lk8JOC9",
+	"EhPCZBcp2usX+wVzgIO7T6acxfA5xZJ09EANdZ6jKKFqPEiMeJbE2kV/7jj0z9V2Awe+9ZpSgSYpEarb",
+	"6jJXAgGzlsV9tMmn/+AM8pHhTI54Sv/QFm19afbfH4Ffnwo0pkIoecpTdJVyNtT7qs9j+JWMJ3L6Axyx",
+	"OeOWYwqHRGKaiI8Ta8NOUj4hqVLLS+erdfS3jD4oghR+/43Nre0nO0+f7dad/WGQkpimJJJnJKFD2teb",
+	"sNzHpxGRI6KVwyJ0oYhvXgHV0TZU6lt7iCruFe0Jsk6kz/VZfslf4f1/KYvNxiRqpkADQeA3hI0jUkie",
+	"6lBEmbo1A8rvSdPxJEfF0M3rFvOZ+oJJZXustZVzoh6/ya2p6qheq699Ayuv+ifjh5/yLEUDfMlTKgmK",
+	"eMLTv/kYIT+HF7LFfoW3qitaD5rouZQIYrtsXO1jiWUmPKFP+L4ciUKrMRF0yOBcEUpYeJZMrIFReEJl",
+	"QtABFqSL9q0JE6LjLIqIEOgTlSME54eAQ/2V9sXglKABZTjpogMj3MeZkEjyhKgTQDvbrG0jJIm1HCcs",
+	"Gyua/E9GMqJIccQQ6GxEiCAM8gEEYeAZQRAGun9FpmJx3beq1v51R3XZucQpKB2Vvmd3rXqudazWQ2/d",
+	"FptO2XPI7PQad97j/tuev/0qY55qrwBYc/V2zapZmVWifuEnru0i7Wqp9vXLVE2bXEsEfiDCIqIIJXOy",
+	"lbfu/TtqijBwU1+np/F/F93BJ28n8Iu3H/WLj0SLijX/entcas0irc6t+kywjAr2O8t0xkTeBXjfw0B9",
+	"D7uk3WkGHBDegQh0t9wRm2Syrh+U+fu2PDuDTHYjS64pdpeEug0dfm0eKrSgDwU76lzuVEcSBgeQn1A7",
+	"zuDcMYZLndw+NlffU0nGYuGjU4esJRmr8ZgR4jTF09nHqe3XRys9q8PiJJw9H/fIbD2PauutZlDqyTvy",
+	"spOnaqXDBChnECgQAs54IfFggGIyoAyk6QUhEyU8aIr4FUMxlhjhPs9kobSK+iG0lIbmO7Q+MvrvjFSS",
+	"fmaqat6jq0FKntjTakUgeGRhocgn+XqXm34F/g4dI7EZM3BCJQm/IrHRb57ryKJ1FnNtGUwnOoKcj+Sz",
+	"G9gIg1+ywSAhk2ygROMHfElYlOArpXckU9UCBWmV819t0A2ixc9szdLWzn0OBzapOfusZGu5Gk9pcZG7",
+	"SqojFJOIxsYBBPGIPXRejOzcuIeoBIXzHCh9Dt5k9cJYbTNlAv/9+N1b3d4qLAK4Dhi3A6HCHGtrXXTE",
+	"0M88RCAvX0wPqZrGmDIswVKTWcoqbZfEbIjegg/QfjrEkti/j2FR9Cd1GhwDw+jPWuON3d7Ap4MnE2M8",
+	"5+F6/x4r65k2tNsgiPJBBUUw1P+oO5ugCCn6H3YnFBQBuYaHHWoEN7lwmb7V6RMO96mtx8i7QbD3ebac",
+	"KdPgJpz9dGlq8x52SDbv0crE5jzskuzmi283wVlRP4IWkqB53ta89DXINMkS6ZFy7xhBhMl0ClmrNlTI",
+	"QSO3XcDOSzMGOTG3P9tNPstc8aV4zFq6MxnDMYq9Ms8000q6QWN5JLW2Ln27XItP+1ZmUH1pjWWyuYAV",
+	"pPP1vMYIMIrH8NlsY/jMaNdv5PhNAk3TBVZHG+Ief9wUsoi1CL7C2uegRX+I+lMU4UwQc1A7SbndoM6J",
+	"Df5Gv+KhnYvmsFLnjn28vHBvnV90zMaoC9hRxYrU5dphD7nDlLMzogjgnz8oVCPMhgRF4GFXJOir8ywm",
+	"5dHsI0YUnTLwsaJVQaRUB55vORU3fj11pPZpsHdqRnYahKfaTIEvX3AhOTsNbtYgBnxJ0pTGql0IFuvO",
+	"vJNzuvVTuWT70rggt8fJ95aXH69Qu26E1sajRzqP1IZ4A/AIVegbSXpJPpCIp/He3gFnjETq7bdcvhQS",
+	"9xMqRiT27pGW+wAsjIfwjX9rB9WC1sddemw9+7LOPC0t9pmn4YOvY5FANfesrZsEN2FAcqm8+NFoJHoL",
+	"+z4IfUti+m5F9Oaz/Rbk8FCixRxajTN3bc1yKcPhVrGZwPveJ4UD1xpbrg1ltmfdhMo9Wap5yK513bHW",
+	"fupnNIkRZ0Sn1b5K+bjul0Or2ESCtTWsnvp//+f/ojGRIx6LtRBdjWg0QjgRHAlijGuYxd0aTJqUba0m",
+	"+3R708m+0d5+yt9obUTpN+7BkrINtzen2r1RJegihlXLN2oE9ZtYDc7Rfd/htCKMw5QyJ4q2VzhPQ8gh",
+	"V8QIdSKMXkK0qphLICzQb7/99lvnzZvO4WFovUbGv6J+VWr+WuEuthsqJTgGdVRtp31Rd+6GaF+4i/Cr",
+	"duumaF+4lDPPRiMuCLOJGfnUqhtsnqf6FuxkjtEF2KndG7VJ1hb7NZ3nm76VU7ruw13YjKP6ismywazy",
+	"VG4ZrKo2spj2eeINGf7DpG7l+QWljSXxhXGCVuIwYZFfb6yCPFZrJGkpUpNnqbcI7L7Iu3hruzjUXRzb",
+	"t45NFzf6p7YhXND3f/z4LRC8RN4mw+wxcvtDRW6Pjt+hZzu9Dc2oq8VhtOaPUbrXZzxukNK16K/bNx31",
+	"z6b95y9tXTxLR32r2kTLkG97Np9B2TJJZ4d875mcbalFIirMbYOq0hOb34o7nijCDKXgqAAXCUZOWLIu",
+	"3hZyTdvenhuvlEBw+1VZDtE0SnKhwch1+Xz0XZW0ty+rvStVuNpheVXeDQYkRfo+WYPTpeY1hr5mUdev",
+	"cNgBLBI5Nqv1zTWNYqytBaj7SgvdwYmKz40bOlynZqN4xHBonQljh8NxkrTQUgsqf/ElPefbQm8EEpf2",
+	"d3kjQ9a0IcPZwufjJU5onPcnHmatbnGuV4TCPRzuTg93f6KXG6+f4TzCyVkRcGrHVK/VWzb05OUrM7wV",
+	"gaAHpHuYxVxzttH3GTDU0n3pgGE9Ref7CRVWx7ZkkLC2pA8cHnRTke4iLFhq727CgbUVmBUItGEwGwcE",
+	"yfAYCGwfCLSnxxmF26jbO7vPFozpxY1qaOnEdWN5fvXtbfFDlV7OKP1DmKF/lAIo9pJqRQuRo5IWUhlT",
+	"8ag7LIKG9JKU8KxY7NxW/L6Djd5ExocIT7lLO8OHknOGhChCV18TmKQkgdBBOtUpjyPM4gQuTIEP1107",
+	"ytAHEhF6SWJzPkPSpMYfyzmy7DH1gqTNjR26U2oj4R4wOOhu3rbWS7sYYIMYr+fGmoYXDfk57Tef0RXB",
+	"0HK8sxJ4542luMzmyW3Qklp7GGcZ37fbE56gHv1WG2V7q1F5sxsnDK47fKwUxImc5ug+HmqWbq/Wpg+/",
+	"6huQkO6+3dvWIUg+MBFIzTTqyDeQkPpCPIhroQzOtTrFx0V3xc6ZcxN7nqZj2/RxjMaX8xrLBlfOgpo9",
+	"B7JTWIpUCoStql3xjBnsrDkXgzUIn3520RRuPbCScNncfbb71JvATYVsldmhR/SaCmkTO8Z0TBZ49Q0d",
+	"E/vqfMeRIS6Gu8lXwOufSH8/fnN0Ujn46XAkkyl6gRkjKTLr1d6l5JIgRzZzJ9fMFa+o7x7qOw8WYhed",
+	"5+hyWZqcO9eoCxsNUOoAwgPH0+f5He4VpOkIriSdfa2e0XMJUT+Tqjth9FWDeQJt6O1GLkk6Nbaha3BC",
+	"e2tohC/VK4yESHBzw1sHSHGC1M7UAqQi95zJ1CnwPiUdJaVIjDTJOuCiRR8/vC5CIQl5rohDUyIgzEoZ",
+	"2urZ6+ZdtI+ilABn44pLdyTlROytr1+RPuAxdSYpjzPQr7piq4vH+A/O8JXoRny87oBNivWUqA9ivdfr",
+	"rfeebq8/fdZbjzd2452oh7e2+097O5vR9vbuzpOt3mArfhL3B/0zntIhXKeU1/Jv+5+O9+EC4j/I9Cj+",
+	"6/4/jvaPTp4+3d75+OHFz78c//Jy/zTr9TZ3Xup5/XVje/PJ1pPdze1n+vtjEN1ZSv463fzXVfr02UX/",
+	"V7m9ff3HT5svBvglmzyJ//mPjz9tHerHLQ5dx+ASdGIqJlxQNdW/YilxNBoTJn/aevHTZk9NUTH0T1uH",
+	"J0TIzv77o45m024kLhsaVIz9V2XL/rT5KhKXP229iEY4FUT+tHVIBe88e/Zkt7Ph00cKcMwZ556VkIoz",
+	"rwrfwzzIzFtY3tWWcyeVHoJYf7azvbNTZocmq7p4Cezn0jtNMadbyGcDnWpGv9bO/9POr1KIp1nOFWPg",
+	"uzCnM/wtRZsHOEn6OLrw3s0Zuwf5+3fHJ0KrUWnGVgTAV6hXQRSAqW+mjwiLPdeeHNp/zsf5pXT4b2xu",
+	"bW14mch9ufrW7u7TJ5vzXtLU+LI0tasDCZvm5e9+9mq4OnU1uCQoGyYlfvNAIcPa5EoLywGShdUpqUDR",
+	"iEQXPnACd3O0p9MsCs3jPn+YpzqOVu5Nd0DfNtaz9XR7e7MkWdp72CtvtXAh1BjUi1VAynDJSqKiEwek",
+	"XAOmT4gyW0Y5jkAJqACtnjuwAedrzxFPYsAkijRrCT62wkEAZplg+IIoM1K9S9nZJH+3i15wOQKFxuAU",
+	"lAENIE2xGdXAUV1s9PmIUaVN0D90xsmtkQ5eKrsIAR/m6ANhQMut/9u27kxKmc5O60K3fqa0nzNiWwer",
+	"6yzRrQ+WB1VonvUCGAsw5eqM3ZaP1TrmzdtPRR/2m7wj+0WtN/tD3qX9QverP30puDo3pypHEdWAL2Ms",
+	"3TNX64pEdNH5J9IXVBL0y8mb16CQG8bh+lCakLSTm5QTPCSIs8So5WJCIoQhfA0KOajYV3WOO+DjMe4c",
+	"kwlWTBrre46Knm9olHLBBxK9vI4g8cIdjZosvSYx+kRjOUIfiDFp/M2pLfgmSySdJAS9shK04JfGQbRg",
+	"noPjX9VSlMfoDhFGqIZ2/KsdgxlCvkKzBPaisvq+5bQd1QJiNbeIG/PwVHcuD4K1xitoDoZjcKIIHSV0",
+	"0uc4BZWM4FQHYIrh6qca3Diz1nMfXjxwmj82zefzyc302nzeHL15qVPXHSPOu7mcCaklWI/E5XNjWPy1",
+	"ZFa4KGuXLO6ORYcYZoMXR3Kc/z1JMGWVd/6gkzJlZnfXjuNfY0nZhsP3huFPyLXahb+rPm+s+JOkOF2b",
+	"ERkaNWalB9cUZgyCC2qm+FTksim8t76uTtUsTcDgnfIsPbP9daMhDRy49iyl7Vjbzq1SuaBxgrVyBPO2",
+	"c7Ukgs4Xr2iF9VZ9qqEb9PfpwJJMShj6KwKAFxyIhiueXgwSfuU6mZ7bx5WekuEkmSJJC08uWDVuCgER",
+	"Pj/JQmah21xpnXVgwGetSKV6eXzYoJHNazY4JOBNQG9wTNp5zHR/vlUoXfCem7arM43/AxJ3Tcp0SQbl",
+	"adSPybs/dvKuc7Gkllm6seHI1ZhnWnduOJINR9xXNm79NlDLfNzFuHcGwcx+np2MexckuwVF2oExmRnk",
+	"oqg+0MrAwuBdBUi8FiAqIYGvYiSiEeeJjuJNcCrHhMk1B/YH/pzqvZ/ybDgCL4zdZnUBiQVgIkPuiT+i",
+	"sl88oW/+uSPqk4SzoTrJGpKnj9+9/2X/eK6meRMGERZbsxE5Sz0bDRgd7B9voRSbhwAswHgMDvaPWyB0",
+	"hkHE2YAOz5QGhpOz4kz1r7c7iHLFM8rQATSF3kNTz1Gmj2ll9Gk1TM1RmYlqKJUk882tJ97EoGmUkKaV",
+	"iXBMxjQyeddGsrkDbM5o30YdtNnbeNImpR11kP7jL0u7rd3BVZLDFywP1CYA2NhbcEjGHH1k9JKkQhnn",
+	"x7Ct1Hvvs35CI/QLwQlYpe1jgM5ShfV9ZRh8Brv5hJArH/xG8P2mk7sUXMC/WH2tDs1VeqCtAV+Slj4g",
+	"thr9KjbC7EirvySZE3aFol6lwKvxfhsnuY6JmvArWgU3HMqYpNrdKcBDSkVRTUJtT48Lbw0cnbgPXcDt",
+	"ClDC1brNCqTC8Dxi4v0RoLyLUuh2ReRlzcRzRHA0stCxtq6ShTm2iqR6tIJ8NkOP9JQ4E+ub63awQbjw",
+	"y1vFyy6CmiOuZqua3kZ1Irlp1yvflvQVzcjonTd1eFFRbQF92vP6ncQb65PwX+fxleprb8jbuoEfyMBG",
+	"KsmCbgAIQxQZmPGZz7P7yfpETBYDFtIkbMX+u1+9JycbO3tPNvZ6vd9Lmh2WpCMpyPdiiU5P4/z/OqV/",
+	"TvQ/e6V/fm93zDgTsqRpoPeX+ZKwOY1uWT/MLV0wXm+OH6kV1gzsBKxTlNp6yiDtA3n9ZVrAMUiqLXqA",
+	"yPrPL09WBMBprPmzSMw34DsbT3PPWd1r5ogq+65vYzaVu5zhvChqkvJaHsPm3LTWpg5brNNDKCUeIbeU",
+	"hJy3BvaxtmpKbUPcQlM5lt7M0iLI6inzCqHWcohVAOyFEyEFW2Q1Ywm9KCeRWBdkiJj2YhYh2bVuobGE",
+	"Pn0lREXEEVSXQQVI/nmlMKpSggY0Uc+Y0mUDmgqJ5BW/Jeb8Nwud+l97wCDqF2/lXZ8b26fehkjbI1mq",
+	"16LwXSsdtgPsYj0JUpcr8aQw8ygbEybPdJ2fswaXculSr3lFlMVXxJOERLLiZH6VJQnaL2I2aiZ34ht1",
+	"6w4vKnnsu7fWz4oG7kRD885lszFfd771DLtZiZrCuVRaK+OBWexadhuz3b8qtk0EXQi4mPOBXFJy1fYa",
+	"Wi1h1/ztZ9/Zh5/dZ+30qNtrwq3O6pZjfeizOmf4JfdLW53pNid2QffFDm3XcvFqrfm2sbV6rrDQGiyJ",
+	"wcavi9VHcdZKnH0PAsW7AYtCh9WT2MJ0ePz2S6Jz+C423otv1XRkkpnUD+odKCaKJxOCU5SxmKRIkEuS",
+	"4qTki60c7+95Kz/h2WIOX3U+MX2lteG+Z167t/D+fqIyGkUpHmg99hP9A6dxOp0fv5jhF67PYQa3PIiM",
+	"NtGhxcO2Xklsf2stfM0+aSVxS/jrc3MEDFjfj58jsAB62mOOwI+WI6CvSqFVzsqcsGJvUYkmpK9S5ZHF",
+	"JNRdJQ7UITtbJg4sxtINVHzXSLK7p1hbgqhFrSGWLlJpaWGIYn/qW1uc4lL9i/kiVYOj/geIVL3KZf6z",
+	"/ptHkfpji1S1Jg0SoNfrdXqd3tOdZw8nM2vAyG1l5kI8O4NMwLNzcA+XINQt6NAuxSoGl6WRQTwt1fDq",
+	"+migIRqqVYgbpXGxFVqrrw0Vjm/CYIyvj3QLG71eLwzGlNnPc+p6OcPw0a1pUhZZZKYEd0FsYv2mwaEJ",
+	"4eoWJC3ovhyKVjt3UDDaFN1bAJDD0m9BWI6PlXL8dT0hv4ljQg4XZIr4FQMYbev2VoaizXNoTJSbnyOX",
+	"d3VX+XFePA2TcjQ3Maw0oggzJAi598ywhhEv5Mywg26Rd0CZkFRm/uU5Kn5ccHkqeWK3XSc+M83TTWta",
+	"bnwz8thuNe42yBzuxtPYHDdztuePd6erqkRtbj/Zeerc9Fro2m3Lq2Euxb65V6jNnLywZ5VH2i5jSXq3",
+	"cgTV2K4Zw15fwC1trGFqa6Ra1Wq/uMujmg7CklA3X7mCBL4q36qtNdHmOl3+Ur3beq+605sw+BUnNNaA",
+	"WA2QiTXspM3NPfBxQ64fHwwIA8Q/rYuv8hSd69U4L66MwdsxN3H3sU6LGRGAjiFCGlSZNV091UAgCUSu",
+	"4Z6davxqNPWlLBaoYjiOqQaKeV92ejcWSK3u85z+X63C+zk4Df752++nAaIGKNIg9FpHC7mekEiSGJ06",
+	"/oDTIESnTvlW/Tmv4Ko+8hSdFnVcT4M1WIoKa1ZhCZpQzW7CQJAoS6mcHisy6nnvT+g/yHQ/k6MGRS6K",
+	"eAbwb/vvj5QKEyLSHXbReS+HfsP9KCaD6ufzLjomDCqSGAtVNTDiQkJOCOC5Qo4UwbGuM6qr0Vx38IR2",
+	"Lsi0YGcMYwxubuDcHXCPDMIs7lylVErCkPOTPdhzdUuNYfU1xVRwho6YEjhYs8NaiGKSAi5ZngE7gTPt",
+	"lNmArd6bE8V0XfQSMIoGOJJwbx+tQs5rqIEoQ124N0Rq/4kQGeGmvtDsI9ZQxMcGzPyUyREXRLf8HJ2P",
+	"8QXR+BWdmEfiHBkUIAd2TF5xDYMUp3SgWAtPcCq7p+yU6YFFOEkg9zeTIyWEIrhIDam20reuVks9zxfg",
+	"HOm16aIPBoNHoAin6VQNF9TZFaFs5jQxvfWzeEikauj8n50PEAAeU9mB/54bmA4MYE0JGUCon6qnT1np",
+	"8Q9krDfzud7JCY0IE7DfDIuohVwtLWt5geDogfvuVJQWdS0IA0B/ylPp+IQwHYXv8nS4bvoS62+OTpy7",
+	"ioHLP8rCVNoPMN5Gt9ft6drPhOEJDfaCrW6vu6XPsxFssepF7b2vwZB47KYPTvHgCk4bZHhHI0jhttkx",
+	"mE2L88XweW5ihFrq5st94d7rpvl97i7KMeHgbokiGKyRiwenF0ovhhKZQOSjONiDpIaXuY5hkZpghpu9",
+	"HjjmNGiTY+rCHeh/Ca2XOrI0p87nAm+uGQdAqfUGH85BgzOXzB2QtzmXqw1D+fHYbr5Ypa62hEqWwlHU",
+	"HoFOi6+6gDVNKnmotxuQr7Z/mjoy76zXX7gJA++2WqSl4iUY/XZvo+ntfPHXPzIlcnhK/yBQ+Wi7tz3/",
+	"pbdcvuIZ0y9s7s5/4YTzN5hNjS9A4xeJbDzG6TTYC16X4QvgJgI2IDBKZcwvUqnjH7wOeCgKUB84Pq9B",
+	"9nYmgNxofoBuqohbX3M0pJsy8NZX55P6dcbO16O0lzYyPWCNZ/OeK0EuEZZwRwILzkAOKGM0vcRJ5cKH",
+	"Bj+SJB0DBBzKU89LUH2OyxhkOiWiAvcXwu3zZlA8AEizYHiJVnixi4eH8ECS1KDzUSEyEu+hAYEbKzAb",
+	"ziLSRQc4SXIgaDzElOmHAVIgJWKkevMJnyGRDhjSMuLHhBAAMkj9WfDRgYsjtOqABmlKrwWO07MK51TG",
+	"G3yEAHwICEAH8c/g9vkF+iyoPfWywbazSHZO2uyN1qtJXGacdwWG1KqTDf3INn9qtsEu2yyoQ5Rw8xp0",
+	"CQ1YaOuDmGt1lqE0lKkXuPVR+bhL5eNAGW6Vs5z7AHbb6x2at87AJIScJ5ziMZGwXg31ZYpHDAMdHTZW",
+	"yKw9q5hNPf/lpvHa5FwzRmP4zgqCmNiHViVGPIm1BnQKN0i16DkN0ESpMuCxAmvFNrhicaunokgJ1KoQ",
+	"RoxcOT0LBOUuSGx8F7pCmXoG4hVNlo3j8dPex+UMnIoIqTs3awT+XIkCFcEbE4ephE+UyNnerMQmPCGF",
+	"cnRg8bvpVb8jsEk7WVZzMjdIsrJ2/h8qm+7QzskcNHmly+sthS+11017pF15U+W1mtxxH5iWzJ5qpOFr",
+	"6VGwgopiCybgq+9NLyKzXEYBSRQG3guax8TYTSSmEuwiG2NeVduc8St05UB6FKFoKhBJ6JD2NeZifvt8",
+	"TTG+vp6eP6s0jRj1p7YEBtqXaMyFRBthr9dzs6qhkBVOEudu3BinF9q6SYl2NSEsNLSX5EUh5bL8ybwR",
+	"90C7eomQL3g8XUz8uJkGn33lP0q1PCw1ziyNTGWxBXb6zESIm7Lb2pTEW0rALj0yXSfML48sU12R1Ob8",
+	"6CWGiIWyXOuZDI8a1V2JOb1i+SLwAcomSPLa9nMlXDmlpSzc6vJpQQFXqtA515lbAPAVBVPHeNpcMBUd",
+	"FoWthK3sMqPq6ZLCRik7h06hx+X0HIc2n7/mOonxtFau63lcrLPKVrbe4qX6qo1b2imf+bhX71wlKbhe",
+	"B0OBzUv6u6Pcuju3jNVT27yxUy1qSZ1isU1f9dR49/2JDnSuCATxNZJOcCpteOY0+EAiwqSGPD4NkIhS",
+	"QtiekgTqa4jK6GtM3E0gs2EcmlpMTHQkEVMWFqIsSrKYiJKdL54bTysoMq5bAJaBszZGz7SwBe8qvGOJ",
+	"9/nrt3DNzRcuHkz7W7hlZkkZZ2Uf5cy9yBl37xhPiyNjnPDaLXwtBj/mYSTNLSPF/IppY6UkQm4bIG4t",
+	"Jv4kEeDZmXm38oPMjxH7+flRltxnuNjdPYtIj/70rOI7eRjh0RiWXt4XEy7gcf4SBhOuk0ktTpWTd6tO",
+	"z1cGBUt9+/Uvxr/RVXb1f63bVyB0bttp5wK57lxdXXWUHOlkaUJYxGPdh18pKZVqsvWZatWYTAkmb8El",
+	"V/NYXIfIC1S194xUsXunaPP62gb1cXTB+FVC4iHR50SOr1/h/WN1ePanLkKZB8H/xiOZjnWOkHMIUQty",
+	"F10MU6hmjFlsSjeJWhkx8FHKVHFEXg8NHQ2KpKPcrW+bV0osTRI05JQNQ3fIRR9YGn2XxogyIQmGcw0S",
+	"migbIsx0IU9bPVCn6drMTYOgW3bj5aUFS6XAlAXfVwNg+cT/fvzurfYIrWITldBlEBUZoixNbPYfFIhc",
+	"Q8oiUtb5vzOSTlG+f/K3JykX+lmx9ry+LLOqMPgTtmit/kNQk06eYg9c0YYOpp4hrOqxQ7dmyc4tmc41",
+	"LSDhdy1P+IQXipPXQa8r9sxdl4v4soTjtID3azeY1pu/uRjHjRECpT2/sYzB9U3srfuJaKNVRq4gFxoQ",
+	"NxhBONE5TJQhi7W29qgQ3aVCBKK9EMS3D1kv6lit4TR77Z/9UmF89RcxJRtzoBsJuOwuHjdyraZSP1V1",
+	"LyzMIu1rBXRk53YGmE7FXakmI+ldBZX6PuPHHuzsCi0/+8D3nZAywOHru1rNCPUWN96FifdGocsIQObB",
+	"tpHmBcJMNcDyBkFSgwN6FBZ3bj2VN5Xj67WXQBfw8vIK9Po3NaEawFgbfDHgfjKPVV21RGuQ4FVJCIYa",
+	"8ZmsQ7yvSrjZYXTKMWbTNY2ImcO39afIONHliIybRE4F1ZV8A7HTgI7rI+Hn2zUHCHHg72nG+16o3TL2",
+	"nGnZyKgZKG0FQngDKqsLAe6H8l5AsvmAjxuEm6HTo1i7F7FWAz4mwihFPv+Qw2d1qVaHJl9etDU4WCZl",
+	"9pnlZamNahm/ixUht2LysjnwnXhBtPyd6weZ8EmWYGkRAHP8zflOkRz+fcKTxLhA9HeuE6Ro0LpBDOBg",
+	"qL0eTjEQUyrbcX/odEfOiHMhpJhX6Men1w9UMelt5kHuFdEo9zllZ7gdqkDlS1jl3qoBFVN9NlZ+I+r9",
+	"5s3CJnxDzclWXLxxBxOvlmR50EopSx3x2/8BZ/xtj/h5zhCzH5vcIUYcPLpCXDVgc9FrYE4xj+J42C9c",
+	"v9JcYWZcaslXusyT4wxYBvgMK2fQCKZoZdZpu2KQp06to9EKL3v5p8vT4WmAYhrX8BGG5Bqt5FU+VoIv",
+	"i9wwqYE7NDFgK3gGtApZ9ngGzX4QHr07R1pNh9TpfLgEFX1bFXJp43b9a+3LmfdV7ZVUfd3iHATmua6x",
+	"Ub5z2roCWVg3iZU5q/WQvG6YUj3yNKfVos4Y8JdR+SrFxNaeI4j3XFFBzF1UyNNtuFHq01CWsZ4fT+s/",
+	"92n9eBbfpUn+AawZ5jHJjcueSicPMqHsQugbj/ktx4ey0uenTFTrkS3ntSyVpPDHUAqDctVfkid0SvKM",
+	"SErWIKU3JgJdjWg0ckrq8IH5yq0v4Dnz8mo7c72XJ07tjW/ovyxVDPGT83Nj+aGmskHLC0KngE694E0L",
+	"KXkbp2OpiEuDiMsH+yjm7t3z6CR4Lu97lE7VmQeLrBSs/rXBF+NqoDNUtbyGzl1qa64q88Nt+CX2+zy1",
+	"xjVYHrf8vWo2S9mGd7fFF9FdLBctKRoKY+Wr72t9B88aMc1ZIrq89FZv01qFswCNKEPnr7neyOdd9Ion",
+	"Cb9SJqN5N4IykdrWzH0ggrA4Bze8IFO0+jNfEeDk6Oq6kijiE0qERaI3TKts4BHCAuVoe4gzyXOzVYSI",
+	"XCojmucJiyMu5FoIwQOZEqxPCDVwSCGMUgLExCZncUgY0RnzZtwDmI8oekAZA9gmpTO74xV4Kgqb+TlU",
+	"eFXcqbrb6m2GaEgvwZRW7HoFuIWAePHBlu+2oQ1o9GWafhTkNRbSggj6lD+7lgUj/U4nPlynrd6m/86V",
+	"9RGAs0HTxi4mAEiVpZX9yePamMEhJhpju+qifZfsQdXV35zQ2BrQp9vtesF7H6XtUtL20JqIioVzzvFX",
+	"uUWrOeBi4VS6lUS20uvbSmSzkW4jkJ3CWnOvIdmHfSXmnHw6Nq94GsHRqItMiS6NpYpSMlHyDkcpF6Kc",
+	"ZfTc5m9bidxoWhYVxO7bnnSqm+UUzG9Ce/PiioJ0nvpzi5SNW8TSc+q/Nah6dviPqt69WHfFllkqU25S",
+	"lLP7tqacrenz1fxVhn5xa/t8raKN3Pgr/XytVLq50TInIbKp+o4SJ1DXlEOFFgwlC3QYbc/FuKQCXZCJ",
+	"VM9GCcEpicMiUgAoDODD4vZXRGXo5GlY5GS3fZ+kgbdr5bIaZM5sJvJU9NIAJT8SEpoiR6kCzIooFfeq",
+	"VvWyLO/ygYflPcxz1uc8IRhyReceVpYpTJBqhCe1qm5K59pD50VhoXO0aroIEcvGfZKGDdWB1rQKDR5R",
+	"zUTnwDAQIQP+gdQipdar96iwgDL+kNQjO5WM5G/OTfeuqmnp2e7hHLXoAIt2bzgLPwtH6wAQ8tztATkm",
+	"KZkkODLfK225in20IlCxR9A4ExL1SW0naas1L60Fj4mMSkTlHsIo31g431qYoaPjd+jZTm8Dthla/e23",
+	"337rvHnTOTxUVrDZdTBIDaDjluZCprSlsm1NfUZlrRXCW8t5d7q+3Se8pRVvm7YGm9UyVlE9orEko1uS",
+	"LX8vTzbRJXNAcTNeyoXai7W/1LyTh0a3NrQ2pZdh4VbNa3m7GxsGHxfKbC7aWl6d047SKaap29UW8cLt",
+	"2vIotl2n8twiaTOzK2+2T2H97iX3oklUjMt99m5iPSxuHpXZpXoTunlBTjFas2P9iVUPUXPlHlKpNAEK",
+	"P6IShkX9UJ1B5ZClLN6cQr1/nkQqnpJvffh/S4OoUrxwoXuPuSVpXVVOY8ZFYi9GamtHAOCcwZhb1Ujh",
+	"JEa2Fk4yXVMndqgVVYsGow7TScqhuFUpTQCjhEc4sdhUfjXWqbh4BxBzJVrliGB7c/HmwgKe7mwB4Lmw",
+	"vdunZUXduEQOoN+ZvVOtZ6HhOIsaNIcE0NDRGxxb2PmWWHh5T/Niey4G4aPP554tF4fYpbvLrvBy97EP",
+	"Ca/goe/dUPkCBZGiUQOC7ypPjUNG6eihUc/XDJBgPk0gm96UXfSBDDJhPTPbm5vFjR2XtDY7fgRhMldQ",
+	"hTYCZuuBqUeMt4czdBocUmFvTJMCkvOAx6ZsF0SYEnQMrZ0Gz43MVMOZpCShY8pwOlXmC0YjzGKoc8KZ",
+	"EqvUlEl1BB2USWHoA4kIFKyySH8fWUIv9NM/vzwJK16t6nSpFCQZhKA7XKV4MtE5XRidO0+dW5TaRuTh",
+	"qrS+5S2dBkEN12y2t24WhOz11AC+Bxzh+nGylR8nb7BMaZQl+Hs6TLZnHiZqP93mrGg6I0xGbYnpVh1u",
+	"e7x+sozllC9w2W76yC4Yv3LOj3mXTnLxi1Z29f9WQCQM1NC6YNKEJUav95X/OqerXDCueDsBbjzONZui",
+	"n4rC4RHQ/p5LQuRzcIDZikSClEFnz2hcHAfuhrDmotoWZoSpkbjl4eVy2BXRpo25In4ezQ4wA7QpjWvt",
+	"6OIRj4lFyi1UfRM+xdIzGEvnYoOXSdzuzs6il5ichVt3aL4CJvx0QpAute+5qqTzUOCWLLjYbU3tB7yw",
+	"FJZYB0V6cQDbK4f2KishcOkgv4RXLBRPi2byerY6iJ2PglxTIeFWrSBQAxRhgc410bu2Iq6tbasPctgZ",
+	"273tNX1g/yns/cqGNlmvDQr0LXXmu7Dvy/6F5mx71z8BSUoI5g0qalFPRUg8GKCYDCgDiPcLQiYGTgRk",
+	"spIzuM8zWSLGc7DNHT+8CUBhmeO6Wo1RIokvFF8BplHZaa5vXKmmsNqjJM595w1JFY5rcvnEigohPzc5",
+	"g0ElC4ME90miE7YGJE1JjEY8EwTGaRGPXIdx6Lj9grDw+QVh4e0LvrQCpG/SzsozaC3MHCrOysZwGegx",
+	"JePuUzJyA3xF1Gl9C2/iNzbJF8zeALM2ObMVwc905GY2rr0DQ1zK3Rrjqa41BAFCaBjZhk1AT+S3hQC6",
+	"Xpe+xpD6sn98cHTUwemYwwWk9z+/t6efhp6Auhaw2w2CqEbQ/Pvxu7ch6mfS3OpU5yTgU+ypMyOdTmSe",
+	"u1tNNlsR6IJMu2i7t1UoiQMCtQpVU3wwsEd7npejtFPGy4hyfkfnMRDg2Mz/raHrXOkIMNVQx76MnlJk",
+	"jnbU/168/PnoLRDpzcvj4/2fX8K3p+xXXZJ6Dx2oqe/tvZsQpp7a6PZ2Ttkpi64v//7x1b9+/+0F+30i",
+	"90/G5Jd3W0fH27984vHWq27XVM3XZcqDveB/Z/TmSUn1Sqz3P7/vEAZroQxGywD/waJra/5Lr3jap3FM",
+	"2IMnv3q2xdzN27LATpN0ucMctc3bq2z6grsvA+1bYGO7MrvAbirvHmPflPIxRAjmSpwl+utxA44QjS2U",
+	"kJZ+vhQiuGLaRS+hzJnWDLWVkuuR4bwcjlVIpqilUax50+IgucQ/imXci/4lnF/drJJmCPpkm2yL9tm1",
+	"BzNmfJ/oQDnGgA+q938ykmlJVVJxNxdQcZu3jgEJvo3W69BmXoTK7oD48Xr90r5GMDr1zIrT4S0vW6p2",
+	"Vy3oH1rJPT9qQBgiEJbViwf5AK34eGnF+LT0biwnkOgSjBp2Hfwi+mwpdMWVXH3UIs10YK1t28faolNq",
+	"aGe9t16VNoUX7BW9Ztm4hRfMKFIP6AT70ySSGAniZXNwvY4xmzYUFbRIpjWFZ4ZKcXO/Ksv61zZIPYUl",
+	"JbLhUK26Ls+80VPKHmexWDNoPk7d6gLQ550tG56DDOaw7yE6TyEhTZyDkaRsQMJkOoUiCjaVNLfDdP5o",
+	"js8IaIhTZLyfLROg7waax3dUmpksrEMUiYY11WJ3t1G3sC6s/ZSgKc8QRhGV9A/C/lZVPMJcQulwnnd0",
+	"u8+e7jzZ3trcWGB0G5tbYUNypB3dJ5OkN+VZigb4kqdUEjRIMyqdcQZ9zDDDgTPUUjRLHSyFnxwiRAbM",
+	"uIhqFJOBig2+EgM/sOryqLDcU6V97BPlmtzaMW52tYYCohLEVJqxpQX7d5Zy48ENWvrEKQVTvkvjWFfH",
+	"XcI4dnIejFm8X4pLm4tfbmAapZB6VMqivOtcIgAIgH5wIqAGUIEkLKPRSs7WzQZ3dWZ3lMnT6ngsRel3",
+	"dxc2natj//GNZpeCi544VWo8mskPbyaXdsS9mcduL7cwi5fI63i0bH9Uy7aovO0xZ1dKjLuADlTi95v7",
+	"UTG+b2NWqxqOMZsf/q3sWO9x/K0t2Ce7T3ae7O7ubgdhPdF1Z/dpY6prIT1AuVBHO3wF0ocRpXKbdLZV",
+	"QSSUQXCT8SRH2zu7z9YgvnpJ0pTGulICFeY9xVOzx/zEN+bNXj5kk7l4Rzao25eW92axKy+6ms7cKTSQ",
+	"/Vk+B4uiVCY6WP33ZRJ/S8XkUR25NyPYtVnu1PgtC/7v1+iFi8Y64AwD25/Qf5DpfiZHwd5nyOzSFU58",
+	"ZU7tZTbAcRtxIbvooyDoHE/oOWx1B6UrCIMsTRwor68xV6xzU8LpB80rpWqP6rRleEYfagOcJUoe4QkN",
+	"qrvkFy6khkmapGRAr+2l2HyEhF3SlDMdjr8BT5lZyBk5O5QItFrkGYZuOcMQCsVQmakPawgDjt0YTxGO",
+	"lC7ZLSAnK5IF1qfc5ctqNXoTNKYpwmLKolHKGc+EvlC46lQD1jdZTT9FOfVq+6WSiqELoROXTmTILHJL",
+	"NkJGozuXMqpOvacDNwVMX8HNi0uyWJeArN9FFaY6ztjpqZoWOOtW54x7YS7Etat3lO5eFr1Wdm1Nl/JB",
+	"y4bNS2VkxFpOaQeUf0SmZn8QZwAuLppn0vk5HBOJaVIs4S1SUkyPTkZKvUOTIIU2jdqHYTOLPa0fu0Qv",
+	"eIin/igRZaAZGjMjNFdx4xLdkmkXaVdGoWsCfZl2P1FpSvppTVUta1VTBTXSzM3K6JsvN/8/AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -52,14 +53,50 @@ func TestEmbeddedSpecMatchesFile(t *testing.T) {
 }
 
 // decoders decode a docs example into the generated type for an operation
-// and status. Keyed "operationId status".
+// and status, and return what re-encodes to the same JSON when no field is
+// lost. Keyed "operationId status". Union types are decoded through their
+// typed accessors, so the test proves those accessors keep every field.
 var decoders = map[string]func([]byte) (any, error){
-	"listUserIdentities 200":          decodeAs[generated.UserIdentityList],
-	"listExports 200":                 decodeAs[generated.ExportList],
-	"listUserIdentityExports 200":     decodeAs[generated.UserIdentityExportList],
-	"initiateExportFile 201":          decodeAs[generated.ExportFileEnvelope],
-	"getExportFile 200":               decodeAs[generated.ExportFileEnvelope],
-	"listUserIdentityExportFiles 200": decodeAs[generated.ExportFileList],
+	"listUserIdentities 200":           decodeAs[generated.UserIdentityList],
+	"listExports 200":                  decodeAs[generated.ExportList],
+	"listUserIdentityExports 200":      decodeAs[generated.UserIdentityExportList],
+	"initiateExportFile 201":           decodeAs[generated.ExportFileEnvelope],
+	"getExportFile 200":                decodeAs[generated.ExportFileEnvelope],
+	"listUserIdentityExportFiles 200":  decodeAs[generated.ExportFileList],
+	"listOrganizations 200":            decodeAs[generated.OrganizationList],
+	"listPrograms 200":                 decodeAs[generated.ProgramList],
+	"listDecisions 200":                decodeAs[generated.DecisionList],
+	"listCustomFields 200":             decodeAs[generated.CustomFieldList],
+	"getCustomFieldAnswer 200":         decodeAnswer,
+	"storeCustomFieldAnswer 200":       decodeAnswer,
+	"clearCustomFieldAnswer 200":       decodeAnswer,
+	"getDesignation 200":               decodeAs[generated.DesignationEnvelope],
+	"updateDesignation 200":            decodeAs[generated.Designation],
+	"listPdfManagerTemplates 200":      decodeAs[generated.PdfManagerTemplateList],
+	"getPdfManagerTemplate 200":        decodeAs[generated.PdfManagerTemplateEnvelope],
+	"listPdfManagerBatches 200":        decodeAs[generated.PdfManagerBatchList],
+	"getPdfManagerBatch 200":           decodeAs[generated.PdfManagerBatchEnvelope],
+	"initiatePdfManagerBatch 201":      decodeAs[generated.PdfManagerBatchEnvelope],
+	"updateApplicantDetails 200":       decodeAs[generated.UpdateApplicantDetailsResult],
+	"createDesignationBatch 201":       decodeAs[generated.DesignationBatchEnvelope],
+	"getDesignationBatch 200":          decodeAs[generated.DesignationBatchEnvelope],
+	"createCustomFieldAnswerBatch 201": decodeAnswerBatch,
+	"getCustomFieldAnswerBatch 200":    decodeAnswerBatch,
+}
+
+// errorDecoders decode error bodies, whatever the operation.
+var errorDecoders = map[int]func([]byte) (any, error){
+	403: decodeAs[generated.ErrorMessage],
+	404: decodeAs[generated.ErrorMessage],
+	422: decodeAs[generated.ValidationErrors],
+	429: decodeAs[generated.ErrorMessage],
+}
+
+// noJSONBody are the operations whose documented success answer is not
+// JSON: a redirect, and the PGP-armoured social security numbers.
+var noJSONBody = map[string]bool{
+	"downloadPdfManagerZipFile 302": true,
+	"getSocialSecurityNumbers 200":  true,
 }
 
 func decodeAs[T any](b []byte) (any, error) {
@@ -68,15 +105,64 @@ func decodeAs[T any](b []byte) (any, error) {
 	return v, err
 }
 
-// exportPages are the docs pages of the export workflow, relative to the docs folder.
-var exportPages = []string{
-	"pages/user_identity.md",
-	"pages/export.md",
-	"pages/export_by_user_identity.md",
-	"pages/export_files.md",
-	"pages/export_files_check.md",
-	"pages/export_files_check_batch.md",
-	"seed/export_files_check.md",
+// decodeAnswer decodes a custom field answer and returns it through
+// ValueByDiscriminator, as a BooleanAnswer, DateAnswer, ... value.
+func decodeAnswer(b []byte) (any, error) {
+	var env generated.CustomFieldAnswerEnvelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, err
+	}
+	typed, err := env.CustomFieldAnswer.ValueByDiscriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch typed.(type) {
+	case generated.BooleanAnswer, generated.NumberAnswer, generated.DateAnswer, generated.StringAnswer, generated.SelectAnswer:
+	default:
+		return nil, fmt.Errorf("ValueByDiscriminator gave %T", typed)
+	}
+	return map[string]any{"custom_field_answer": typed}, nil
+}
+
+// decodeAnswerBatch decodes a custom field answer batch and reads every
+// result's value with the accessor its field_type calls for.
+func decodeAnswerBatch(b []byte) (any, error) {
+	var env generated.CustomFieldAnswerBatchEnvelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, err
+	}
+	results := []any{}
+	if env.Batch.Results == nil {
+		return env, nil
+	}
+	for _, r := range *env.Batch.Results {
+		var value any
+		if v := r.CustomFieldAnswer.Value; v != nil {
+			var err error
+			switch r.CustomFieldAnswer.FieldType {
+			case generated.CustomFieldTypeBoolean:
+				value, err = v.AsBooleanAnswerValue()
+			case generated.CustomFieldTypeNumber:
+				value, err = v.AsNumberAnswerValue()
+			default:
+				value, err = v.AsStringAnswerValue()
+			}
+			if err != nil {
+				return nil, fmt.Errorf("value of a %s answer: %w", r.CustomFieldAnswer.FieldType, err)
+			}
+		}
+		results = append(results, map[string]any{
+			"applicant_cas_id": r.ApplicantCasId,
+			"errors":           r.Errors,
+			"custom_field_answer": map[string]any{
+				"custom_field_id": r.CustomFieldAnswer.CustomFieldId,
+				"label":           r.CustomFieldAnswer.Label,
+				"field_type":      r.CustomFieldAnswer.FieldType,
+				"value":           value,
+			},
+		})
+	}
+	return map[string]any{"href": env.Href, "batch": map[string]any{"id": env.Batch.Id, "status": env.Batch.Status, "results": results}}, nil
 }
 
 func docsDir(t *testing.T) string {
@@ -88,35 +174,68 @@ func docsDir(t *testing.T) string {
 	return dir
 }
 
+// docsPages returns every page of the docs (pages/ and seed/).
+func docsPages(t *testing.T, dir string) []*docpages.Page {
+	t.Helper()
+	pages, err := docpages.ParseDir(filepath.Join(dir, "pages"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := docpages.ParseDir(filepath.Join(dir, "seed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(pages, seed...)
+}
+
+// TestDocsExamplesMatchSpec validates every response example of every page
+// against the spec and decodes it into the generated types without losing a
+// field. Error sections apply to every operation of their page, 422s only
+// to the operations that take a body (as in make check-docs).
 func TestDocsExamplesMatchSpec(t *testing.T) {
 	dir := docsDir(t)
 	doc := loadSpec(t)
 	seen := map[string]bool{}
-	for _, file := range exportPages {
-		page, err := docpages.ParseFile(filepath.Join(dir, file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(page.Links) == 0 {
-			t.Fatalf("%s: no operation found on the page", file)
-		}
+	for _, page := range docsPages(t, dir) {
+		writes := slices.ContainsFunc(page.Links, func(l docpages.Link) bool { return isWrite(l.Method) })
 		for _, link := range page.Links {
 			op := operation(doc, link.Method, link.Path)
 			if op == nil {
-				t.Errorf("%s: %s %s is not in the spec", file, link.Method, link.Path)
+				t.Errorf("%s: %s %s is not in the spec", page.File, link.Method, link.Path)
 				continue
 			}
 			seen[op.OperationID] = true
-			examples := append(append([]docpages.Example{}, link.Examples...), page.Errors...)
 			if len(link.Examples) == 0 {
-				t.Errorf("%s: %s %s has no response example", file, link.Method, link.Path)
+				t.Errorf("%s: %s %s has no response example", page.File, link.Method, link.Path)
+			}
+			examples := slices.Clone(link.Examples)
+			for _, ex := range page.Errors {
+				if ex.Status != 422 || !writes || isWrite(link.Method) {
+					examples = append(examples, ex)
+				}
 			}
 			for i, ex := range examples {
-				name := fmt.Sprintf("%s/%s/%d_%d", file, op.OperationID, ex.Status, i)
+				name := fmt.Sprintf("%s/%s/%d_%d", page.File, op.OperationID, ex.Status, i)
 				t.Run(name, func(t *testing.T) {
 					checkExample(t, op, ex)
 				})
 			}
+		}
+		if len(page.Links) > 0 {
+			continue
+		}
+		// A footer page: its error bodies decode whatever operation they follow.
+		for i, ex := range page.Errors {
+			if ex.JSON == "" {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/footer/%d_%d", page.File, ex.Status, i), func(t *testing.T) {
+				decode := errorDecoders[ex.Status]
+				if decode == nil {
+					t.Fatalf("test has no decoder for a %d error", ex.Status)
+				}
+				roundTrip(t, decode, ex.JSON)
+			})
 		}
 	}
 	for key := range decoders {
@@ -125,10 +244,22 @@ func TestDocsExamplesMatchSpec(t *testing.T) {
 			t.Errorf("no docs page documents operation %s", id)
 		}
 	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if !seen[op.OperationID] {
+				t.Errorf("spec operation %s is on no docs page", op.OperationID)
+			}
+		}
+	}
+	if len(seen) != 27 {
+		t.Errorf("the pages document %d operations, want 27", len(seen))
+	}
 }
 
+func isWrite(method string) bool { return method == "POST" || method == "PUT" || method == "PATCH" }
+
 func operation(doc *openapi3.T, method, path string) *openapi3.Operation {
-	item := doc.Paths.Find(path)
+	item := doc.Paths.Value(path)
 	if item == nil {
 		return nil
 	}
@@ -140,10 +271,21 @@ func checkExample(t *testing.T, op *openapi3.Operation, ex docpages.Example) {
 	if resp == nil || resp.Value == nil {
 		t.Fatalf("spec declares no %d response for %s", ex.Status, op.OperationID)
 	}
+	key := fmt.Sprintf("%s %d", op.OperationID, ex.Status)
 	media := resp.Value.Content.Get("application/json")
 	if ex.JSON == "" {
 		if media != nil {
 			t.Fatalf("docs show an empty %d body, spec declares JSON", ex.Status)
+		}
+		return
+	}
+	if noJSONBody[key] {
+		text := resp.Value.Content.Get("text/plain")
+		if text == nil {
+			t.Fatalf("docs show a text %d body, spec declares no text/plain", ex.Status)
+		}
+		if err := text.Schema.Value.VisitJSON(ex.JSON); err != nil {
+			t.Fatalf("docs text example does not match the spec: %v", err)
 		}
 		return
 	}
@@ -157,14 +299,25 @@ func checkExample(t *testing.T, op *openapi3.Operation, ex docpages.Example) {
 	if err := media.Schema.Value.VisitJSON(value); err != nil {
 		t.Fatalf("docs example does not validate against the spec: %v\n%s", err, ex.JSON)
 	}
-	decode := decoders[fmt.Sprintf("%s %d", op.OperationID, ex.Status)]
-	if ex.Status == 404 || ex.Status == 429 {
-		decode = decodeAs[generated.ErrorMessage]
+	decode := decoders[key]
+	if ex.Status >= 400 {
+		decode = errorDecoders[ex.Status]
 	}
 	if decode == nil {
-		t.Fatalf("test has no decoder for %s %d", op.OperationID, ex.Status)
+		t.Fatalf("test has no decoder for %s", key)
 	}
-	typed, err := decode([]byte(ex.JSON))
+	roundTrip(t, decode, ex.JSON)
+}
+
+// roundTrip decodes a JSON body and checks that re-encoding it gives the
+// same JSON: no field lost, none changed, none added.
+func roundTrip(t *testing.T, decode func([]byte) (any, error), body string) {
+	t.Helper()
+	var value any
+	if err := json.Unmarshal([]byte(body), &value); err != nil {
+		t.Fatalf("example is not JSON: %v\n%s", err, body)
+	}
+	typed, err := decode([]byte(body))
 	if err != nil {
 		t.Fatalf("decode into generated type: %v", err)
 	}
@@ -177,7 +330,7 @@ func checkExample(t *testing.T, op *openapi3.Operation, ex docpages.Example) {
 		t.Fatal(err)
 	}
 	if diff := jsonDiff("", value, got); diff != "" {
-		t.Fatalf("generated type loses or changes data:\n%s\nexample: %s\nre-encoded: %s", diff, ex.JSON, reencoded)
+		t.Fatalf("generated type loses or changes data:\n%s\nexample: %s\nre-encoded: %s", diff, body, reencoded)
 	}
 }
 
@@ -313,6 +466,20 @@ func TestSpecRejectsBadValues(t *testing.T) {
 		{"export file href pattern", "ExportFile", `{"id":1,"href":"/elsewhere","export_id":2,"status":"Queued"}`},
 		{"export file id type", "ExportFile", `{"id":"1","href":"/api/v1/exports/2/export_files/1","export_id":2,"status":"Queued"}`},
 		{"mime type enum", "Export", `{"id":1,"name":"n","list_type":"all","format":"Microsoft Excel","mime_type":"text/csv"}`},
+		{"organization cycle pattern", "Organization", `{"id":1,"name":"n","cycle_name":"2014","association_name":null,"cas3":true,"config_portal_identifier":"1"}`},
+		{"custom field type enum", "CustomField", `{"id":1,"label":"l","field_type":"color","options":null}`},
+		{"pdf state in Title Case", "PdfManagerBatchState", `"In Progress"`},
+		{"pdf updated_at pattern", "PdfManagerBatch", `{"id":1,"updated_at":"2016-01-05 16:51","state":"queued","pdf_manager_template":{"href":"/api/v1/user_identities/1/pdf_manager_templates/2","id":2,"name":"n"}}`},
+		{"pdf download href pattern", "PdfManagerBatch", `{"id":1,"updated_at":"2016-01-05T16:51:00Z","state":"available","download_hrefs":["https://elsewhere/zip"],"pdf_manager_template":{"href":"/api/v1/user_identities/1/pdf_manager_templates/2","id":2,"name":"n"}}`},
+		{"pdf callback not https", "InitiatePdfManagerBatchRequest", `{"pdf_manager_batch":{"pdf_manager_template_id":2,"callback":"http://example.com/cb"}}`},
+		{"pdf template id missing", "InitiatePdfManagerBatchRequest", `{"pdf_manager_batch":{"callback":"https://example.com/cb"}}`},
+		{"no applicants", "UpdateApplicantDetailsRequest", `{"applicants":[]}`},
+		{"applicant CAS ID as number", "UpdateApplicantDetailsRequest", `{"applicants":[{"applicant_cas_id":123}]}`},
+		{"batch status in snake_case", "BatchStatus", `"in_progress"`},
+		{"designation decision id as string", "UpdateDesignationRequest", `{"designation":{"decision_id":"43"}}`},
+		{"batch designation without decision", "CreateDesignationBatchRequest", `{"designations":[{"applicant_cas_id":"1"}]}`},
+		{"batch answer value as object", "CreateCustomFieldAnswerBatchRequest", `{"custom_field_answers":[{"applicant_cas_id":"1","custom_field_id":4,"field_type":"string","value":{}}]}`},
+		{"validation errors not a list", "ValidationErrors", `{"errors":{"value":"bad"}}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

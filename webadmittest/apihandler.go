@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -50,6 +51,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if msg := s.validateRequest(r, route, pathParams); msg != "" {
+			if route.Operation.Responses.Value("422") != nil {
+				// Operations that document 422 report a body that does
+				// not match the request schema as the service does.
+				writeJSON(w, http.StatusUnprocessableEntity, generated.ValidationErrors{
+					Errors: map[string][]string{"schema": {strings.TrimPrefix(msg, "Invalid request: ")}}})
+				return
+			}
 			writeJSON(w, http.StatusBadRequest, generated.ErrorMessage{Message: msg})
 			return
 		}
@@ -121,5 +129,10 @@ func (e errorResponse) visit(w http.ResponseWriter) error {
 
 // VisitInitiateExportFileResponse implements generated.InitiateExportFileResponseObject.
 func (e errorResponse) VisitInitiateExportFileResponse(w http.ResponseWriter) error {
+	return e.visit(w)
+}
+
+// VisitInitiatePdfManagerBatchResponse implements generated.InitiatePdfManagerBatchResponseObject.
+func (e errorResponse) VisitInitiatePdfManagerBatchResponse(w http.ResponseWriter) error {
 	return e.visit(w)
 }

@@ -2,6 +2,7 @@ package webadmittest
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -83,6 +84,9 @@ type callbackSender struct {
 
 func newCallbackSender(s *Server) *callbackSender {
 	tr := &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 2, IdleConnTimeout: 30 * time.Second}
+	if s.callbackRoots != nil { // https callbacks (PDF Manager) to a test server
+		tr.TLSClientConfig = &tls.Config{RootCAs: s.callbackRoots, MinVersion: tls.VersionTLS12}
+	}
 	client := &http.Client{
 		Transport: tr,
 		Timeout:   callbackTimeout,
@@ -112,6 +116,24 @@ func (c *callbackSender) post(target string, r *run, status generated.ExportFile
 		_ = resp.Body.Close()
 		d.StatusCode = resp.StatusCode
 		c.s.log.Debug("webadmittest: callback sent", "export_file", r.id, "status", resp.StatusCode)
+	}
+	c.s.rec.addCallback(d)
+}
+
+// postPDF sends a finished PDF Manager batch to one callback URL as JSON
+// and records the outcome.
+func (c *callbackSender) postPDF(target string, b generated.PdfManagerBatch) {
+	ctx, cancel := context.WithTimeout(c.s.ctx, callbackTimeout)
+	defer cancel()
+	d := CallbackDelivery{URL: target, PDFManagerBatchID: b.Id, Status: string(b.State)}
+	resp, err := c.initiator.PdfManagerBatchFinished(ctx, target, generated.PdfManagerBatchEnvelope{PdfManagerBatch: b})
+	if err != nil {
+		d.Err = err
+		c.s.log.Warn("webadmittest: PDF Manager callback failed", "batch", b.Id, "err", err)
+	} else {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+		d.StatusCode = resp.StatusCode
 	}
 	c.s.rec.addCallback(d)
 }

@@ -206,20 +206,29 @@ func normalizeExports(in []Export, identities []Identity) ([]Export, error) {
 		if e.FileName != path.Base(e.FileName) || strings.ContainsAny(e.FileName, "\"\r\n") {
 			return nil, fmt.Errorf("webadmittest: export %d: file name %q must be a plain name", e.ID, e.FileName)
 		}
-		tl := e.Timeline
-		if tl.Initializing < 0 || tl.Queued < 0 || tl.InProgress < 0 {
-			return nil, fmt.Errorf("webadmittest: export %d: negative timeline duration", e.ID)
+		tl, err := normalizeTimeline(e.Timeline)
+		if err != nil {
+			return nil, fmt.Errorf("webadmittest: export %d: %w", e.ID, err)
 		}
-		if tl.Outcome == "" {
-			tl.Outcome = generated.ExportFileStatusAvailable
-		}
-		outcome, ok := titleCase(tl.Outcome)
-		if !ok || !isTerminal(outcome) {
-			return nil, fmt.Errorf("webadmittest: export %d: outcome %q is not a terminal status (Available, Success With Errors, Empty List, Failed)", e.ID, tl.Outcome)
-		}
-		tl.Outcome = outcome
 		e.Timeline = tl
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// normalizeTimeline checks a timeline and spells its outcome in Title Case
+// (Available when empty).
+func normalizeTimeline(tl Timeline) (Timeline, error) {
+	if tl.Initializing < 0 || tl.Queued < 0 || tl.InProgress < 0 {
+		return tl, fmt.Errorf("negative timeline duration")
+	}
+	if tl.Outcome == "" {
+		tl.Outcome = generated.ExportFileStatusAvailable
+	}
+	outcome, ok := titleCase(tl.Outcome)
+	if !ok || !isTerminal(outcome) {
+		return tl, fmt.Errorf("outcome %q is not a terminal status (Available, Success With Errors, Empty List, Failed)", tl.Outcome)
+	}
+	tl.Outcome = outcome
+	return tl, nil
 }

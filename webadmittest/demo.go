@@ -67,10 +67,31 @@ func demoTimeline(outcome generated.ExportFileStatus) Timeline {
 // Every demo run is Initializing for 200 ms, Queued for 300 ms and In
 // Progress for 500 ms before its outcome. The first run of a server has id
 // 74780 and later runs count up.
+//
+// Identity 42 also has:
+//
+//	Program          42023191739237 MPH Epidemiology, 42023191739238 MPH Global Health (one organization, 42023191739237)
+//	Custom fields    of MPH Epidemiology: 1 boolean, 2 number, 3 date, 4 string, 5 select (Boston, Denver, Remote)
+//	Applicants       1000001 to 1000006 in MPH Epidemiology: 1000001 has every answer and Offer Accepted;
+//	                 1000002 nothing; 1000003 a local status (Deposit Made); 1000004 Denied;
+//	                 1000005 Offer Accepted; 1000006 in Received status (its decision cannot change)
+//	Decisions        42 Offer Accepted, 43 Matriculated, 44 Denied, 45 Redirected (listed for every identity)
+//	PDF templates    2 Accepted Offers for Review (available, two zip files), 3 Waitlist Packets
+//	                 (success_with_errors, one zip), 4 Empty Review (empty_list), 5 Transcript
+//	                 Packets (failed), on the runs' timeline
+//	Social security  DemoSocialSecurityNumbers; identity 43 has no organization, so it gets 403
+//
+// PDF Manager batches count from id 42 and their zip files from id 2; v2
+// batches from 74780, Queued for 300 ms and In Progress for 500 ms (see
+// [WithBatchTimeline]).
 func DemoData() Option {
 	return func(c *config) {
 		c.identities, c.identitiesSet = demoIdentities(), true
 		c.exports, c.exportsSet = demoExports(), true
+		c.programs, c.programsSet = demoPrograms(), true
+		c.decisions, c.decisionsSet = demoDecisions(), true
+		c.pdfTemplates, c.pdfTemplatesSet = demoPDFTemplates(), true
+		c.ssnDocuments = map[int]string{DemoIdentityID: DemoSocialSecurityNumbers}
 	}
 }
 

@@ -27,6 +27,18 @@
 // Without WithIdentities and WithExports the server holds the fixed data set
 // described at [DemoData].
 //
+// Beyond exports the fake serves every operation of the spec: organizations,
+// programs and decisions; custom fields and their answers (GET, PUT,
+// DELETE), checked against each field's type and options as the service
+// does; designations, whose decision a local status or a Received
+// application refuses; PDF Manager templates and batches, whose state moves
+// on a [Timeline] and whose zip files download through a 302 to the object
+// store; applicant details; the social security numbers document; and the
+// v2 batches of designations and answers, applied when their
+// [BatchTimeline] ends. Configure them with [WithPrograms],
+// [WithDecisions], [WithPDFTemplates], [WithSocialSecurityNumbers] and
+// [WithBatchTimeline].
+//
 // # How a request is answered
 //
 // An API request meets, in order: the faults due for it ([Fault]; they stand
@@ -34,7 +46,8 @@
 // call budget (429 with Retry-After; see [WithRateLimit]), the route (the
 // legacy 404 {"message": "Not Found"} for paths the spec does not have), and
 // validation against the spec (400 with a JSON message; the spec lists no
-// 400, so a client should never see one). Unknown identities answer the
+// 400, so a client should never see one; operations that document 422
+// answer 422 {"errors": {"schema": [...]}} instead, as the service does). Unknown identities answer the
 // documented "User identity '999' not found."; unknown exports and runs,
 // about which the docs say nothing, answer the legacy "Not Found". Every
 // answer past the key check carries X-RateLimit-Limit and
@@ -56,6 +69,8 @@
 //
 // A run started with a callback URL, in the JSON body or the query, posts
 // export_file[id], export_file[export_id] and export_file[status] to it
-// when it ends. Only loopback URLs are accepted (others answer 400), and
-// pending callbacks are dropped by [Server.Close].
+// when it ends; a PDF Manager batch posts its JSON (the spec requires https:
+// trust the receiver with [WithCallbackRootCAs]). Only loopback URLs are
+// accepted (others answer 400), and pending callbacks are dropped by
+// [Server.Close].
 package webadmittest

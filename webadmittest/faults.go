@@ -35,12 +35,14 @@ const (
 	// FaultExtraFields adds unknown fields to every JSON object in the
 	// body, as a newer server might; clients must ignore them.
 	FaultExtraFields
-	// FaultUnknownStatus replaces every "status" in the body with
-	// Fault.Status (default "Archived"), a value the spec does not list.
+	// FaultUnknownStatus replaces every "status" in the body (and the
+	// "state" of a PDF Manager batch) with Fault.Status (default
+	// "Archived"), a value the spec does not list.
 	FaultUnknownStatus
 	// FaultExpireURL makes the download URL expire before it is used: on
-	// getExportFile the URL is issued already expired; on the object store
-	// the request is refused as expired whatever its Expires says.
+	// getExportFile (and downloadPdfManagerZipFile, in Location) the URL is
+	// issued already expired; on the object store the request is refused
+	// as expired whatever its Expires says.
 	FaultExpireURL
 	// FaultRateLimited answers 429 {"message": "Rate limit exceeded"} with
 	// X-RateLimit-Remaining 0 and a Retry-After of Fault.RetryAfter, as the
@@ -129,8 +131,8 @@ func (f Fault) validate() error {
 			return fmt.Errorf("webadmittest: fault %v: the object store does not answer JSON", f.Kind)
 		}
 	case FaultExpireURL:
-		if f.Endpoint != EndpointGetExportFile && f.Endpoint != EndpointObject {
-			return fmt.Errorf("webadmittest: fault %v: only getExportFile and the object store handle URLs", f.Kind)
+		if f.Endpoint != EndpointGetExportFile && f.Endpoint != EndpointDownloadPdfManagerZipFile && f.Endpoint != EndpointObject {
+			return fmt.Errorf("webadmittest: fault %v: only getExportFile, downloadPdfManagerZipFile and the object store handle URLs", f.Kind)
 		}
 	case FaultRateLimited:
 		if f.Endpoint == EndpointObject {

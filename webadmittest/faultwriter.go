@@ -162,8 +162,10 @@ func rewriteBody(f Fault, body []byte) []byte {
 			status = DefaultUnknownStatus
 		}
 		return rewriteJSON(body, func(obj map[string]any) {
-			if _, ok := obj["status"].(string); ok {
-				obj["status"] = string(status)
+			for _, key := range []string{"status", "state"} {
+				if _, ok := obj[key].(string); ok {
+					obj[key] = string(status)
+				}
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"hash"
 	"io"
 	"net/http"
@@ -232,3 +233,6 @@ func newHasher() *hasher { return &hasher{h: sha256.New()} }
 func (h *hasher) ReadFrom(r io.Reader) (int64, error) { return io.Copy(h.h, r) }
 
 func (h *hasher) sum() string { return string(h.h.Sum(nil)) }
+
+// fmtSscanf parses an href with a format such as ".../%d/download".
+func fmtSscanf(s, format string, args ...any) (int, error) { return fmt.Sscanf(s, format, args...) }

@@ -1,6 +1,7 @@
 package webadmittest
 
 import (
+	"crypto/x509"
 	"log/slog"
 	"time"
 )
@@ -53,16 +54,27 @@ type config struct {
 	storeAddr     string
 	logger        *slog.Logger
 	faults        []Fault
+
+	programs        []Program
+	programsSet     bool
+	decisions       []Decision
+	decisionsSet    bool
+	pdfTemplates    []PDFTemplate
+	pdfTemplatesSet bool
+	ssnDocuments    map[int]string
+	batchTimeline   BatchTimeline
+	callbackRoots   *x509.CertPool
 }
 
 func defaultConfig() config {
 	return config{
-		spelling:    SpellingTitleCase,
-		urlLifetime: DefaultURLLifetime,
-		rateLimit:   DefaultRateLimit,
-		rateWindow:  DefaultRateWindow,
-		addr:        "127.0.0.1:0",
-		storeAddr:   "127.0.0.1:0",
+		spelling:      SpellingTitleCase,
+		urlLifetime:   DefaultURLLifetime,
+		rateLimit:     DefaultRateLimit,
+		rateWindow:    DefaultRateWindow,
+		addr:          "127.0.0.1:0",
+		storeAddr:     "127.0.0.1:0",
+		batchTimeline: BatchTimeline{Queued: 300 * time.Millisecond, InProgress: 500 * time.Millisecond},
 	}
 }
 
@@ -136,4 +148,63 @@ func WithLogger(l *slog.Logger) Option {
 // WithFaults installs faults from the start, as [Server.AddFault] would.
 func WithFaults(faults ...Fault) Option {
 	return func(c *config) { c.faults = append(c.faults, faults...) }
+}
+
+// WithPrograms replaces the demo programs (their organizations, custom
+// fields and applicants) with the given ones. Each program's IdentityID must
+// name a configured identity. Without it, programs follow the identities as
+// exports do: the demo ones with the demo identities, none otherwise.
+func WithPrograms(programs ...Program) Option {
+	return func(c *config) {
+		c.programs = append([]Program(nil), programs...)
+		c.programsSet = true
+	}
+}
+
+// WithDecisions replaces the demo decisions, which every identity lists and
+// designations may record.
+func WithDecisions(decisions ...Decision) Option {
+	return func(c *config) {
+		c.decisions = append([]Decision(nil), decisions...)
+		c.decisionsSet = true
+	}
+}
+
+// WithPDFTemplates replaces the demo PDF Manager templates. Each template's
+// IdentityID must name a configured identity. Without it, templates follow
+// the identities as exports do.
+func WithPDFTemplates(templates ...PDFTemplate) Option {
+	return func(c *config) {
+		c.pdfTemplates = append([]PDFTemplate(nil), templates...)
+		c.pdfTemplatesSet = true
+	}
+}
+
+// WithSocialSecurityNumbers gives an identity a social security numbers
+// document, served as is (it should be an ASCII-armoured PGP message: the
+// spec requires the "-----BEGIN PGP MESSAGE-----" line). An identity without
+// a document answers 403 "Feature not available."; one without an
+// Organization answers 403 "No organization loaded.". The demo identity 42
+// has [DemoSocialSecurityNumbers].
+func WithSocialSecurityNumbers(identityID int, document string) Option {
+	return func(c *config) {
+		if c.ssnDocuments == nil {
+			c.ssnDocuments = map[int]string{}
+		}
+		c.ssnDocuments[identityID] = document
+	}
+}
+
+// WithBatchTimeline sets how v2 batches (designations and custom field
+// answers) move (default: Queued 300 ms, In Progress 500 ms). The zero
+// BatchTimeline finishes them at once.
+func WithBatchTimeline(tl BatchTimeline) Option {
+	return func(c *config) { c.batchTimeline = tl }
+}
+
+// WithCallbackRootCAs sets the certificates callbacks to https URLs trust,
+// e.g. those of an httptest.NewTLSServer receiving PDF Manager callbacks
+// (the spec requires https for them). Callbacks still go to loopback only.
+func WithCallbackRootCAs(pool *x509.CertPool) Option {
+	return func(c *config) { c.callbackRoots = pool }
 }

@@ -32,13 +32,18 @@ type Leak struct {
 	MatchesAPIKey bool
 }
 
-// CallbackDelivery is one POST the server made to a run's callback URL.
+// CallbackDelivery is one POST the server made to a callback URL: the form
+// of an export run, or the JSON of a PDF Manager batch.
 type CallbackDelivery struct {
-	// URL the form was posted to.
+	// URL the form or JSON was posted to.
 	URL string
-	// ExportFileID, ExportID and Status are the form's fields.
+	// ExportFileID, ExportID and Status are the form's fields (zero for a
+	// PDF Manager batch).
 	ExportFileID, ExportID int
-	Status                 string
+	// PDFManagerBatchID is the batch of a PDF Manager callback (zero for an
+	// export run); Status is then the batch's state.
+	PDFManagerBatchID int
+	Status            string
 	// StatusCode of the answer, or 0 when the POST failed.
 	StatusCode int
 	// Err says why the POST failed, or is nil.
@@ -122,7 +127,9 @@ func (r *Recorder) addCall(e Endpoint) {
 func (r *Recorder) addBytes(runID int, key string, n int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.bytesByRun[runID] += n
+	if runID != 0 { // 0: a PDF Manager zip file, counted by key only
+		r.bytesByRun[runID] += n
+	}
 	r.bytesByKey[key] += n
 }
 

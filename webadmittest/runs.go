@@ -35,8 +35,12 @@ type run struct {
 
 // statusAt is the run's Title Case status at now.
 func (r *run) statusAt(now time.Time) generated.ExportFileStatus {
-	tl := r.export.Timeline
-	elapsed := now.Sub(r.started)
+	return r.export.Timeline.statusAfter(now.Sub(r.started))
+}
+
+// statusAfter is the Title Case status of a run (or PDF Manager batch) of
+// this timeline that started elapsed ago.
+func (tl Timeline) statusAfter(elapsed time.Duration) generated.ExportFileStatus {
 	switch {
 	case elapsed < tl.Initializing:
 		return generated.ExportFileStatusInitializing

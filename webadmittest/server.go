@@ -3,13 +3,16 @@ package webadmittest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -31,6 +34,12 @@ type Server struct {
 	exports      []Export
 	exportByID   map[int]*Export
 	contents     map[int]content
+	dir          *directory // programs, decisions, answers, designations
+	pdfTemplates []PDFTemplate
+	templateByID map[int]*PDFTemplate
+	ssnDocuments map[int]string
+
+	callbackRoots *x509.CertPool
 
 	router  routers.Router
 	handler http.Handler // the generated routes over the strict server
@@ -38,6 +47,8 @@ type Server struct {
 	faults  *faultSet
 	rec     *Recorder
 	runs    *runStore
+	pdf     *pdfStore
+	jobs    *jobStore
 	signer  *presigner
 	notify  *callbackSender
 
@@ -74,6 +85,23 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	decisions, err := normalizeDecisions(cfg.decisions)
+	if err != nil {
+		return nil, err
+	}
+	programs, err := normalizePrograms(cfg.programs, identities, decisions)
+	if err != nil {
+		return nil, err
+	}
+	templates, err := normalizePDFTemplates(cfg.pdfTemplates, identities)
+	if err != nil {
+		return nil, err
+	}
+	for id := range cfg.ssnDocuments {
+		if !slices.ContainsFunc(identities, func(i Identity) bool { return i.ID == id }) {
+			return nil, fmt.Errorf("webadmittest: social security numbers for identity %d, which is not configured", id)
+		}
+	}
 	router, err := specRouter()
 	if err != nil {
 		return nil, err
@@ -84,27 +112,37 @@ func New(opts ...Option) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		apiKey:       cfg.apiKey,
-		spelling:     cfg.spelling,
-		urlLifetime:  cfg.urlLifetime,
-		log:          cfg.logger,
-		identities:   identities,
-		identityByID: map[int]*Identity{},
-		exports:      exports,
-		exportByID:   map[int]*Export{},
-		contents:     map[int]content{},
-		router:       router,
-		limiter:      newRateLimiter(cfg.rateLimit, cfg.rateWindow),
-		faults:       newFaultSet(),
-		rec:          newRecorder(),
-		runs:         newRunStore(),
-		signer:       &presigner{secret: secret},
-		ctx:          ctx,
-		cancel:       cancel,
-		done:         ctx.Done(),
+		apiKey:        cfg.apiKey,
+		spelling:      cfg.spelling,
+		urlLifetime:   cfg.urlLifetime,
+		log:           cfg.logger,
+		identities:    identities,
+		identityByID:  map[int]*Identity{},
+		exports:       exports,
+		exportByID:    map[int]*Export{},
+		contents:      map[int]content{},
+		router:        router,
+		limiter:       newRateLimiter(cfg.rateLimit, cfg.rateWindow),
+		faults:        newFaultSet(),
+		rec:           newRecorder(),
+		runs:          newRunStore(),
+		pdfTemplates:  templates,
+		templateByID:  map[int]*PDFTemplate{},
+		pdf:           newPDFStore(templates),
+		ssnDocuments:  maps.Clone(cfg.ssnDocuments),
+		callbackRoots: cfg.callbackRoots,
+		signer:        &presigner{secret: secret},
+		ctx:           ctx,
+		cancel:        cancel,
+		done:          ctx.Done(),
 	}
 	for i := range s.identities {
 		s.identityByID[s.identities[i].ID] = &s.identities[i]
+	}
+	s.dir = newDirectory(programs, decisions)
+	s.jobs = newJobStore(cfg.batchTimeline, s.dir)
+	for i := range s.pdfTemplates {
+		s.templateByID[s.pdfTemplates[i].ID] = &s.pdfTemplates[i]
 	}
 	for i := range s.exports {
 		e := &s.exports[i]
@@ -172,6 +210,18 @@ func (c *config) complete() error {
 		if !c.exportsSet {
 			c.exports = demoExports()
 		}
+		if !c.programsSet {
+			c.programs = demoPrograms()
+		}
+		if !c.pdfTemplatesSet {
+			c.pdfTemplates = demoPDFTemplates()
+		}
+		if c.ssnDocuments == nil {
+			c.ssnDocuments = map[int]string{DemoIdentityID: DemoSocialSecurityNumbers}
+		}
+	}
+	if !c.decisionsSet {
+		c.decisions = demoDecisions()
 	}
 	if c.urlLifetime <= 0 {
 		return fmt.Errorf("webadmittest: URL lifetime %v must be positive", c.urlLifetime)
@@ -275,6 +325,7 @@ func (s *Server) Close() {
 		s.mu.Unlock()
 		s.cancel()
 		s.runs.stopTimers()
+		s.pdf.stopTimers()
 		_ = s.apiSrv.Close()
 		_ = s.storeSrv.Close()
 		s.serving.Wait()

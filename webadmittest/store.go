@@ -12,8 +12,32 @@ import (
 
 // objectTally collects the bytes one store response sent, for the Recorder.
 type objectTally struct {
-	run   *run
+	obj   *storedObject
 	bytes int64
+}
+
+// storedObject is a file the store serves: an export run's file or a PDF
+// Manager zip file.
+type storedObject struct {
+	key          string
+	content      content
+	mimeType     string
+	fileName     string
+	lastModified time.Time
+	runID        int // the export run, or 0 for a zip file
+}
+
+// objectAt returns the object stored under key, or nil.
+func (s *Server) objectAt(key string) *storedObject {
+	if run := s.runs.byObjectKey(key); run != nil {
+		return &storedObject{key: key, content: s.contents[run.export.ID], mimeType: string(run.export.MimeType),
+			fileName: run.export.FileName, lastModified: run.endsAt(), runID: run.id}
+	}
+	if z := s.pdf.zipAt(key); z != nil {
+		return &storedObject{key: key, content: z.content, mimeType: "application/zip",
+			fileName: z.name, lastModified: z.batch.endsAt()}
+	}
+	return nil
 }
 
 // countingWriter counts body bytes that reached the connection.
@@ -31,8 +55,8 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection.
 func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 
-// serveStore is the object store: GET and HEAD of export files by
-// pre-signed URL.
+// serveStore is the object store: GET and HEAD of export files and PDF
+// Manager zip files by pre-signed URL.
 func (s *Server) serveStore(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("x-api-key") != "" {
 		leak := Leak{Time: time.Now(), Method: r.Method, Path: r.URL.Path,
@@ -45,8 +69,8 @@ func (s *Server) serveStore(w http.ResponseWriter, r *http.Request) {
 	s.log.Debug("webadmittest: store request", "method", r.Method, "path", r.URL.Path, "range", r.Header.Get("Range"))
 	tally := &objectTally{}
 	defer func() { // also when a fault aborts the response
-		if tally.run != nil {
-			s.rec.addBytes(tally.run.id, tally.run.objectKey, tally.bytes)
+		if tally.obj != nil {
+			s.rec.addBytes(tally.obj.runID, tally.obj.key, tally.bytes)
 		}
 	}()
 	s.serveWithFaults(&countingWriter{ResponseWriter: w, tally: tally}, r, EndpointObject,
@@ -74,22 +98,22 @@ func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, tally *obje
 		e.write(w, r, requestID)
 		return
 	}
-	run := s.runs.byObjectKey(key)
-	if run == nil {
+	stored := s.objectAt(key)
+	if stored == nil {
 		(&s3Error{Status: http.StatusNotFound, Code: "NoSuchKey", Message: "The specified key does not exist.", Key: key}).write(w, r, requestID)
 		return
 	}
-	tally.run = run
-	obj := s.contents[run.export.ID]
+	tally.obj = stored
+	obj := stored.content
 	size, etag := obj.Size(), obj.ETag()
-	lastModified := run.endsAt().UTC().Format(http.TimeFormat)
+	lastModified := stored.lastModified.UTC().Format(http.TimeFormat)
 
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", lastModified)
 	h.Set("Accept-Ranges", "bytes")
-	h.Set("Content-Type", firstNonEmpty(r.URL.Query().Get(paramContentType), string(run.export.MimeType)))
-	h.Set("Content-Disposition", firstNonEmpty(r.URL.Query().Get(paramDisposition), contentDisposition(run.export.FileName)))
+	h.Set("Content-Type", firstNonEmpty(r.URL.Query().Get(paramContentType), stored.mimeType))
+	h.Set("Content-Disposition", firstNonEmpty(r.URL.Query().Get(paramDisposition), contentDisposition(stored.fileName)))
 
 	if im := r.Header.Get("If-Match"); im != "" && !etagListMatches(im, etag) {
 		(&s3Error{Status: http.StatusPreconditionFailed, Code: "PreconditionFailed",

@@ -28,6 +28,8 @@ type Client struct {
 	base   *url.URL
 	key    string
 	raw    *generated.Client
+	zipAPI *generated.Client // like raw, but reads redirects instead of following them
+	pdfHub *callbackHub      // waiters of PDF Manager batches (hub: of export runs)
 	api    *generated.ClientWithResponses
 	hc     *http.Client // API calls
 	dl     *http.Client // object-store downloads
@@ -70,6 +72,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		budget: cfg.budget,
 		clock:  cfg.clock,
 		hub:    newCallbackHub(),
+		pdfHub: newCallbackHub(),
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -91,6 +94,9 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("webadmit: %w", err)
 	}
 	c.raw = raw
+	if c.zipAPI, err = newRedirectReader(base.String(), c.hc); err != nil {
+		return nil, fmt.Errorf("webadmit: %w", err)
+	}
 	c.api = &generated.ClientWithResponses{ClientInterface: raw}
 	return c, nil
 }

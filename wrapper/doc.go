@@ -28,6 +28,33 @@
 // CallbackHandler receives WebAdMIT's callback and wakes the waiter, which
 // confirms the status through the API.
 //
+// # PDF Manager batches
+//
+//	res, err := c.RunPDFBatch(ctx, identityID, templateID,
+//		wrapper.ZipFilesToDir("/srv/pdfs", wrapper.FileOptions{}))
+//
+// RunPDFBatch starts a batch of a PDF Manager template (or joins the one
+// running), waits on its state with the same waiter as exports (states in
+// snake_case normalise to Status), then downloads each zip file its
+// download_hrefs list. The API answers a zip download with a 302 to the
+// object store: the client reads the redirect instead of following it and
+// fetches the Location with the download client, so the key never reaches
+// the store; an expired Location or a cut connection is resumed with a fresh
+// redirect and Range, by the same transfer as export files. ZipFilesToDir
+// keeps the zip files (atomic, 0600), ExtractZipFilesTo unpacks them
+// safely; a batch is all or nothing. A batch that ends failed or empty_list
+// is a *PDFBatchError (ErrPDFBatchFailed, ErrEmptyList).
+// PDFCallbackHandler receives the batch's https callback.
+//
+// # v2 batches
+//
+// RunDesignationBatch and RunCustomFieldAnswerBatch POST a batch of changes
+// for many applicants of a program, wait for its status to be final and
+// return its per-item results (Batch). Success With Errors is not an error
+// (Batch.ItemErrors counts the items not applied); Failed is a *BatchError
+// (ErrBatchFailed). The POST is retried only when it certainly did not reach
+// the API, since a batch sent twice is scheduled twice.
+//
 // # Errors
 //
 // CheckResponse is the one mapping from an answer to an error: *APIError

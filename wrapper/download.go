@@ -7,28 +7,42 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 )
 
-// transfer downloads one run's file, resuming after an expired URL, a cut
-// connection or a short body: each retry asks the API for a fresh URL and
-// asks the store for the bytes not yet received (Range), checking that the
-// store's answer continues the same object (Content-Range, ETag, size).
+// transfer downloads one file from the object store (an export run's file
+// or a PDF Manager zip file), resuming after an expired URL, a cut
+// connection or a short body: each retry asks the API for a fresh URL
+// (fresh) and asks the store for the bytes not yet received (Range),
+// checking that the store's answer continues the same object
+// (Content-Range, ETag, size).
 type transfer struct {
-	c        *Client
-	rc       *runConfig
-	st       *runStats
-	exportID int
-	fileID   int
-	out      *output
-	url      string // current download URL: a credential, never logged
-	total    int64  // announced size, -1 until known
-	etag     string
-	meta     fileMeta
-	started  bool
-	resumes  int   // requests that continued from a non-zero offset
-	skipped  int64 // bytes the store sent again because it ignored Range
+	c  *Client
+	rc *runConfig
+	// fresh asks the API for a new download URL: a run's download_url, or
+	// the Location of a zip file's redirect. It returns a *permanent error
+	// when no URL will come (the run failed, say).
+	fresh   func(context.Context) (string, error)
+	what    string // the file in words, for errors: "export 7 run 555"
+	ev      Event  // ids and status every event of the transfer carries
+	attrs   []any  // ids every log line of the transfer carries
+	out     *output
+	url     string // current download URL: a credential, never logged
+	total   int64  // announced size, -1 until known
+	etag    string
+	meta    fileMeta
+	started bool
+	resumes int   // requests that continued from a non-zero offset
+	skipped int64 // bytes the store sent again because it ignored Range
+}
+
+// event returns the transfer's event of kind k.
+func (t *transfer) event(k EventKind) Event {
+	e := t.ev
+	e.Kind, e.Bytes, e.Total = k, t.out.received, t.total
+	return e
 }
 
 // expiredError is a 403 from the store: the URL expired (or was refused).
@@ -88,7 +102,7 @@ func (t *transfer) run(ctx context.Context) error {
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("webadmit: downloading export %d run %d: %w", t.exportID, t.fileID, context.Cause(ctx))
+			return fmt.Errorf("webadmit: downloading %s: %w", t.what, context.Cause(ctx))
 		}
 		var (
 			expired *expiredError
@@ -121,11 +135,12 @@ func (t *transfer) run(ctx context.Context) error {
 			kind = EventResume
 		}
 		t.c.log.Info("webadmit: download interrupted, retrying with a fresh URL",
-			"export_id", t.exportID, "export_file_id", t.fileID, "attempt", attempt, "received", t.out.received, "delay", delay, "err", err.Error())
-		t.rc.emit(Event{Kind: kind, ExportID: t.exportID, ExportFileID: t.fileID, Status: StatusAvailable,
-			Bytes: t.out.received, Total: t.total, Attempt: attempt, Delay: delay, Err: err})
+			slices.Concat(t.attrs, []any{"attempt", attempt, "received", t.out.received, "delay", delay, "err", err.Error()})...)
+		e := t.event(kind)
+		e.Attempt, e.Delay, e.Err = attempt, delay, err
+		t.rc.emit(e)
 		if err := sleep(ctx, t.c.clock, delay, nil); err != nil {
-			return fmt.Errorf("webadmit: downloading export %d run %d: %w", t.exportID, t.fileID, err)
+			return fmt.Errorf("webadmit: downloading %s: %w", t.what, err)
 		}
 	}
 }
@@ -248,10 +263,11 @@ func (t *transfer) begin(resp *http.Response, size int64) error {
 		t.meta.ContentType = resp.Header.Get("Content-Type")
 		t.meta.FileName = SafeFileName(resp.Header.Get("Content-Disposition"))
 		converting := t.rc.utf8 && t.out.transcode(t.meta.ContentType)
-		t.c.log.Debug("webadmit: download started", "export_id", t.exportID, "export_file_id", t.fileID,
-			"size", size, "content_type", t.meta.ContentType, "to_utf8", converting)
-		t.rc.emit(Event{Kind: EventDownloadStart, ExportID: t.exportID, ExportFileID: t.fileID, Status: StatusAvailable,
-			Total: size, FileName: t.meta.FileName})
+		t.c.log.Debug("webadmit: download started",
+			slices.Concat(t.attrs, []any{"size", size, "content_type", t.meta.ContentType, "to_utf8", converting})...)
+		e := t.event(EventDownloadStart)
+		e.Bytes, e.FileName = 0, t.meta.FileName
+		t.rc.emit(e)
 		return nil
 	}
 	if t.etag != "" && etag != "" && etag != t.etag {
@@ -266,21 +282,13 @@ func (t *transfer) begin(resp *http.Response, size int64) error {
 	return nil
 }
 
-// refresh asks the API for the run's status and a fresh download URL.
+// refresh asks the API for a fresh download URL.
 func (t *transfer) refresh(ctx context.Context) error {
-	run, err := t.c.getRun(ctx, t.exportID, t.fileID, t.st)
+	u, err := t.fresh(ctx)
 	if err != nil {
 		return err
 	}
-	switch {
-	case run.Status == StatusFailed || run.Status == StatusEmptyList:
-		return &permanent{&ExportError{ExportID: t.exportID, ExportFileID: t.fileID, Status: run.Status}}
-	case !run.Status.HasFile():
-		return &permanent{fmt.Errorf("%w: export %d run %d has status %q", ErrNotReady, t.exportID, t.fileID, run.Status)}
-	case run.downloadURL == "":
-		return fmt.Errorf("%w: export %d run %d is %q", errNoDownloadURL, t.exportID, t.fileID, run.Status)
-	}
-	t.url = run.downloadURL
+	t.url = u
 	return nil
 }
 

@@ -265,11 +265,14 @@ func decodeError(resp *http.Response, body []byte, cause error, secrets ...strin
 	return e
 }
 
-// jsonMessage extracts {"message": "..."} (or {"error": "..."}) from body.
+// jsonMessage extracts {"message": "..."} (or {"error": "..."}, or the
+// validation errors {"errors": {"schema": ["...", ...]}} of a 422) from
+// body.
 func jsonMessage(body []byte) (string, bool) {
 	var m struct {
-		Message *string `json:"message"`
-		Error   *string `json:"error"`
+		Message *string         `json:"message"`
+		Error   *string         `json:"error"`
+		Errors  json.RawMessage `json:"errors"`
 	}
 	if err := json.Unmarshal(body, &m); err != nil {
 		return "", false
@@ -279,6 +282,13 @@ func jsonMessage(body []byte) (string, bool) {
 		return *m.Message, true
 	case m.Error != nil:
 		return *m.Error, true
+	case len(m.Errors) > 0:
+		var v struct {
+			Schema []string `json:"schema"`
+		}
+		if json.Unmarshal(m.Errors, &v) == nil && len(v.Schema) > 0 {
+			return "the request was refused: " + strings.Join(v.Schema, "; "), true
+		}
 	}
 	return "", false
 }

@@ -7,8 +7,8 @@ type EventKind int
 
 // The steps a ProgressFunc hears about.
 const (
-	EventInitiated     EventKind = iota + 1 // a run started (or was already running): ExportFileID is known
-	EventStatus                             // the run's status changed
+	EventInitiated     EventKind = iota + 1 // a run or batch started (or was already running): ExportFileID or BatchID is known
+	EventStatus                             // the status of the run or batch changed
 	EventRetry                              // a transient failure; the call is retried after Delay
 	EventDownloadStart                      // the download began; Total is the size, or -1
 	EventBytes                              // bytes were written; Bytes is the running total
@@ -40,11 +40,16 @@ func (k EventKind) String() string {
 	return "unknown"
 }
 
-// Event is one step of a run, for progress display.
+// Event is one step of a run (or of a PDF Manager or v2 batch), for
+// progress display.
 type Event struct {
 	Kind         EventKind
-	ExportID     int
-	ExportFileID int
+	ExportID     int           // the export of a run; 0 for a batch
+	ExportFileID int           // the run; 0 for a batch
+	BatchID      int           // the PDF Manager batch or v2 batch; 0 for an export run
+	ZipFileID    int           // the PDF Manager zip file being downloaded, if any
+	ZipIndex     int           // its place among the batch's zip files, from 1
+	ZipCount     int           // the number of zip files of the batch
 	Status       Status        // latest known status
 	Bytes        int64         // bytes received from the store so far
 	Total        int64         // announced size of the file, -1 if unknown

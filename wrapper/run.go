@@ -163,8 +163,11 @@ func (c *Client) complete(ctx context.Context, exportID, fileID int, s sink, rc 
 		c.log.Warn("webadmit: export run ended with errors; the file may be incomplete", "export_id", exportID, "export_file_id", fileID)
 	}
 
-	t := &transfer{c: c, rc: rc, st: st, exportID: exportID, fileID: fileID, url: run.downloadURL, total: -1,
-		meta: fileMeta{ExportID: exportID, ExportFileID: fileID}}
+	t := &transfer{c: c, rc: rc, fresh: c.runURL(exportID, fileID, st), url: run.downloadURL, total: -1,
+		what:  fmt.Sprintf("export %d run %d", exportID, fileID),
+		ev:    Event{ExportID: exportID, ExportFileID: fileID, Status: StatusAvailable},
+		attrs: []any{"export_id", exportID, "export_file_id", fileID},
+		meta:  fileMeta{ExportID: exportID, ExportFileID: fileID}}
 	t.out = newOutput(s, func(n int64) {
 		rc.emit(Event{Kind: EventBytes, ExportID: exportID, ExportFileID: fileID, Status: run.Status, Bytes: n, Total: t.total})
 	})
@@ -190,6 +193,27 @@ func (c *Client) complete(ctx context.Context, exportID, fileID int, s sink, rc 
 		"bytes", res.Bytes, "resumes", res.Resumes, "sha256", res.SHA256)
 	rc.emit(Event{Kind: EventDone, ExportID: exportID, ExportFileID: fileID, Status: run.Status, Bytes: t.out.received, Total: t.total, FileName: t.meta.FileName})
 	return nil
+}
+
+// runURL returns the transfer's source of fresh URLs for a run's file: a
+// status call, whose answer carries a new download_url while the run has a
+// file.
+func (c *Client) runURL(exportID, fileID int, st *runStats) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		run, err := c.getRun(ctx, exportID, fileID, st)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case run.Status == StatusFailed || run.Status == StatusEmptyList:
+			return "", &permanent{&ExportError{ExportID: exportID, ExportFileID: fileID, Status: run.Status}}
+		case !run.Status.HasFile():
+			return "", &permanent{fmt.Errorf("%w: export %d run %d has status %q", ErrNotReady, exportID, fileID, run.Status)}
+		case run.downloadURL == "":
+			return "", fmt.Errorf("%w: export %d run %d is %q", errNoDownloadURL, exportID, fileID, run.Status)
+		}
+		return run.downloadURL, nil
+	}
 }
 
 func (c *Client) finishResult(res *Result, st *runStats) {

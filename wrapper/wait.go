@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -122,50 +123,106 @@ func (c *Client) Wait(ctx context.Context, exportID, exportFileID int, opts ...R
 }
 
 // wait polls the run until it ends. known is the run as an answer received
-// just before described it (RunExport's initiate), or nil: when it is not
-// terminal, the first status call waits for the first delay, since one made
-// at once would only repeat it.
+// just before described it (RunExport's initiate), or nil (see waitJob).
 func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runConfig, st *runStats, known *Run) (*Run, error) {
+	wake, unsubscribe := c.hub.subscribe(exportID, exportFileID)
+	defer unsubscribe()
+	var run *Run
+	var knownStatus Status
+	if known != nil {
+		knownStatus = known.Status
+	}
+	err := c.waitFor(ctx, rc, waitJob{
+		known: knownStatus,
+		noun:  "export",
+		what:  fmt.Sprintf("export %d run %d", exportID, exportFileID),
+		later: "attach to the run later by its ids",
+		ev:    Event{ExportID: exportID, ExportFileID: exportFileID},
+		attrs: []any{"export_id", exportID, "export_file_id", exportFileID},
+		wake:  wake,
+		poll: func(ctx context.Context) (Status, error) {
+			r, err := c.getRun(ctx, exportID, exportFileID, st)
+			if err != nil {
+				return "", err
+			}
+			run = r
+			return r.Status, nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// waitJob is one long-running job of the API the waiter polls: an export
+// run, a PDF Manager batch or a v2 batch.
+type waitJob struct {
+	noun  string // kind of job, for logs: "export", "PDF Manager batch"
+	what  string // the job in words, for errors: "export 7 run 555"
+	later string // how to pick the job up after a timeout
+	ev    Event  // the ids every event of the wait carries
+	attrs []any  // the ids every log line of the wait carries
+	wake  <-chan struct{}
+	// known is the status the call that started the job has just
+	// reported, or "". When it is not terminal, the first status call
+	// waits for the first delay: one made at once would only repeat it.
+	known Status
+	// poll makes one status call and returns the normalised status; the
+	// job has ended when it IsTerminal.
+	poll func(context.Context) (Status, error)
+}
+
+// event returns the job's event of kind k.
+func (j *waitJob) event(k EventKind, status Status) Event {
+	e := j.ev
+	e.Kind, e.Status, e.Total = k, status, -1
+	return e
+}
+
+// waitFor polls job until its status is terminal. Delays follow the poll
+// policy; transient failures (connection errors, 5xx, 429 with its
+// Retry-After) are retried within the wait budget; other errors end the
+// wait. When the budget runs out the error matches ErrTimeout. A wake-up
+// (a callback for the job) cuts the current delay short.
+func (c *Client) waitFor(ctx context.Context, rc *runConfig, job waitJob) error {
 	pol := rc.poll
 	start := c.clock.Now()
 	deadline := start.Add(pol.MaxWait)
 	ctx = withWaitDeadline(ctx, deadline)
-	wake, unsubscribe := c.hub.subscribe(exportID, exportFileID)
-	defer unsubscribe()
 	sched := pol.schedule()
 	var (
 		last    Status
 		lastErr error
 		retries int
 	)
-	for {
+	for first := true; ; first = false {
 		var (
-			run *Run
-			err error
+			status Status
+			err    error
 		)
-		if known != nil && !known.Status.IsTerminal() {
-			run = known
+		if first && job.known != "" && !job.known.IsTerminal() {
+			status = job.known
 		} else {
-			run, err = c.getRun(ctx, exportID, exportFileID, st)
+			status, err = job.poll(ctx)
 		}
-		known = nil
 		switch {
 		case err == nil:
 			lastErr = nil
-			if run.Status != last {
-				last = run.Status
-				c.log.Debug("webadmit: export status", "export_id", exportID, "export_file_id", exportFileID, "status", run.Status)
-				rc.emit(Event{Kind: EventStatus, ExportID: exportID, ExportFileID: exportFileID, Status: run.Status, Total: -1})
+			if status != last {
+				last = status
+				c.log.Debug("webadmit: "+job.noun+" status", slices.Concat(job.attrs, []any{"status", status})...)
+				rc.emit(job.event(EventStatus, status))
 			}
-			if run.Status.IsTerminal() {
-				return run, nil
+			if status.IsTerminal() {
+				return nil
 			}
 		case ctx.Err() != nil:
-			return nil, fmt.Errorf("webadmit: waiting for export %d run %d: %w", exportID, exportFileID, context.Cause(ctx))
+			return fmt.Errorf("webadmit: waiting for %s: %w", job.what, context.Cause(ctx))
 		case isTransient(err):
 			lastErr = err
 		default:
-			return nil, err
+			return err
 		}
 		delay := sched.next()
 		var rl *RateLimitError
@@ -175,19 +232,23 @@ func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runCo
 		}
 		left := deadline.Sub(c.clock.Now())
 		if left <= 0 || (limited && delay > left) {
-			return nil, timeoutError(exportID, exportFileID, last, pol.MaxWait, lastErr)
+			return timeoutError(job.what, job.later, last, pol.MaxWait, lastErr)
 		}
 		delay = min(delay, left)
 		if lastErr == nil {
-			rc.emit(Event{Kind: EventPoll, ExportID: exportID, ExportFileID: exportFileID, Status: last, Delay: delay, Total: -1})
+			e := job.event(EventPoll, last)
+			e.Delay = delay
+			rc.emit(e)
 		}
 		if lastErr != nil {
 			retries++
-			c.log.Info("webadmit: status call failed, retrying", "export_id", exportID, "export_file_id", exportFileID, "attempt", retries, "delay", delay, "err", lastErr.Error())
-			rc.emit(Event{Kind: EventRetry, ExportID: exportID, ExportFileID: exportFileID, Status: last, Attempt: retries, Delay: delay, Err: lastErr, Total: -1})
+			c.log.Info("webadmit: status call failed, retrying", slices.Concat(job.attrs, []any{"attempt", retries, "delay", delay, "err", lastErr.Error()})...)
+			e := job.event(EventRetry, last)
+			e.Attempt, e.Delay, e.Err = retries, delay, lastErr
+			rc.emit(e)
 		}
-		if err := c.pause(ctx, delay, pol.MinDelay, wake); err != nil {
-			return nil, fmt.Errorf("webadmit: waiting for export %d run %d: %w", exportID, exportFileID, err)
+		if err := c.pause(ctx, delay, pol.MinDelay, job.wake); err != nil {
+			return fmt.Errorf("webadmit: waiting for %s: %w", job.what, err)
 		}
 	}
 }
@@ -213,12 +274,12 @@ func (c *Client) pause(ctx context.Context, delay, floor time.Duration, wake <-c
 	}
 }
 
-func timeoutError(exportID, exportFileID int, last Status, budget time.Duration, lastErr error) error {
+func timeoutError(what, later string, last Status, budget time.Duration, lastErr error) error {
 	state := "no status yet"
 	if last != "" {
 		state = fmt.Sprintf("status still %q", last)
 	}
-	msg := fmt.Sprintf("export %d run %d: %s after %s; wait longer (PollPolicy.MaxWait) or attach to the run later by its ids", exportID, exportFileID, state, budget)
+	msg := fmt.Sprintf("%s: %s after %s; wait longer (PollPolicy.MaxWait) or %s", what, state, budget, later)
 	if lastErr != nil {
 		return fmt.Errorf("%w: %s: last error: %w", ErrTimeout, msg, lastErr)
 	}

@@ -13,7 +13,10 @@ import (
 // signature); this adds advice where the CLI knows better.
 func describe(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "webadmit: ")
+	var ad advised
 	switch {
+	case errors.As(err, &ad):
+		return strings.ReplaceAll(msg, "\n", " ") + "; " + ad.advice
 	case errors.Is(err, wrapper.ErrUnauthorized):
 		return msg + "; check WEBADMIT_API_KEY or --api-key-file"
 	case errors.Is(err, wrapper.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
@@ -23,3 +26,13 @@ func describe(err error) string {
 	}
 	return strings.ReplaceAll(msg, "\n", " ")
 }
+
+// advised is an error with the advice of the command that met it, which
+// replaces describe's general advice.
+type advised struct {
+	err    error
+	advice string
+}
+
+func (e advised) Error() string { return e.err.Error() }
+func (e advised) Unwrap() error { return e.err }

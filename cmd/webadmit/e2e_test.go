@@ -188,6 +188,18 @@ func TestRunNamesFileFromServer(t *testing.T) {
 	}
 }
 
+func TestHelpAndCompletionNeedNoKey(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"help", "run"}, {"run", "--help"}, {"completion", "bash"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			r := runCLI(t, t.TempDir(), nil, args...)
+			if r.code != exitOK || r.stdout == "" {
+				t.Errorf("exit %d, stdout %d bytes, stderr: %s", r.code, len(r.stdout), r.stderr)
+			}
+		})
+	}
+}
+
 func TestWrongKey(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)

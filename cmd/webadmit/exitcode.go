@@ -20,11 +20,11 @@ const (
 )
 
 const exitCodesHelp = `Exit codes:
-  0  done (also when the export ended "Success With Errors"; a warning is printed)
+  0  done (also when the export or batch ended "Success With Errors"; a warning is printed)
   1  any other error
   2  usage error (bad flags or arguments)
-  3  the export ended "Failed"
-  4  the export ended "Empty List" (no file)
+  3  the export or PDF Manager batch ended "Failed"
+  4  the export or PDF Manager batch ended "Empty List" (no file)
   5  timed out waiting (see --timeout)
   6  unauthorized (the API key was refused)`
 
@@ -48,7 +48,7 @@ func exitCodeOf(err error) int {
 		return exitUsage
 	case errors.Is(err, wrapper.ErrUnauthorized):
 		return exitUnauthorized
-	case errors.Is(err, wrapper.ErrExportFailed):
+	case errors.Is(err, wrapper.ErrExportFailed), errors.Is(err, wrapper.ErrPDFBatchFailed):
 		return exitFailed
 	case errors.Is(err, wrapper.ErrEmptyList):
 		return exitEmptyList

@@ -1,10 +1,11 @@
-// Command webadmit runs WebAdMIT exports from the terminal: list identities
-// and exports, start a run, wait for it with backoff and download the file the
-// moment it is ready. `webadmit --sandbox ...` runs every command against an
-// in-process fake WebAdMIT with demo data, no account needed.
+// Command webadmit runs WebAdMIT exports and PDF Manager batches from the
+// terminal: list identities, exports and templates, start a run or batch,
+// wait for it with backoff and download its files the moment they are ready.
+// `webadmit --sandbox ...` runs every command against an in-process fake
+// WebAdMIT with demo data, no account needed.
 //
-// Exit codes: 0 done, 1 error, 2 usage, 3 export Failed, 4 Empty List,
-// 5 timed out, 6 unauthorized.
+// Exit codes: 0 done, 1 error, 2 usage, 3 export or batch Failed, 4 Empty
+// List, 5 timed out, 6 unauthorized.
 package main
 
 import (

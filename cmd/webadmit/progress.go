@@ -50,6 +50,10 @@ func (p *progress) handle(e wrapper.Event) {
 	elapsed := p.now().Sub(p.start).Round(time.Second)
 	switch e.Kind {
 	case wrapper.EventInitiated:
+		if e.ExportFileID == 0 && e.BatchID != 0 {
+			p.linef("PDF Manager batch %d started (state %s)", e.BatchID, e.Status)
+			break
+		}
 		p.linef("run %d of export %d started (status %s)", e.ExportFileID, e.ExportID, e.Status)
 	case wrapper.EventStatus:
 		p.linef("[%s] status %s", elapsed, e.Status)
@@ -66,10 +70,14 @@ func (p *progress) handle(e wrapper.Event) {
 			fmt.Fprint(p.w, "\r\033[K")
 			p.statusLine = false
 		}
+		desc := "downloading"
+		if e.ZipCount > 0 {
+			desc = fmt.Sprintf("zip file %d of %d", e.ZipIndex, e.ZipCount)
+		}
 		if p.tty {
 			p.bar = progressbar.NewOptions64(e.Total,
 				progressbar.OptionSetWriter(p.w),
-				progressbar.OptionSetDescription("downloading"),
+				progressbar.OptionSetDescription(desc),
 				progressbar.OptionShowBytes(true),
 				progressbar.OptionShowCount(),
 				progressbar.OptionSetPredictTime(true),
@@ -77,6 +85,8 @@ func (p *progress) handle(e wrapper.Event) {
 				progressbar.OptionClearOnFinish(),
 			)
 			_ = p.bar.Set64(e.Bytes)
+		} else if e.ZipCount > 0 {
+			p.linef("[%s] downloading zip file %d of %d (%s)", elapsed, e.ZipIndex, e.ZipCount, sizeText(e.Total))
 		} else {
 			p.linef("[%s] downloading %s", elapsed, sizeText(e.Total))
 		}
@@ -92,6 +102,10 @@ func (p *progress) handle(e wrapper.Event) {
 		if p.bar != nil {
 			_ = p.bar.Finish()
 			p.bar = nil
+		}
+		if e.ZipCount > 0 {
+			p.linef("[%s] zip file %d of %d done: %s", elapsed, e.ZipIndex, e.ZipCount, humanBytes(e.Bytes))
+			break
 		}
 		p.linef("[%s] done: %s", elapsed, humanBytes(e.Bytes))
 	}

@@ -71,10 +71,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "webadmit",
-		Short: "Run WebAdMIT exports from the terminal",
+		Short: "Run WebAdMIT exports and PDF Manager batches from the terminal",
 		Long: `webadmit talks to the WebAdMIT API: it lists identities, exports and recent runs, starts
 an export, waits for it with backoff, and downloads the file the moment it is ready (the
-download URL lives under 30 seconds).
+download URL lives under 30 seconds). 'webadmit pdf' does the same for PDF Manager batches
+and their zip files of applicant PDFs.
 
 Credentials: the API key is read from --api-key-file, or $WEBADMIT_API_KEY (--api-key
 works too but shows in process lists). --sandbox needs none: it starts a fake WebAdMIT
@@ -83,6 +84,7 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
   webadmit --sandbox identities
   webadmit --sandbox exports --identity 42
   webadmit --sandbox run --identity 42 --export 29897 -o export.csv
+  webadmit --sandbox pdf run --identity 42 --template 2 -o pdfs/
 
 ` + exitCodesHelp,
 		SilenceUsage:      true,
@@ -107,6 +109,11 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.statusCommand(),
 		a.runCommand(),
 		a.downloadCommand(),
+		a.pdfCommand(),
+		a.organizationsCommand(),
+		a.programsCommand(),
+		a.decisionsCommand(),
+		a.customFieldsCommand(),
 		a.sandboxCommand(),
 	)
 	for _, c := range root.Commands() {
@@ -132,7 +139,7 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 		level = slog.LevelError + 4 // nothing
 	}
 	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	if cmd.Annotations["noclient"] == "true" {
+	if !needsClient(cmd) {
 		return nil
 	}
 	base, key, err := a.endpoint(cmd)
@@ -149,6 +156,21 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 	}
 	a.client = c
 	return nil
+}
+
+// needsClient reports whether cmd talks to the API: not cobra's help and
+// completion commands, nor commands marked noclient (sandbox).
+func needsClient(cmd *cobra.Command) bool {
+	for c := cmd; c != nil && c.HasParent(); c = c.Parent() {
+		switch c.Name() {
+		case "help", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+			return false
+		}
+		if c.Annotations["noclient"] == "true" {
+			return false
+		}
+	}
+	return true
 }
 
 // endpoint returns the API base URL and key, starting the sandbox if asked.

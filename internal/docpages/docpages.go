@@ -1,7 +1,8 @@
 // Package docpages reads the WebAdMIT documentation pages (the Jekyll
 // sources the public site is built from: front matter, then HTML generated
-// by prmd) into plain Go values, so tests and the drift check can compare
-// them with spec/webadmit.yaml.
+// by prmd, plus hand-written Markdown footers) into plain Go values, so tests
+// and the drift check can compare them with spec/webadmit.yaml. ParseHTML
+// reads the same pages as the live site serves them, rendered.
 package docpages
 
 import (
@@ -10,17 +11,19 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 )
 
 // Page is one documentation page.
 type Page struct {
-	// File is the page's file name, e.g. "export_files_check.md".
+	// File is the page's file name, e.g. "export_files_check.md", or the
+	// URL of a page read from the live site.
 	File string
-	// Title is the front matter's title.
+	// Title is the front matter's title (or the HTML title).
 	Title string
+	// Headings are the page's h3 headings, in page order.
+	Headings []string
 	// Attributes are the rows of the page's "Attributes" table.
 	Attributes []Attribute
 	// Links are the operations the page documents, in page order.
@@ -54,6 +57,8 @@ type Link struct {
 	Title string
 	// Required and Optional are the rows of the parameter tables.
 	Required, Optional []Attribute
+	// RequestBody is the JSON body of the section's curl example, if any.
+	RequestBody string
 	// Examples are the response examples of this operation's section.
 	Examples []Example
 }
@@ -65,16 +70,20 @@ type Example struct {
 	Status int
 	// Section is the heading the example stands under, e.g. "Not Found".
 	Section string
-	// JSON is the example body, unescaped.
+	// JSON is the example body, unescaped. It is the text of a block the
+	// page marks as JSON, which is not always valid JSON.
 	JSON string
+	// Headers are the header lines shown under the status line, e.g.
+	// Location for a redirect, as "Name: value".
+	Headers []string
 }
 
 var (
 	frontTitle  = regexp.MustCompile(`(?m)^title:\s*(.+)$`)
-	linkHeading = regexp.MustCompile(`<h3><a name="link-([A-Z]+)-[^-"]+-([^"]+)">([^<]*)</a></h3>`)
+	linkHeading = regexp.MustCompile(`<h3><a name="link-(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)-[^-"]+-(/[^"]*)">([^<]*)</a></h3>`)
 	h3          = regexp.MustCompile(`(?m)^\s*(?:<h3>(?:<a [^>]*>)?([^<]*)(?:</a>)?</h3>|###\s+(.+))\s*$`)
-	statusLine  = regexp.MustCompile(`HTTP/1\.1 (\d{3})`)
-	jsonBlock   = regexp.MustCompile("(?s)<pre lang=\"json\"><code>(.*?)</code></pre>|```json\\n(.*?)```")
+	statusLine  = regexp.MustCompile(`^HTTP/1\.1 (\d{3})\b`)
+	codeBlock   = regexp.MustCompile("(?s)<pre( lang=\"json\")?[^>]*><code>(.*?)</code></pre>|```(json)?[^\\n]*\\n(.*?)```")
 	table       = regexp.MustCompile(`(?s)<table>\s*<thead>.*?</thead>\s*<tbody>(.*?)</tbody>\s*</table>`)
 	row         = regexp.MustCompile(`(?s)<tr>\s*<td><strong>(.*?)</strong></td>\s*<td><em>(.*?)</em></td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*</tr>`)
 	patternRE   = regexp.MustCompile(`<strong>pattern:</strong> <code>(.*?)</code>`)
@@ -83,15 +92,23 @@ var (
 	tagRE       = regexp.MustCompile(`<[^>]+>`)
 	pathParam   = regexp.MustCompile(`:([a-z_]+)`)
 	paramTitle  = regexp.MustCompile(`<h4>(Required|Optional) Parameters</h4>`)
+	requestLine = regexp.MustCompile(`^(GET|POST|PUT|PATCH|DELETE) (/\S*)`)
+	curlData    = regexp.MustCompile(`(?s)-d '(.*?)'`)
+	headerLine  = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9-]*): (.+)$`)
 )
 
-// ParseFile reads and parses one page.
+// ParseFile reads and parses one page: a Jekyll source (.md) or, for names
+// ending in .html, a page as the site serves it.
 func ParseFile(path string) (*Page, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	p, err := Parse(string(b))
+	parse := Parse
+	if ext := strings.ToLower(filepath.Ext(path)); ext == ".html" || ext == ".htm" {
+		parse = ParseHTML
+	}
+	p, err := parse(string(b))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
@@ -133,26 +150,40 @@ func Parse(text string) (*Page, error) {
 		heading := text[h[0]:h[1]]
 		body := text[h[1]:end]
 		name := strings.TrimSpace(html.UnescapeString(firstNonEmpty(text, h[2], h[3], h[4], h[5])))
-		switch {
-		case linkHeading.MatchString(heading):
-			m := linkHeading.FindStringSubmatch(heading)
-			l := Link{
-				Method: m[1],
-				Path:   pathParam.ReplaceAllString(html.UnescapeString(m[2]), "{$1}"),
-				Title:  strings.TrimSpace(html.UnescapeString(m[3])),
-			}
-			l.Required, l.Optional = parameterTables(body)
-			l.Examples = examples(body, name)
-			p.Links = append(p.Links, l)
-		case name == "Attributes":
+		p.Headings = append(p.Headings, name)
+		if m := linkHeading.FindStringSubmatch(heading); m != nil {
+			p.Links = append(p.Links, link(m[1], m[2], m[3], body, name))
+			continue
+		}
+		if name == "Attributes" {
 			if t := table.FindStringSubmatch(body); t != nil {
 				p.Attributes = rows(t[1])
 			}
-		default:
-			p.Errors = append(p.Errors, examples(body, name)...)
+			continue
 		}
+		// A hand-written operation section has no link anchor: its first
+		// code block is the request line, e.g. "GET /api/v1/...".
+		if blocks := codeBlocks(body); len(blocks) > 0 {
+			if m := requestLine.FindStringSubmatch(blocks[0].text); m != nil {
+				p.Links = append(p.Links, link(m[1], m[2], name, body, name))
+				continue
+			}
+		}
+		p.Errors = append(p.Errors, examples(body, name)...)
 	}
 	return p, nil
+}
+
+func link(method, path, title, body, section string) Link {
+	l := Link{
+		Method: method,
+		Path:   pathParam.ReplaceAllString(html.UnescapeString(path), "{$1}"),
+		Title:  strings.TrimSpace(html.UnescapeString(title)),
+	}
+	l.Required, l.Optional = parameterTables(body)
+	l.RequestBody = requestBody(body)
+	l.Examples = examples(body, section)
+	return l
 }
 
 func firstNonEmpty(text string, idx ...int) string {
@@ -183,49 +214,98 @@ func parameterTables(body string) (required, optional []Attribute) {
 	return required, optional
 }
 
+// requestBody returns the JSON a section's curl example sends with -d, or ""
+// when it sends none or sends a form (e.g. "-G -d id=1").
+func requestBody(body string) string {
+	for _, b := range codeBlocks(body) {
+		if !strings.HasPrefix(strings.TrimSpace(b.text), "$ curl") {
+			continue
+		}
+		if m := curlData.FindStringSubmatch(b.text); m != nil {
+			d := strings.TrimSpace(m[1])
+			if strings.HasPrefix(d, "{") || strings.HasPrefix(d, "[") {
+				return d
+			}
+		}
+	}
+	return ""
+}
+
+// block is one code block of a section, unescaped.
+type block struct {
+	at   int
+	json bool
+	text string
+}
+
+func codeBlocks(body string) []block {
+	var out []block
+	for _, m := range codeBlock.FindAllStringSubmatchIndex(body, -1) {
+		b := block{at: m[0]}
+		if m[4] >= 0 { // <pre ...><code>
+			b.json = m[2] >= 0
+			b.text = html.UnescapeString(body[m[4]:m[5]])
+		} else { // fenced Markdown block
+			b.json = m[6] >= 0
+			b.text = body[m[8]:m[9]]
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
 // impliedStatus is the status of an example that stands under one of these
 // headings without a status line of its own (the specific 404 messages).
 var impliedStatus = map[string]int{"not found": 404, "unauthorized": 401}
 
 // examples pairs each JSON block of a section with the status line before
 // it. A status line with no JSON block before the next status line (e.g.
-// 401's empty body) is an example with an empty body.
+// 401's empty body) is an example with an empty body. A JSON block with no
+// status line of its own takes the section's previous status line (several
+// 422 bodies under one "HTTP/1.1 422"), else the status its heading implies.
 func examples(body, section string) []Example {
-	type mark struct {
-		at     int
-		status int
-		json   string
-	}
-	var marks []mark
-	for _, m := range statusLine.FindAllStringSubmatchIndex(body, -1) {
-		code, _ := strconv.Atoi(body[m[2]:m[3]])
-		marks = append(marks, mark{at: m[0], status: code})
-	}
-	for _, m := range jsonBlock.FindAllStringSubmatchIndex(body, -1) {
-		js := firstNonEmpty(body, m[2], m[3], m[4], m[5])
-		marks = append(marks, mark{at: m[0], status: -1, json: strings.TrimSpace(html.UnescapeString(js))})
-	}
-	slices.SortFunc(marks, func(a, b mark) int { return a.at - b.at })
 	var out []Example
-	pending := 0 // status line waiting for its body
+	var pending *Example // status line waiting for its body
+	last := 0
 	implied := impliedStatus[strings.ToLower(section)]
-	for _, m := range marks {
-		if m.status >= 0 {
-			if pending != 0 {
-				out = append(out, Example{Status: pending, Section: section})
+	for _, b := range codeBlocks(body) {
+		text := strings.TrimSpace(b.text)
+		if m := statusLine.FindStringSubmatch(text); m != nil && !b.json {
+			if pending != nil {
+				out = append(out, *pending)
 			}
-			pending = m.status
+			code, _ := strconv.Atoi(m[1])
+			pending = &Example{Status: code, Section: section, Headers: headers(text)}
+			last = code
 			continue
 		}
-		status := pending
-		if status == 0 {
-			status = implied
+		if !b.json {
+			continue
 		}
-		out = append(out, Example{Status: status, Section: section, JSON: m.json})
-		pending = 0
+		ex := Example{Status: last, Section: section, JSON: text}
+		if pending != nil {
+			ex.Status, ex.Headers = pending.Status, pending.Headers
+			pending = nil
+		}
+		if ex.Status == 0 {
+			ex.Status = implied
+		}
+		out = append(out, ex)
 	}
-	if pending != 0 {
-		out = append(out, Example{Status: pending, Section: section})
+	if pending != nil {
+		out = append(out, *pending)
+	}
+	return out
+}
+
+// headers returns the "Name: value" lines that follow a status line.
+func headers(block string) []string {
+	var out []string
+	for _, line := range strings.Split(block, "\n")[1:] {
+		line = strings.TrimSpace(line)
+		if headerLine.MatchString(line) {
+			out = append(out, line)
+		}
 	}
 	return out
 }
@@ -261,4 +341,46 @@ func rows(tbody string) []Attribute {
 
 func clean(s string) string {
 	return strings.TrimSpace(html.UnescapeString(tagRE.ReplaceAllString(s, "")))
+}
+
+// Segment is one step of an attribute name.
+type Segment struct {
+	// Name is the property name.
+	Name string
+	// InArray reports that the step came after "/": the property before it
+	// is an array, and Name is a property of its items.
+	InArray bool
+}
+
+// SplitName splits an attribute name into its steps: "batch:results/errors"
+// is batch, then results, then (in each item of results) errors. The docs
+// use ":" for an object's property and "/" for a property of an array's
+// items, but not always consistently (request tables write "applicants:x"
+// for an array), so readers should treat both as "child of".
+func SplitName(name string) []Segment {
+	var out []Segment
+	inArray := false
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != ':' && name[i] != '/' {
+			continue
+		}
+		if i > start {
+			out = append(out, Segment{Name: name[start:i], InArray: inArray})
+		}
+		if i < len(name) {
+			inArray = name[i] == '/'
+		}
+		start = i + 1
+	}
+	return out
+}
+
+// Names returns the property names of the segments.
+func Names(segs []Segment) []string {
+	out := make([]string, len(segs))
+	for i, s := range segs {
+		out[i] = s.Name
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package docpages
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -72,7 +73,7 @@ func TestParse(t *testing.T) {
 		{Status: 404, Section: "Not Found", JSON: `{ "message": "Not Found" }`},
 		{Status: 401, Section: "Unauthorized"},
 	}
-	if !slices.Equal(p.Errors, want) {
+	if !reflect.DeepEqual(p.Errors, want) {
 		t.Errorf("errors =\n%+v\nwant\n%+v", p.Errors, want)
 	}
 }

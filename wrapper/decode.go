@@ -1,0 +1,53 @@
+package wrapper
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// decodeAnswer maps resp to an error, or decodes its JSON body into a T
+// that valid accepts. A 2xx answer other than 200 or want, a body that is
+// not JSON and one that lacks what valid checks are *APIError values saying
+// so. It reads and closes the body.
+func decodeAnswer[T any](c *Client, resp *http.Response, want int, valid func(*T) bool) (*T, error) {
+	body, rerr := readBody(resp)
+	if rerr != nil {
+		if errors.Is(rerr, errBodyTooLarge) {
+			return nil, decodeError(resp, nil, rerr, c.key)
+		}
+		return nil, fmt.Errorf("webadmit: reading the answer to %s %s: %w", resp.Request.Method, redactParsedURL(resp.Request.URL), redactError(rerr))
+	}
+	if err := checkResponse(resp, body, c.clock.Now(), c.key); err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != want && resp.StatusCode != http200 {
+		return nil, decodeError(resp, body, fmt.Errorf("unexpected status %d", resp.StatusCode), c.key)
+	}
+	v := new(T)
+	if err := json.Unmarshal(body, v); err != nil {
+		return nil, decodeError(resp, body, err, c.key)
+	}
+	if !valid(v) {
+		return nil, decodeError(resp, body, nil, c.key)
+	}
+	return v, nil
+}
+
+// unknownKey remembers, per kind of job, the unknown statuses already
+// logged.
+type unknownKey struct {
+	noun   string
+	status Status
+}
+
+// warnUnknown logs an unknown status of a kind of job once per client.
+func (c *Client) warnUnknown(noun string, s Status) {
+	if s.Known() {
+		return
+	}
+	if _, seen := c.unknownSeen.LoadOrStore(unknownKey{noun, s}, struct{}{}); !seen {
+		c.log.Warn("webadmit: unknown "+noun+" status, treated as not finished", "status", snippet([]byte(s), 60))
+	}
+}
