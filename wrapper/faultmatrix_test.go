@@ -511,7 +511,7 @@ func (b *syncBuffer) String() string {
 func printMatrix(seed uint64, trials int, classes []faultClass, counts []classCounts, leakErr error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nfault matrix: %d trials per class, seed %d (rerun: WEBADMIT_FAULT_SEED=%d make test)\n", trials, seed, seed)
-	fmt.Fprintf(&b, "%-36s %6s %7s %-52s %7s %7s %7s %5s %8s\n", "class", "trials", "intact", "typed errors", "partial", "corrupt", "untyped", "panic", "key leak")
+	fmt.Fprintf(&b, "%-38s %6s %7s %-52s %7s %7s %7s %5s %8s\n", "class", "trials", "intact", "typed errors", "partial", "corrupt", "untyped", "panic", "key leak")
 	var (
 		total classCounts
 		typed int
@@ -521,7 +521,7 @@ func printMatrix(seed uint64, trials int, classes []faultClass, counts []classCo
 		if c.unavailable != "" {
 			errs = errUnavailableMsg + ": " + c.unavailable
 		}
-		fmt.Fprintf(&b, "%-36s %6d %7d %-52s %7d %7d %7d %5d %8d\n", classes[i].name, c.trials, c.intact, errs,
+		fmt.Fprintf(&b, "%-38s %6d %7d %-52s %7d %7d %7d %5d %8d\n", classes[i].name, c.trials, c.intact, errs,
 			c.partial, c.corrupt, c.untyped, c.panics, c.keyLeaks)
 		total.trials += c.trials
 		total.intact += c.intact
@@ -532,7 +532,7 @@ func printMatrix(seed uint64, trials int, classes []faultClass, counts []classCo
 		total.keyLeaks += c.keyLeaks
 		typed += c.typed()
 	}
-	fmt.Fprintf(&b, "%-36s %6d %7d %-52d %7d %7d %7d %5d %8d\n", "total", total.trials, total.intact, typed,
+	fmt.Fprintf(&b, "%-38s %6d %7d %-52d %7d %7d %7d %5d %8d\n", "total", total.trials, total.intact, typed,
 		total.partial, total.corrupt, total.untyped, total.panics, total.keyLeaks)
 	leaked := "none"
 	if leakErr != nil {
