@@ -104,7 +104,7 @@ func measureGoBenchmarks(ctx context.Context, cfg config, t *table) error {
 			}
 			r := row{
 				what: fmt.Sprintf("wait for a %s export, %s poll policy (simulated on the fake clock)", d, pol),
-				result: fmt.Sprintf("%.0f status calls (max %.0f); noticed %.1f s = %.1f%% late (max %.1f s = %.1f%%)",
+				result: fmt.Sprintf("status calls: %.0f (max %.0f); noticed %.1f s = %.1f%% late (max %.1f s = %.1f%%)",
 					first("calls-median"), first("calls-max"), first("late-s-median"), first("late-%-median"),
 					first("late-s-max"), first("late-%-max")),
 				runs: runsText(simRuns),
