@@ -11,7 +11,7 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 DOCS_ROOT := $(firstword $(foreach d,$(DOCS) $(DOCS)/..,$(if $(wildcard $(d)/pages/.),$(abspath $(d)))))
 export WEBADMIT_DOCS ?= $(DOCS_ROOT)
 
-.PHONY: help demo build generate check-generated check-docs lint test test-short bench
+.PHONY: help demo build generate check-generated check-docs lint test test-short bench bench-go fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -37,13 +37,27 @@ lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
 	$(GO) vet $(PKGS)
 	$(STATICCHECK) $$($(GO) list $(PKGS) | grep -v '/generated$$')  # generated code is vetted, not styled
 
-test: check-generated ## check-generated, all tests with the race detector, then check-docs when the docs are present
-	$(GO) test -race -count=1 $(PKGS)
+test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present
+	$(GO) test -race -count=1 -skip '^TestFaultMatrix$$' $(PKGS)
+	$(GO) test -race -count=1 -run '^TestFaultMatrix$$' -v ./wrapper  # seed: WEBADMIT_FAULT_SEED=N
 	@if [ -n "$(DOCS_ROOT)" ]; then $(MAKE) --no-print-directory check-docs DOCS=$(DOCS_ROOT); \
 	else echo "no docs repository at $(DOCS): check-docs skipped"; fi
 
 test-short: ## tests without the race detector or the generated-code check
 	$(GO) test -count=1 $(PKGS)
 
-bench: ## run the benchmarks
+bench: ## measure downloads against curl, CLI memory, polling, generation: the table of BENCHMARKS.md (a few minutes)
+	@command -v curl >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl; }
+	$(GO) run ./internal/benchdriver $(BENCHFLAGS)
+
+bench-go: ## every Go benchmark once (go test -bench), without the driver
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+FUZZTIME ?= 5s
+fuzz: ## run every fuzz target for FUZZTIME each (default 5s)
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done

@@ -3,7 +3,6 @@ package webadmittest
 import (
 	"crypto/subtle"
 	"encoding/json"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,12 +41,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		remaining, retryAfter, ok := s.limiter.take(now)
-		setRateHeaders(w, s.limiter.limit, remaining)
 		if !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retryAfter.Seconds())))))
-			writeJSON(w, http.StatusTooManyRequests, generated.ErrorMessage{Message: msgRateLimited})
+			s.writeRateLimited(w, retryAfter)
 			return
 		}
+		setRateHeaders(w, s.limiter.limit, remaining)
 		if routeErr != nil {
 			writeJSON(w, http.StatusNotFound, generated.ErrorMessage{Message: msgNotFound})
 			return

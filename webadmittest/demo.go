@@ -95,6 +95,19 @@ func DemoData() Option {
 	}
 }
 
+// DemoExports returns a fresh copy of the demo exports of [DemoData], to
+// change or extend with [WithExports]; for instance a bigger
+// DemoExportFullDump:
+//
+//	exports := webadmittest.DemoExports()
+//	for i := range exports {
+//		if exports[i].ID == webadmittest.DemoExportFullDump {
+//			exports[i].Size = 1 << 30
+//		}
+//	}
+//	srv, err := webadmittest.New(webadmittest.DemoData(), webadmittest.WithExports(exports...))
+func DemoExports() []Export { return demoExports() }
+
 func demoIdentities() []Identity {
 	return []Identity{
 		{ID: DemoIdentityID, Type: generated.UserIdentityTypeAdmissionsUser, Association: "SOPHAS",

@@ -44,6 +44,11 @@ const (
 	// issued already expired; on the object store the request is refused
 	// as expired whatever its Expires says.
 	FaultExpireURL
+	// FaultRateLimited answers 429 {"message": "Rate limit exceeded"} with
+	// X-RateLimit-Remaining 0 and a Retry-After of Fault.RetryAfter, as the
+	// API does when the key's budget is spent, without spending a call.
+	// Several in a row make a 429 storm. API endpoints only.
+	FaultRateLimited
 )
 
 // String returns the kind's name, e.g. "CutConnection".
@@ -65,6 +70,8 @@ func (k FaultKind) String() string {
 		return "UnknownStatus"
 	case FaultExpireURL:
 		return "ExpireURL"
+	case FaultRateLimited:
+		return "RateLimited"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }
@@ -93,6 +100,9 @@ type Fault struct {
 	StatusCode int
 	// Status sent by FaultUnknownStatus (empty means DefaultUnknownStatus).
 	Status generated.ExportFileStatus
+	// RetryAfter of FaultRateLimited, sent in whole seconds rounded up
+	// (0 means 1 s).
+	RetryAfter time.Duration
 }
 
 // validate reports a fault that cannot work.
@@ -123,6 +133,13 @@ func (f Fault) validate() error {
 	case FaultExpireURL:
 		if f.Endpoint != EndpointGetExportFile && f.Endpoint != EndpointDownloadPdfManagerZipFile && f.Endpoint != EndpointObject {
 			return fmt.Errorf("webadmittest: fault %v: only getExportFile, downloadPdfManagerZipFile and the object store handle URLs", f.Kind)
+		}
+	case FaultRateLimited:
+		if f.Endpoint == EndpointObject {
+			return fmt.Errorf("webadmittest: fault %v: the object store has no API rate limit", f.Kind)
+		}
+		if f.RetryAfter < 0 {
+			return fmt.Errorf("webadmittest: fault %v: negative RetryAfter", f.Kind)
 		}
 	default:
 		return fmt.Errorf("webadmittest: unknown fault kind %d", int(f.Kind))

@@ -70,6 +70,8 @@ func TestAPIFaults(t *testing.T) {
 		}},
 		{"unknown status", webadmittest.Fault{Kind: webadmittest.FaultUnknownStatus}, unknownStatusCheck(webadmittest.DefaultUnknownStatus)},
 		{"unknown status, chosen", webadmittest.Fault{Kind: webadmittest.FaultUnknownStatus, Status: "Processing"}, unknownStatusCheck("Processing")},
+		{"rate limited", webadmittest.Fault{Kind: webadmittest.FaultRateLimited, RetryAfter: 1500 * time.Millisecond}, rateLimitedCheck("2")},
+		{"rate limited, default Retry-After", webadmittest.Fault{Kind: webadmittest.FaultRateLimited}, rateLimitedCheck("1")},
 		{"expire URL", webadmittest.Fault{Kind: webadmittest.FaultExpireURL}, func(t *testing.T, _ *webadmittest.Server, r faultResult) {
 			if r.err != nil || r.url == "" {
 				t.Fatalf("err %v, no URL", r.err)
@@ -117,6 +119,25 @@ func htmlCheck(code int) func(*testing.T, *webadmittest.Server, faultResult) {
 			!strings.HasPrefix(r.resp.HTTPResponse.Header.Get("Content-Type"), "text/html") ||
 			!strings.Contains(string(r.resp.Body), "<h1>"+itoa(code)+" "+http.StatusText(code)+"</h1>") {
 			t.Errorf("got %d %q %s", r.resp.StatusCode(), r.resp.HTTPResponse.Header.Get("Content-Type"), r.resp.Body)
+		}
+	}
+}
+
+func rateLimitedCheck(retryAfter string) func(*testing.T, *webadmittest.Server, faultResult) {
+	return func(t *testing.T, _ *webadmittest.Server, r faultResult) {
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		h := r.resp.HTTPResponse.Header
+		if r.resp.StatusCode() != http.StatusTooManyRequests || h.Get("Retry-After") != retryAfter ||
+			h.Get("X-RateLimit-Remaining") != "0" || h.Get("X-RateLimit-Limit") != itoa(webadmittest.DefaultRateLimit) {
+			t.Errorf("got %d, Retry-After %q, headers %v", r.resp.StatusCode(), h.Get("Retry-After"), h)
+		}
+		if r.resp.JSON429 == nil || r.resp.JSON429.Message != "Rate limit exceeded" {
+			t.Errorf("body %s", r.resp.Body)
+		}
+		if err := validateResponse(r.resp.HTTPResponse.Request, 429, h, r.resp.Body); err != nil {
+			t.Errorf("an injected 429 must match the spec: %v", err)
 		}
 	}
 }
@@ -337,6 +358,8 @@ func TestInvalidFaults(t *testing.T) {
 		{"JSON fault on the store", webadmittest.Fault{Endpoint: webadmittest.EndpointObject, Kind: webadmittest.FaultMalformedJSON}},
 		{"expiry on a list", webadmittest.Fault{Endpoint: webadmittest.EndpointListExports, Kind: webadmittest.FaultExpireURL}},
 		{"HTML 404", webadmittest.Fault{Endpoint: webadmittest.EndpointListExports, Kind: webadmittest.FaultHTMLError, StatusCode: 404}},
+		{"429 on the store", webadmittest.Fault{Endpoint: webadmittest.EndpointObject, Kind: webadmittest.FaultRateLimited}},
+		{"negative Retry-After", webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultRateLimited, RetryAfter: -time.Second}},
 		{"negative bytes", webadmittest.Fault{Endpoint: webadmittest.EndpointObject, Kind: webadmittest.FaultCutConnection, Bytes: -1}},
 	}
 	for _, tt := range tests {

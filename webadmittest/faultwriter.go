@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
+	"time"
+
+	"github.com/webadmit-go/webadmit/generated"
 )
 
 // serveWithFaults serves a call to endpoint e through next, failing it as
@@ -39,6 +43,9 @@ func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request, e Endpo
 			w.Header().Set("Content-Length", strconv.Itoa(len(page)))
 			w.WriteHeader(code)
 			_, _ = io.WriteString(w, page)
+			return
+		case FaultRateLimited:
+			s.writeRateLimited(w, f.RetryAfter)
 			return
 		case FaultExpireURL:
 			r = r.WithContext(withExpireURL(r.Context()))
@@ -76,6 +83,13 @@ func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request, e Endpo
 		abort(w)
 	}
 	_, _ = w.Write(body)
+}
+
+// writeRateLimited answers 429 as the API does once the budget is spent.
+func (s *Server) writeRateLimited(w http.ResponseWriter, retryAfter time.Duration) {
+	setRateHeaders(w, s.limiter.limit, 0)
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retryAfter.Seconds())))))
+	writeJSON(w, http.StatusTooManyRequests, generated.ErrorMessage{Message: msgRateLimited})
 }
 
 // abort sends what has been written and closes the connection.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -148,5 +149,25 @@ func TestUserAgent(t *testing.T) {
 	}
 	if got := <-ua; got != "nightly/1.0 webadmit-go" {
 		t.Errorf("User-Agent = %q", got)
+	}
+}
+
+// idleCloser records CloseIdleConnections calls.
+type idleCloser struct {
+	http.RoundTripper
+	closed atomic.Int32
+}
+
+func (c *idleCloser) CloseIdleConnections() { c.closed.Add(1) }
+
+func TestCloseIdleConnectionsReachesBothTransports(t *testing.T) {
+	t.Parallel()
+	api, store := &idleCloser{RoundTripper: http.DefaultTransport}, &idleCloser{RoundTripper: http.DefaultTransport}
+	c := newTestClient(t, "http://127.0.0.1:1",
+		WithHTTPClient(&http.Client{Transport: api}), WithDownloadHTTPClient(&http.Client{Transport: store}))
+	c.CloseIdleConnections()
+	if api.closed.Load() != 1 || store.closed.Load() != 1 {
+		t.Errorf("CloseIdleConnections reached the API transport %d times and the store's %d times, want 1 and 1",
+			api.closed.Load(), store.closed.Load())
 	}
 }

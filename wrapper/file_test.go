@@ -105,3 +105,41 @@ func TestToWriterAndDestinationsValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestFileSinkWritesBackAsItGoes writes a file larger than writebackEvery
+// in odd-sized pieces: writeback is started for every whole stretch written
+// (never past the bytes written), and the file is intact once committed.
+func TestFileSinkWritesBackAsItGoes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := ToFile(filepath.Join(dir, "big.csv"), FileOptions{}).open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsink := s.(*fileSink)
+	content := pattern(2*writebackEvery + 12345)
+	var marks []int64
+	for rest := content; len(rest) > 0; {
+		n := min(len(rest), 1<<20+7)
+		if _, err := s.Write(rest[:n]); err != nil {
+			t.Fatal(err)
+		}
+		rest = rest[n:]
+		if len(marks) == 0 || marks[len(marks)-1] != fsink.flushed {
+			marks = append(marks, fsink.flushed)
+		}
+		if fsink.flushed > fsink.written || fsink.written-fsink.flushed >= writebackEvery {
+			t.Fatalf("after %d bytes writeback covers %d", fsink.written, fsink.flushed)
+		}
+	}
+	if len(marks) != 3 || marks[2] < 2*writebackEvery {
+		t.Errorf("writeback marks %v, want 0 and two more stretches of at least %d bytes", marks, writebackEvery)
+	}
+	paths, err := s.commit(&fileMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, paths[0]); !bytes.Equal(got, content) {
+		t.Errorf("file differs from what was written (%d bytes, want %d)", len(got), len(content))
+	}
+}

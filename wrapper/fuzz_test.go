@@ -1,12 +1,16 @@
 package wrapper
 
 import (
+	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,32 +158,122 @@ func FuzzExtractZip(f *testing.F) {
 	f.Add(makeZip(f, zipEntry{name: "../a.csv", body: "1"}))
 	f.Add(makeZip(f, zipEntry{name: "d/", mode: fs.ModeDir | 0o755}, zipEntry{name: "d/x", body: "2"}))
 	f.Add(makeZip(f, zipEntry{name: "l", body: "/etc", mode: fs.ModeSymlink | 0o777}))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		parent := t.TempDir()
-		dir := filepath.Join(parent, "target")
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, ExtractOptions{MaxBytes: 1 << 20, MaxEntries: 50})
-		if names := dirEntries(t, parent); len(names) != 1 {
-			t.Fatalf("wrote beside the target: %v", names)
-		}
-		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, werr error) error {
-			if werr == nil && d.Type()&fs.ModeSymlink != 0 {
-				t.Fatalf("symlink %s", p)
+	f.Fuzz(func(t *testing.T, data []byte) { extractAndCheck(t, data) })
+}
+
+// FuzzZipEntryNames extracts valid archives of two entries with arbitrary
+// names, which random archive bytes rarely reach: a name is accepted only
+// as a clean local path, and nothing lands outside the target.
+func FuzzZipEntryNames(f *testing.F) {
+	for _, names := range [][2]string{
+		{"a.csv", "b.csv"}, {"../x.csv", "y.csv"}, {"d/x.csv", "D/X.csv"}, {"/etc/passwd", "a"}, {`..\..\x`, "a"},
+		{"C:/x", "a"}, {"a/../../b", "c"}, {"d", "d/x"}, {"./a", "a"}, {"a\x00b", "c"}, {"d/", "d/e"}, {"", "."},
+	} {
+		f.Add(names[0], names[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		var entries []zipEntry
+		for _, name := range []string{a, b} {
+			zf := &zip.File{FileHeader: zip.FileHeader{Name: name}}
+			zf.SetMode(0o644)
+			if got, err := entryName(zf); err == nil {
+				if !filepath.IsLocal(filepath.FromSlash(got)) || path.Clean(got) != got || strings.ContainsAny(got, "\\:\x00") {
+					t.Fatalf("entryName(%q) = %q: not a clean local path", name, got)
+				}
+			} else if !errors.Is(err, ErrUnsafeArchive) {
+				t.Fatalf("entryName(%q): %v does not match ErrUnsafeArchive", name, err)
 			}
-			return nil
-		})
+			e := zipEntry{name: name, body: "data"}
+			if strings.HasSuffix(name, "/") {
+				e.body = "" // a directory entry has no data
+			}
+			if len(name) > 0xffff {
+				return
+			}
+			entries = append(entries, e)
+		}
+		extractAndCheck(t, makeZip(t, entries...))
+	})
+}
+
+// extractAndCheck extracts data into a fresh directory and fails if
+// anything lands beside it, if a link appears, or if a failure leaves
+// files behind.
+func extractAndCheck(t *testing.T, data []byte) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "target")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, ExtractOptions{MaxBytes: 1 << 20, MaxEntries: 50})
+	if names := dirEntries(t, parent); len(names) != 1 {
+		t.Fatalf("wrote beside the target: %v", names)
+	}
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, werr error) error {
+		if werr == nil && d.Type()&fs.ModeSymlink != 0 {
+			t.Fatalf("symlink %s", p)
+		}
+		return nil
+	})
+	if err != nil {
+		if names := dirEntries(t, dir); len(names) != 0 {
+			t.Fatalf("failed (%v) but left %v", err, names)
+		}
+		return
+	}
+	for _, p := range paths {
+		if rel, rerr := filepath.Rel(dir, p); rerr != nil || !filepath.IsLocal(rel) {
+			t.Fatalf("extracted %s outside %s", p, dir)
+		}
+	}
+}
+
+// FuzzDecodeExportFile feeds arbitrary bodies to the decoding of a status
+// answer (initiateExportFile, getExportFile): it returns a run with an id
+// and a normalised status, or an *APIError that holds neither the key nor
+// a URL signature; it never panics.
+func FuzzDecodeExportFile(f *testing.F) {
+	for _, body := range []string{
+		`{"export_files":{"id":74780,"export_id":7,"href":"/x","status":"Available","download_url":"https://s3.example/f.csv?AWSAccessKeyId=AKIA&Expires=1&Signature=s3cr3t"}}`,
+		`{"export_files":{"id":1,"status":"in_progress"}}`,
+		`{"export_files":{"id":1,"status":"Archived","sandbox_added_field":{"a":[1,2]}}}`,
+		`{"export_files":{"id":0,"status":"Available"}}`,
+		`{"export_files":{"id":1,"status":""}}`,
+		`{"export_files":null}`,
+		`{'export_files': {'id': 1}}`,
+		`{"export_files":{"id":1,"sta`,
+		`[]`, ``, `<html>502</html>`,
+		`{"export_files":{"id":1,"status":"Queued","download_url":"` + testAPIKey + `"}}`,
+	} {
+		f.Add(200, []byte(body))
+	}
+	c, err := New(testAPIKey, WithLogger(scanLogger()))
+	if err != nil {
+		f.Fatal(err)
+	}
+	u, _ := url.Parse("https://api.webadmit.org/api/v1/exports/7/export_files/1")
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		code := []int{200, 201}[status&1]
+		resp := &http.Response{StatusCode: code, Status: fmt.Sprintf("%d x", code), Header: http.Header{},
+			Body: io.NopCloser(bytes.NewReader(body)), Request: &http.Request{Method: "GET", URL: u}}
+		ef, err := c.decodeExportFile(resp, code)
 		if err != nil {
-			if names := dirEntries(t, dir); len(names) != 0 {
-				t.Fatalf("failed (%v) but left %v", err, names)
+			var ae *APIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("error %v is not an *APIError", err)
+			}
+			msg := err.Error()
+			if strings.Contains(msg, testAPIKey) || (strings.Contains(msg, "Signature=") && !strings.Contains(msg, "Signature="+redacted)) {
+				t.Fatalf("secret in %q", msg)
 			}
 			return
 		}
-		for _, p := range paths {
-			if rel, rerr := filepath.Rel(dir, p); rerr != nil || !filepath.IsLocal(rel) {
-				t.Fatalf("extracted %s outside %s", p, dir)
-			}
+		if ef.Id <= 0 || ef.Status == "" {
+			t.Fatalf("accepted %+v from %q", ef, body)
+		}
+		run := c.newRun(7, ef)
+		if run.ExportFileID != ef.Id || ParseStatus(string(run.Status)) != run.Status {
+			t.Fatalf("run %+v from %+v", run, ef)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -186,6 +187,7 @@ type fakeAPI struct {
 	initiates int
 	storeURL  func() string
 	onGet     func(w http.ResponseWriter, call int) bool // true when it answered
+	initial   string                                     // status initiate answers; "" means Initializing
 	keys      []string                                   // x-api-key of every request
 }
 
@@ -202,7 +204,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.initiates++
 		f.mu.Unlock()
-		writeJSON(w, http.StatusCreated, exportFile(555, 7, "Initializing", ""))
+		writeJSON(w, http.StatusCreated, exportFile(555, 7, cmp.Or(f.initial, "Initializing"), ""))
 	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/exports/7/export_files/555"):
 		f.mu.Lock()
 		f.calls++

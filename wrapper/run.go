@@ -29,6 +29,8 @@ type Result struct {
 // RunExport runs an export end to end: it starts a run (or joins the one
 // already running, as the API does), waits for it (see Wait), and downloads
 // the file to dst at once. The destination is checked before the run starts.
+// The answer that starts the run carries its status, so the first status
+// call waits for the poll policy's first delay.
 //
 // A run that ends Empty List or Failed is an *ExportError (errors.Is with
 // ErrEmptyList or ErrExportFailed) and writes nothing. On error the Result,
@@ -51,7 +53,7 @@ func (c *Client) RunExport(ctx context.Context, identityID, exportID int, dst De
 		return res, c.fail("run export", err)
 	}
 	res.ExportFileID = run.ExportFileID
-	err = c.complete(ctx, exportID, run.ExportFileID, s, rc, &st, res, true)
+	err = c.complete(ctx, exportID, run.ExportFileID, s, rc, &st, res, true, run)
 	return res, c.fail("run export", err)
 }
 
@@ -78,7 +80,7 @@ func (c *Client) attach(ctx context.Context, exportID, exportFileID int, dst Des
 	}
 	st := runStats{start: c.clock.Now()}
 	res := &Result{ExportID: exportID, ExportFileID: exportFileID}
-	err = c.complete(ctx, exportID, exportFileID, s, rc, &st, res, wait)
+	err = c.complete(ctx, exportID, exportFileID, s, rc, &st, res, wait, nil)
 	return res, c.fail("download", err)
 }
 
@@ -129,8 +131,9 @@ func (c *Client) initiate(ctx context.Context, identityID, exportID int, rc *run
 }
 
 // complete waits for (or checks) the run, downloads its file into s and
-// commits it; on any failure s is aborted.
-func (c *Client) complete(ctx context.Context, exportID, fileID int, s sink, rc *runConfig, st *runStats, res *Result, wait bool) (err error) {
+// commits it; on any failure s is aborted. known is the run as the call
+// that started it described it, or nil (see wait).
+func (c *Client) complete(ctx context.Context, exportID, fileID int, s sink, rc *runConfig, st *runStats, res *Result, wait bool, known *Run) (err error) {
 	defer func() {
 		if err != nil {
 			s.abort()
@@ -139,7 +142,7 @@ func (c *Client) complete(ctx context.Context, exportID, fileID int, s sink, rc 
 	}()
 	var run *Run
 	if wait {
-		run, err = c.wait(ctx, exportID, fileID, rc, st)
+		run, err = c.wait(ctx, exportID, fileID, rc, st, known)
 	} else {
 		run, err = c.getRun(ctx, exportID, fileID, st)
 		if err == nil && !run.Status.IsTerminal() {

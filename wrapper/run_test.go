@@ -3,11 +3,15 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestRunExportOutcomes(t *testing.T) {
@@ -57,9 +61,13 @@ func TestRunExportOutcomes(t *testing.T) {
 			if res == nil || res.ExportFileID != 555 || res.ExportID != 7 || res.StatusCalls != len(tt.statuses) {
 				t.Fatalf("Result = %+v", res)
 			}
-			var want []Status
+			// The initiate answer (Initializing) is the first status; then
+			// every change the status calls saw.
+			want := []Status{StatusInitializing}
 			for _, s := range tt.statuses {
-				want = append(want, ParseStatus(s))
+				if st := ParseStatus(s); st != want[len(want)-1] {
+					want = append(want, st)
+				}
 			}
 			if !slices.Equal(statuses, want) {
 				t.Errorf("status events %q, want %q", statuses, want)
@@ -134,3 +142,52 @@ func TestAttachWaitsThenDownloads(t *testing.T) {
 type fsBuffer struct{ b []byte }
 
 func (f *fsBuffer) Write(p []byte) (int, error) { f.b = append(f.b, p...); return len(p), nil }
+
+// TestRunExportFirstCheckAfterTheFirstDelay: the initiate answer already
+// says the run is going, so RunExport's first status call waits for the
+// first delay; an initiate answer that is terminal is checked at once (its
+// URL comes only with a status call).
+func TestRunExportFirstCheckAfterTheFirstDelay(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		initial   string
+		wantFirst time.Duration // clock time of the first status call
+		wantCalls int
+	}{
+		{initial: "Initializing", wantFirst: 2 * time.Second, wantCalls: 2},
+		{initial: "in_progress", wantFirst: 2 * time.Second, wantCalls: 2},
+		{initial: "Available", wantFirst: 0, wantCalls: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.initial, func(t *testing.T) {
+			t.Parallel()
+			clock := newFakeClock()
+			start := clock.Now()
+			st := server(t, newFakeStore(pattern(100)))
+			var first atomic.Int64 // offset of the first status call from start
+			statuses := []string{"In Progress", "Available"}
+			if ParseStatus(tt.initial).IsTerminal() {
+				statuses = []string{"Available"}
+			}
+			api := &fakeAPI{initial: tt.initial, statuses: statuses, storeURL: func() string { return presigned(st.URL) },
+				onGet: func(_ http.ResponseWriter, call int) bool {
+					if call == 1 {
+						first.Store(int64(clock.Now().Sub(start)))
+					}
+					return false
+				}}
+			c := newTestClient(t, server(t, api).URL, WithClock(clock),
+				WithPollPolicy(PollPolicy{MinDelay: 2 * time.Second, MaxDelay: 30 * time.Second, Multiplier: 1.5}))
+			res, err := c.RunExport(context.Background(), 42, 7, ToWriter(io.Discard))
+			if err != nil {
+				t.Fatal(collect(err))
+			}
+			if got := time.Duration(first.Load()); got != tt.wantFirst {
+				t.Errorf("first status call at +%s, want +%s", got, tt.wantFirst)
+			}
+			if res.StatusCalls != tt.wantCalls || api.getCalls() != tt.wantCalls {
+				t.Errorf("%d status calls (Result says %d), want %d", api.getCalls(), res.StatusCalls, tt.wantCalls)
+			}
+		})
+	}
+}

@@ -74,6 +74,19 @@ func (t *storeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r)
 }
 
+// CloseIdleConnections reaches the base transport, which http.Client's own
+// CloseIdleConnections cannot see through this wrapper.
+func (t *apiTransport) CloseIdleConnections() { closeIdle(t.base) }
+
+// CloseIdleConnections reaches the base transport.
+func (t *storeTransport) CloseIdleConnections() { closeIdle(t.base) }
+
+func closeIdle(rt http.RoundTripper) {
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // limitedBody fails with errBodyTooLarge once more than left bytes are read.
 type limitedBody struct {
 	rc   io.ReadCloser

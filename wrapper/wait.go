@@ -118,15 +118,22 @@ func (c *Client) Wait(ctx context.Context, exportID, exportFileID int, opts ...R
 		return nil, err
 	}
 	st := runStats{start: c.clock.Now()}
-	run, err := c.wait(ctx, exportID, exportFileID, rc, &st)
+	run, err := c.wait(ctx, exportID, exportFileID, rc, &st, nil)
 	return run, c.fail("wait", err)
 }
 
-func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runConfig, st *runStats) (*Run, error) {
+// wait polls the run until it ends. known is the run as an answer received
+// just before described it (RunExport's initiate), or nil (see waitJob).
+func (c *Client) wait(ctx context.Context, exportID, exportFileID int, rc *runConfig, st *runStats, known *Run) (*Run, error) {
 	wake, unsubscribe := c.hub.subscribe(exportID, exportFileID)
 	defer unsubscribe()
 	var run *Run
+	var knownStatus Status
+	if known != nil {
+		knownStatus = known.Status
+	}
 	err := c.waitFor(ctx, rc, waitJob{
+		known: knownStatus,
 		noun:  "export",
 		what:  fmt.Sprintf("export %d run %d", exportID, exportFileID),
 		later: "attach to the run later by its ids",
@@ -157,6 +164,10 @@ type waitJob struct {
 	ev    Event  // the ids every event of the wait carries
 	attrs []any  // the ids every log line of the wait carries
 	wake  <-chan struct{}
+	// known is the status the call that started the job has just
+	// reported, or "". When it is not terminal, the first status call
+	// waits for the first delay: one made at once would only repeat it.
+	known Status
 	// poll makes one status call and returns the normalised status; the
 	// job has ended when it IsTerminal.
 	poll func(context.Context) (Status, error)
@@ -185,8 +196,16 @@ func (c *Client) waitFor(ctx context.Context, rc *runConfig, job waitJob) error 
 		lastErr error
 		retries int
 	)
-	for {
-		status, err := job.poll(ctx)
+	for first := true; ; first = false {
+		var (
+			status Status
+			err    error
+		)
+		if first && job.known != "" && !job.known.IsTerminal() {
+			status = job.known
+		} else {
+			status, err = job.poll(ctx)
+		}
 		switch {
 		case err == nil:
 			lastErr = nil

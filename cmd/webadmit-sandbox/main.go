@@ -5,6 +5,10 @@
 //	go run ./cmd/webadmit-sandbox -listen 127.0.0.1:8080
 //
 // It prints the base URL and the API key and serves until interrupted.
+// -dump-size sets the size of the generated "Full Applicant Dump" export
+// (29902, 64 MiB by default), e.g. for benchmarks of large downloads:
+//
+//	go run ./cmd/webadmit-sandbox -listen 127.0.0.1:0 -dump-size 1073741824
 package main
 
 import (
@@ -39,12 +43,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	snake := fs.Bool("snake-case", false, "spell statuses in snake_case (in_progress) as the older docs do")
 	rateLimit := fs.Int("rate-limit", webadmittest.DefaultRateLimit, "calls allowed per rate window")
 	rateWindow := fs.Duration("rate-window", webadmittest.DefaultRateWindow, "rate limit window")
+	dumpSize := fs.Int64("dump-size", webadmittest.DemoFullDumpSize, "size in `bytes` of the generated Full Applicant Dump export (29902)")
 	verbose := fs.Bool("v", false, "log every request to stderr (never the key or URL queries)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q (run with -h for help)", fs.Args())
+	}
+	if *dumpSize < 0 {
+		return fmt.Errorf("-dump-size %d: the size cannot be negative", *dumpSize)
 	}
 
 	logLevel := slog.LevelWarn
@@ -67,6 +75,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *key != "" {
 		opts = append(opts, webadmittest.WithAPIKey(*key))
 	}
+	if *dumpSize != webadmittest.DemoFullDumpSize {
+		opts = append(opts, webadmittest.WithExports(demoExportsWithDump(*dumpSize)...))
+	}
 	srv, err := webadmittest.New(opts...)
 	if err != nil {
 		return err
@@ -88,4 +99,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "stopping\n")
 	srv.Close()
 	return nil
+}
+
+// demoExportsWithDump returns the demo exports with a Full Applicant Dump
+// of size bytes.
+func demoExportsWithDump(size int64) []webadmittest.Export {
+	exports := webadmittest.DemoExports()
+	for i := range exports {
+		if exports[i].ID == webadmittest.DemoExportFullDump {
+			exports[i].Size = size
+		}
+	}
+	return exports
 }

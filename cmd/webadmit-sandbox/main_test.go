@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -34,23 +37,59 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func TestRunServesUntilCancelled(t *testing.T) {
+// serve runs the sandbox with args until stop is called; it returns the
+// base URL and key from the banner.
+func serve(t *testing.T, args ...string) (base, key string, stdout *syncBuffer, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	stdout = &syncBuffer{}
+	var stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-key", "demo-key", "-snake-case"}, &stdout, &stderr)
+		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0"}, args...), stdout, &stderr)
 	}()
+	stop = func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("run did not return after cancel")
+		}
+	}
 
 	banner := regexp.MustCompile(`base URL:\s+(http://127\.0\.0\.1:\d+)\n\s+API key:\s+(\S+)\n`)
 	var m []string
 	for deadline := time.Now().Add(5 * time.Second); m == nil; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
+			stop()
 			t.Fatalf("no banner within 5s; stdout %q stderr %q", stdout.String(), stderr.String())
 		}
 		m = banner.FindStringSubmatch(stdout.String())
 	}
-	base, key := m[1], m[2]
+	return m[1], m[2], stdout, stop
+}
+
+// call makes one API request and returns the status and body.
+func call(t *testing.T, hc *http.Client, method, url, key string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	if key != "" {
+		req.Header.Set("x-api-key", key)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	base, key, stdout, stop := serve(t, "-key", "demo-key", "-snake-case")
 	if key != "demo-key" || !strings.Contains(stdout.String(), "curl -H 'x-api-key: demo-key' "+base+"/api/v1/user_identities") {
 		t.Errorf("banner:\n%s", stdout.String())
 	}
@@ -58,29 +97,49 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr}
-	req, _ := http.NewRequest("POST", base+"/api/v1/user_identities/42/exports/29897/export_files", nil)
-	req.Header.Set("x-api-key", key)
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 201 || !strings.Contains(string(body), `"status":"initializing"`) {
-		t.Errorf("POST: %d %s", resp.StatusCode, body)
+	code, body := call(t, hc, "POST", base+"/api/v1/user_identities/42/exports/29897/export_files", key)
+	if code != 201 || !strings.Contains(body, `"status":"initializing"`) {
+		t.Errorf("POST: %d %s", code, body)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
+	stop()
 	if _, err := hc.Get(base + "/api/v1/exports"); err == nil {
 		t.Errorf("the sandbox still answers after stopping")
+	}
+}
+
+func TestDumpSize(t *testing.T) {
+	const size = 12345
+	base, key, _, stop := serve(t, "-dump-size", strconv.Itoa(size))
+	defer stop()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr}
+
+	code, body := call(t, hc, "POST", base+"/api/v1/user_identities/42/exports/29902/export_files", key)
+	var started struct {
+		ExportFiles struct{ ID int } `json:"export_files"`
+	}
+	if err := json.Unmarshal([]byte(body), &started); code != 201 || err != nil {
+		t.Fatalf("POST: %d %s", code, body)
+	}
+	var status struct {
+		ExportFiles struct {
+			Status      string `json:"status"`
+			DownloadURL string `json:"download_url"`
+		} `json:"export_files"`
+	}
+	for deadline := time.Now().Add(10 * time.Second); status.ExportFiles.DownloadURL == ""; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no download URL after 10s: %+v", status)
+		}
+		_, body := call(t, hc, "GET", fmt.Sprintf("%s/api/v1/exports/29902/export_files/%d", base, started.ExportFiles.ID), key)
+		if err := json.Unmarshal([]byte(body), &status); err != nil {
+			t.Fatalf("status: %v: %s", err, body)
+		}
+	}
+	if code, body := call(t, hc, "GET", status.ExportFiles.DownloadURL, ""); code != 200 || len(body) != size {
+		t.Errorf("download: %d, %d bytes, want %d", code, len(body), size)
 	}
 }
 
@@ -91,6 +150,7 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{"-url-lifetime", "0s"},
 		{"-rate-limit", "0"},
 		{"-listen", "not-an-address"},
+		{"-dump-size", "-1"},
 	}
 	for _, args := range tests {
 		var stdout, stderr syncBuffer
