@@ -58,12 +58,9 @@ func positiveInt(v string) (int, error) {
 // nobody waits for), 400 to an invalid one and 405 to other methods.
 func (c *Client) CallbackHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		if !acceptCallback(w, r) {
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxCallbackBody)
 		if err := r.ParseForm(); err != nil {
 			http.Error(w, "bad callback form", http.StatusBadRequest)
 			return
@@ -135,4 +132,16 @@ func (h *callbackHub) notify(exportID, exportFileID int) int {
 		n++
 	}
 	return n
+}
+
+// acceptCallback answers 405 to anything but a POST and bounds the body of
+// a POST; it reports whether the handler should go on.
+func acceptCallback(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxCallbackBody)
+	return true
 }

@@ -16,12 +16,9 @@ import (
 // for), 400 to an invalid one and 405 to other methods.
 func (c *Client) PDFCallbackHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		if !acceptCallback(w, r) {
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxCallbackBody)
 		// Only the id and state are read: the waiter gets the rest from the API.
 		var env struct {
 			PdfManagerBatch struct {
