@@ -203,7 +203,17 @@ func (e *ExportError) Is(target error) bool {
 // may be empty or anything at all. Use it with the generated client:
 //
 //	r, err := c.API().ListExportsWithResponse(ctx)
-//	if err == nil { err = wrapper.CheckResponse(r.HTTPResponse, r.Body) }
+//	if err == nil { err = c.CheckResponse(r.HTTPResponse, r.Body) }
+//
+// Text taken from the body is scrubbed of the client's API key (should a
+// proxy's error page echo it) and of anything shaped like a credential.
+func (c *Client) CheckResponse(resp *http.Response, body []byte) error {
+	return checkResponse(resp, body, c.clock.Now(), c.key)
+}
+
+// CheckResponse is Client.CheckResponse for code without a Client. It
+// cannot know the key, so it scrubs only what is shaped like a credential
+// (`x-api-key: …`, `Signature=…` and the like); prefer the method.
 func CheckResponse(resp *http.Response, body []byte) error {
 	return checkResponse(resp, body, time.Now())
 }

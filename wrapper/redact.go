@@ -67,6 +67,11 @@ func (e *redactedError) Unwrap() error { return e.err }
 // URLs (S3 v2 and v4) and generic tokens, wherever they appear in a text.
 var credentialParam = regexp.MustCompile(`(?i)((?:signature|x-amz-signature|x-amz-credential|x-amz-security-token|awsaccesskeyid|token|api[_-]?key|x-api-key)=)[^&\s"'<>]*`)
 
+// credentialField matches credentials written as a header or a JSON field
+// (`x-api-key: KEY`, `"api_key": "KEY"`, `Authorization: Bearer TOKEN`), as
+// an error page that echoes the request may show them.
+var credentialField = regexp.MustCompile(`(?i)((?:x-api-key|api[_-]?key|authorization)"?\s*:\s*"?(?:(?:bearer|basic|token)\s+)?)[^"'<>&\s]+`)
+
 // scrubText removes secrets (the given ones and anything shaped like a
 // credential query parameter) from text taken from a response body.
 func scrubText(s string, secrets ...string) string {
@@ -75,6 +80,7 @@ func scrubText(s string, secrets ...string) string {
 			s = strings.ReplaceAll(s, sec, redacted)
 		}
 	}
+	s = credentialField.ReplaceAllString(s, "${1}"+redacted)
 	return credentialParam.ReplaceAllString(s, "${1}"+redacted)
 }
 

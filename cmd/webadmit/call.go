@@ -3,16 +3,14 @@ package main
 import (
 	"fmt"
 	"net/http"
-
-	"github.com/webadmit-go/webadmit/wrapper"
 )
 
 // answered turns a generated call's answer into an error: the API's error
 // answer (through the wrapper's one mapping point), or a 2xx answer that did
 // not decode into the documented type. Call it after checking the transport
 // error.
-func answered(resp *http.Response, body []byte, decoded bool) error {
-	if err := wrapper.CheckResponse(resp, body); err != nil {
+func (a *app) answered(resp *http.Response, body []byte, decoded bool) error {
+	if err := a.client.CheckResponse(resp, body); err != nil {
 		return err
 	}
 	if !decoded {

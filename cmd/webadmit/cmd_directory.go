@@ -21,7 +21,7 @@ func (a *app) organizationsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			list := listOrEmpty(r.JSON200.Organizations)
@@ -47,7 +47,7 @@ func (a *app) programsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			list := listOrEmpty(r.JSON200.Programs)
@@ -73,7 +73,7 @@ func (a *app) decisionsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			list := listOrEmpty(r.JSON200.Decisions)
@@ -102,7 +102,7 @@ func (a *app) customFieldsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			list := listOrEmpty(r.JSON200.CustomFields)

@@ -19,7 +19,7 @@ func (a *app) identitiesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			ids := listOrEmpty(r.JSON200.UserIdentities)
@@ -45,7 +45,7 @@ func (a *app) exportsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+				if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 					return err
 				}
 				exports = listOrEmpty(r.JSON200.Exports)
@@ -54,7 +54,7 @@ func (a *app) exportsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+				if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 					return err
 				}
 				exports = listOrEmpty(r.JSON200.Exports)
@@ -81,7 +81,7 @@ func (a *app) filesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			files := listOrEmpty(r.JSON200.ExportFiles)

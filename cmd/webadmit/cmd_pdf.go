@@ -45,7 +45,7 @@ func (a *app) pdfTemplatesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			list := listOrEmpty(r.JSON200.PdfManagerTemplates)
@@ -71,7 +71,7 @@ func (a *app) pdfBatchesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			list := listOrEmpty(r.JSON200.PdfManagerBatches)
@@ -98,7 +98,7 @@ func (a *app) pdfStatusCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			b := r.JSON200.PdfManagerBatch

@@ -24,7 +24,7 @@ valid for under 30 seconds; it is a credential, so it is shown only with --show-
 			if err != nil {
 				return err
 			}
-			if err := answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
+			if err := a.answered(r.HTTPResponse, r.Body, r.JSON200 != nil); err != nil {
 				return err
 			}
 			ef := r.JSON200.ExportFiles
