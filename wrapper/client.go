@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -39,8 +40,9 @@ type Client struct {
 	clock  Clock
 
 	hub          *callbackHub
-	unknownSeen  sync.Map // Status -> struct{}: unknown statuses already logged
-	mismatchSeen sync.Map // export id pairs already logged
+	unknownSeen  sync.Map     // unknownKey -> struct{}: unknown statuses already logged
+	unknownCount atomic.Int32 // entries in unknownSeen, at most maxUnknownLogged
+	mismatchSeen sync.Map     // export id pairs already logged
 }
 
 // New returns a Client that authenticates with apiKey. It makes no call.
@@ -103,7 +105,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 
 // API returns the generated client, configured like c (key, user agent, rate
 // budget, redirect policy), for the operations the wrapper does not cover.
-// Map its answers to errors with CheckResponse.
+// Map its answers to errors with Client.CheckResponse.
 func (c *Client) API() generated.ClientWithResponsesInterface { return c.api }
 
 // BaseURL returns the API base URL in use.

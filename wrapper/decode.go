@@ -42,12 +42,20 @@ type unknownKey struct {
 	status Status
 }
 
+// maxUnknownLogged bounds how many distinct unknown statuses a client
+// remembers (and logs): the values come from the server.
+const maxUnknownLogged = 64
+
 // warnUnknown logs an unknown status of a kind of job once per client.
 func (c *Client) warnUnknown(noun string, s Status) {
 	if s.Known() {
 		return
 	}
+	if c.unknownCount.Load() >= maxUnknownLogged {
+		return // the server invents statuses: enough have been reported
+	}
 	if _, seen := c.unknownSeen.LoadOrStore(unknownKey{noun, s}, struct{}{}); !seen {
+		c.unknownCount.Add(1)
 		c.log.Warn("webadmit: unknown "+noun+" status, treated as not finished", "status", snippet([]byte(s), 60))
 	}
 }

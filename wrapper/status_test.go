@@ -1,7 +1,10 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -99,5 +102,29 @@ func TestUnknownStatusKeptLoggedOnceNotTerminal(t *testing.T) {
 	}
 	if len(lines) != 1 {
 		t.Errorf("unknown status logged %d times, want once", len(lines))
+	}
+}
+
+// TestUnknownStatusesLoggedOnceAndBounded: each unknown status is logged
+// once per kind of job, and a server inventing statuses cannot grow the
+// client's memory of them without bound.
+func TestUnknownStatusesLoggedOnceAndBounded(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	c, err := New("k", WithBaseURL("https://api.example.org"), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 2; round++ {
+		for i := range 100 {
+			c.warnUnknown("export", Status(fmt.Sprintf("Weird %d", i)))
+		}
+	}
+	c.warnUnknown("export", StatusQueued) // known: never logged
+	if n := strings.Count(logs.String(), "unknown export status"); n != maxUnknownLogged {
+		t.Errorf("%d warnings, want %d (one per status, capped)", n, maxUnknownLogged)
+	}
+	if n := c.unknownCount.Load(); n != maxUnknownLogged {
+		t.Errorf("remembered %d statuses, want %d", n, maxUnknownLogged)
 	}
 }

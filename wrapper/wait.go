@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -57,29 +56,20 @@ const (
 
 // decodeExportFile maps resp to an error, or decodes its ExportFileEnvelope.
 func (c *Client) decodeExportFile(resp *http.Response, want int) (*generated.ExportFile, error) {
-	body, rerr := readBody(resp)
-	if rerr != nil {
-		if errors.Is(rerr, errBodyTooLarge) {
-			return nil, decodeError(resp, nil, rerr, c.key)
-		}
-		return nil, fmt.Errorf("webadmit: reading the answer to %s %s: %w", resp.Request.Method, redactParsedURL(resp.Request.URL), redactError(rerr))
-	}
-	if err := checkResponse(resp, body, c.clock.Now(), c.key); err != nil {
+	env, err := decodeAnswer(c, resp, want, func(env *exportFileEnvelope) bool {
+		ef := env.ExportFiles
+		return ef != nil && ef.Id > 0 && ef.Status != ""
+	})
+	if err != nil {
 		return nil, err
 	}
-	if resp.StatusCode != want && resp.StatusCode != http200 && resp.StatusCode != http201 {
-		return nil, decodeError(resp, body, fmt.Errorf("unexpected status %d", resp.StatusCode), c.key)
-	}
-	var env struct {
-		ExportFiles *generated.ExportFile `json:"export_files"`
-	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, decodeError(resp, body, err, c.key)
-	}
-	if env.ExportFiles == nil || env.ExportFiles.Id <= 0 || env.ExportFiles.Status == "" {
-		return nil, decodeError(resp, body, nil, c.key)
-	}
 	return env.ExportFiles, nil
+}
+
+// exportFileEnvelope is generated.ExportFileEnvelope with a pointer, so that
+// an answer without export_files is told apart from one with zero values.
+type exportFileEnvelope struct {
+	ExportFiles *generated.ExportFile `json:"export_files"`
 }
 
 func (c *Client) newRun(exportID int, ef *generated.ExportFile) *Run {
@@ -92,11 +82,7 @@ func (c *Client) newRun(exportID int, ef *generated.ExportFile) *Run {
 	if ef.DownloadUrl != nil {
 		run.downloadURL = *ef.DownloadUrl
 	}
-	if !run.Status.Known() {
-		if _, seen := c.unknownSeen.LoadOrStore(run.Status, struct{}{}); !seen {
-			c.log.Warn("webadmit: unknown export status, treated as not finished", "status", snippet([]byte(run.Status), 60))
-		}
-	}
+	c.warnUnknown("export", run.Status)
 	if ef.ExportId != 0 && ef.ExportId != exportID {
 		if _, seen := c.mismatchSeen.LoadOrStore([2]int{exportID, ef.ExportId}, struct{}{}); !seen {
 			c.log.Debug("webadmit: export_id in the answer differs from the one requested; using the requested one", "requested", exportID, "answered", ef.ExportId)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -152,7 +151,7 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 		wrapper.WithUserAgent("webadmit-cli"),
 	)
 	if err != nil {
-		return err
+		return usageError{err} // a base URL or key the client refuses
 	}
 	a.client = c
 	return nil
@@ -176,6 +175,11 @@ func needsClient(cmd *cobra.Command) bool {
 // endpoint returns the API base URL and key, starting the sandbox if asked.
 func (a *app) endpoint(cmd *cobra.Command) (base, key string, err error) {
 	if a.g.sandbox {
+		for _, f := range []string{"base-url", "domain", "api-key", "api-key-file"} {
+			if cmd.Flags().Changed(f) {
+				return "", "", usagef("--sandbox serves its own API and key: drop --%s", f)
+			}
+		}
 		s, err := webadmittest.New(webadmittest.DemoData())
 		if err != nil {
 			return "", "", fmt.Errorf("start the sandbox: %w", err)
@@ -226,17 +230,17 @@ func (a *app) key(cmd *cobra.Command) (string, error) {
 	case flags.Changed("api-key-file"):
 		b, err := os.ReadFile(a.g.apiKeyFile)
 		if err != nil {
-			return "", fmt.Errorf("read the API key file: %w", err)
+			return "", usageError{fmt.Errorf("read the API key file: %w", err)}
 		}
 		k := strings.TrimSpace(string(b))
 		if k == "" {
-			return "", fmt.Errorf("the API key file %s is empty", a.g.apiKeyFile)
+			return "", usagef("the API key file %s is empty", a.g.apiKeyFile)
 		}
 		return k, nil
 	case a.env("WEBADMIT_API_KEY") != "":
 		return strings.TrimSpace(a.env("WEBADMIT_API_KEY")), nil
 	}
-	return "", errors.New("no API key: set WEBADMIT_API_KEY, or use --api-key-file (or --sandbox to try the demo)")
+	return "", usagef("no API key: set WEBADMIT_API_KEY, or use --api-key-file (or --sandbox to try the demo)")
 }
 
 func (a *app) close() {
