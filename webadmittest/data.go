@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +56,12 @@ type Export struct {
 	FileName string
 	// Timeline of every run of the export.
 	Timeline Timeline
+	// FinishedRuns are the ids of runs that have already ended, with the
+	// Timeline's outcome, when the server starts: listed by
+	// listUserIdentityExportFiles and readable (with a fresh download URL
+	// when they have a file) like any run. Ids must be positive and unique
+	// across all exports; new runs skip them.
+	FinishedRuns []int
 }
 
 // Timeline says how a run moves through its states. A run is Initializing
@@ -163,7 +170,7 @@ func normalizeExports(in []Export, identities []Identity) ([]Export, error) {
 		known[id.ID] = true
 	}
 	out := make([]Export, 0, len(in))
-	seen := map[int]bool{}
+	seen, seenRuns := map[int]bool{}, map[int]bool{}
 	for _, e := range in {
 		if e.ID <= 0 {
 			return nil, fmt.Errorf("webadmittest: export id %d: ids must be positive", e.ID)
@@ -211,6 +218,13 @@ func normalizeExports(in []Export, identities []Identity) ([]Export, error) {
 			return nil, fmt.Errorf("webadmittest: export %d: %w", e.ID, err)
 		}
 		e.Timeline = tl
+		for _, id := range e.FinishedRuns {
+			if id <= 0 || seenRuns[id] {
+				return nil, fmt.Errorf("webadmittest: export %d: finished run id %d must be positive and unique", e.ID, id)
+			}
+			seenRuns[id] = true
+		}
+		e.FinishedRuns = slices.Clone(e.FinishedRuns)
 		out = append(out, e)
 	}
 	return out, nil

@@ -35,6 +35,14 @@ const (
 
 	// DemoFullDumpSize is the size of the generated DemoExportFullDump file.
 	DemoFullDumpSize = 64 << 20
+
+	// DemoRunNightlyBanner is a run of DemoExportNightlyBanner that has
+	// ended Available before the server starts, so its file downloads at
+	// once (new runs count from 74780).
+	DemoRunNightlyBanner = 74700
+	// DemoRunWithWarnings is a run of DemoExportWithWarnings that has ended
+	// Success With Errors before the server starts, with its file.
+	DemoRunWithWarnings = 74701
 )
 
 // demoTimeline is the timeline of every demo run: about a second from
@@ -65,8 +73,13 @@ func demoTimeline(outcome generated.ExportFileStatus) Timeline {
 //	31000   43        Association Fixed Width      Fixed Width Report, text/plain            Available            Association-Fixed-Width.txt: 4 lines
 //
 // Every demo run is Initializing for 200 ms, Queued for 300 ms and In
-// Progress for 500 ms before its outcome. The first run of a server has id
-// 74780 and later runs count up.
+// Progress for 500 ms before its outcome. The first run a server starts has
+// id 74780 and later runs count up. Two runs have already finished when the
+// server starts, so status and download work without a run first:
+//
+//	Run    Export  Status               File
+//	74700  29897   Available            Nightly-Banner-Export.csv (DemoRunNightlyBanner)
+//	74701  29898   Success With Errors  Applicants-With-Warnings.csv (DemoRunWithWarnings)
 //
 // Identity 42 also has:
 //
@@ -81,7 +94,9 @@ func demoTimeline(outcome generated.ExportFileStatus) Timeline {
 //	                 Packets (failed), on the runs' timeline
 //	Social security  DemoSocialSecurityNumbers; identity 43 has no organization, so it gets 403
 //
-// PDF Manager batches count from id 42 and their zip files from id 2; v2
+// PDF Manager batch 41 of template 2 has already ended available when the
+// server starts, with zip files 901 and 902 (DemoPDFBatchAccepted). New PDF
+// Manager batches count from id 42 and their zip files from id 2; v2
 // batches from 74780, Queued for 300 ms and In Progress for 500 ms (see
 // [WithBatchTimeline]).
 func DemoData() Option {
@@ -146,10 +161,12 @@ func demoExports() []Export {
 	return []Export{
 		{ID: DemoExportNightlyBanner, IdentityID: DemoIdentityID, Name: "Nightly Banner Export",
 			Format: generated.ExportFormatCSV, ListType: listType(generated.ExportListTypeAll),
-			Content: latin1(DemoNightlyBannerCSV), Timeline: demoTimeline(generated.ExportFileStatusAvailable)},
+			Content: latin1(DemoNightlyBannerCSV), Timeline: demoTimeline(generated.ExportFileStatusAvailable),
+			FinishedRuns: []int{DemoRunNightlyBanner}},
 		{ID: DemoExportWithWarnings, IdentityID: DemoIdentityID, Name: "Applicants With Warnings",
 			Format: generated.ExportFormatCSV, ListType: listType(generated.ExportListTypeClipboard),
-			Content: latin1(demoWarningsCSV), Timeline: demoTimeline(generated.ExportFileStatusSuccessWithErrors)},
+			Content: latin1(demoWarningsCSV), Timeline: demoTimeline(generated.ExportFileStatusSuccessWithErrors),
+			FinishedRuns: []int{DemoRunWithWarnings}},
 		{ID: DemoExportEmptySearch, IdentityID: DemoIdentityID, Name: "Empty Search Export",
 			Format: generated.ExportFormatCSV, ListType: listType(generated.ExportListTypeSearch),
 			Content: []byte{}, Timeline: demoTimeline(generated.ExportFileStatusEmptyList)},

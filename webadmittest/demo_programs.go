@@ -44,6 +44,15 @@ const (
 	DemoPDFTemplateEmpty = 4
 	// DemoPDFTemplateFailed is "Transcript Packets": batches end failed.
 	DemoPDFTemplateFailed = 5
+
+	// DemoPDFBatchAccepted is a batch of DemoPDFTemplateAccepted that has
+	// ended available before the server starts (new batches count from 42).
+	DemoPDFBatchAccepted = 41
+	// DemoPDFZipFileAccepted1 is the first zip file of DemoPDFBatchAccepted
+	// (new zip files count from 2 and skip the ids of finished batches).
+	DemoPDFZipFileAccepted1 = 901
+	// DemoPDFZipFileAccepted2 is the second zip file of DemoPDFBatchAccepted.
+	DemoPDFZipFileAccepted2 = 902
 )
 
 // DemoSocialSecurityNumbers is the demo identity 42's social security
@@ -105,7 +114,9 @@ func demoPDFTemplates() []PDFTemplate {
 		{ID: DemoPDFTemplateAccepted, IdentityID: DemoIdentityID, Name: "Accepted Offers for Review",
 			ListName: "Offer Accepted", DocumentSource: "Full Application PDF",
 			ZipFiles: [][]byte{pdfZip("Accepted Offers for Review", 1), pdfZip("Accepted Offers for Review", 2)},
-			Timeline: demoTimeline(generated.ExportFileStatusAvailable)},
+			Timeline: demoTimeline(generated.ExportFileStatusAvailable),
+			FinishedBatches: []FinishedPDFBatch{{ID: DemoPDFBatchAccepted,
+				ZipFileIDs: []int{DemoPDFZipFileAccepted1, DemoPDFZipFileAccepted2}}}},
 		{ID: DemoPDFTemplateWaitlist, IdentityID: DemoIdentityID, Name: "Waitlist Packets",
 			ListName: "Waitlisted", DocumentSource: "Letters of Recommendation",
 			ZipFiles: [][]byte{pdfZip("Waitlist Packets", 1)},

@@ -32,6 +32,21 @@ type PDFTemplate struct {
 	// spelling), sent in the snake_case the docs give batch states.
 	// Available and Success With Errors batches have zip files.
 	Timeline Timeline
+	// FinishedBatches are batches of the template that have already ended,
+	// with the Timeline's outcome, when the server starts; new batches and
+	// zip files skip their ids.
+	FinishedBatches []FinishedPDFBatch
+}
+
+// FinishedPDFBatch is a PDF Manager batch that exists, finished, from the
+// moment the server starts (see [PDFTemplate.FinishedBatches]).
+type FinishedPDFBatch struct {
+	// ID of the batch (> 0, unique among all finished batches).
+	ID int
+	// ZipFileIDs are the ids of its zip files, one for each of the
+	// template's ZipFiles, in order (> 0, unique among all finished
+	// batches).
+	ZipFileIDs []int
 }
 
 // firstPDFBatchID and firstZipFileID are the docs' example ids; later ones
@@ -49,7 +64,7 @@ func normalizePDFTemplates(in []PDFTemplate, identities []Identity) ([]PDFTempla
 		known[id.ID] = true
 	}
 	out := make([]PDFTemplate, 0, len(in))
-	seen := map[int]bool{}
+	seen, seenBatches, seenZips := map[int]bool{}, map[int]bool{}, map[int]bool{}
 	for _, t := range in {
 		if t.ID <= 0 || seen[t.ID] {
 			return nil, fmt.Errorf("webadmittest: PDF template id %d must be positive and unique", t.ID)
@@ -80,6 +95,24 @@ func normalizePDFTemplates(in []PDFTemplate, identities []Identity) ([]PDFTempla
 			return nil, fmt.Errorf("webadmittest: PDF template %d: %w", t.ID, err)
 		}
 		t.Timeline = tl
+		finished := make([]FinishedPDFBatch, 0, len(t.FinishedBatches))
+		for _, b := range t.FinishedBatches {
+			if b.ID <= 0 || seenBatches[b.ID] {
+				return nil, fmt.Errorf("webadmittest: PDF template %d: finished batch id %d must be positive and unique", t.ID, b.ID)
+			}
+			seenBatches[b.ID] = true
+			if len(b.ZipFileIDs) != len(t.ZipFiles) {
+				return nil, fmt.Errorf("webadmittest: PDF template %d: finished batch %d has %d zip file ids for %d zip files", t.ID, b.ID, len(b.ZipFileIDs), len(t.ZipFiles))
+			}
+			for _, z := range b.ZipFileIDs {
+				if z <= 0 || seenZips[z] {
+					return nil, fmt.Errorf("webadmittest: PDF template %d: finished batch %d: zip file id %d must be positive and unique", t.ID, b.ID, z)
+				}
+				seenZips[z] = true
+			}
+			finished = append(finished, FinishedPDFBatch{ID: b.ID, ZipFileIDs: slices.Clone(b.ZipFileIDs)})
+		}
+		t.FinishedBatches = finished
 		out = append(out, t)
 	}
 	return out, nil
@@ -161,20 +194,33 @@ func newPDFStore(templates []PDFTemplate) *pdfStore {
 }
 
 // start returns the template's batch still running at now, or starts one
-// (the service's guard against duplicate runs).
+// (the service's guard against duplicate runs). New ids skip those of
+// finished batches and their zip files.
 func (ps *pdfStore) start(t *PDFTemplate, now time.Time, key func(zipID int) string) (b *pdfBatch, created bool) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	if cur := ps.latest[t.ID]; cur != nil && !isTerminal(cur.stateAt(now)) {
 		return cur, false
 	}
-	b = &pdfBatch{id: ps.nextBatch, template: t, started: now}
+	ps.nextBatch = nextFreeID(ps.nextBatch, ps.byID)
+	id := ps.nextBatch
 	ps.nextBatch++
-	for i, c := range ps.zipContent[t.ID] {
-		base := strings.TrimSuffix(fileNameOf(t.Name, generated.ExportMimeTypeZip), ".zip")
-		z := &zipFile{id: ps.nextZip, batch: b, key: key(ps.nextZip), content: c,
-			name: fmt.Sprintf("%s-%d-%d.zip", base, b.id, i+1)}
+	zipIDs := make([]int, len(ps.zipContent[t.ID]))
+	for i := range zipIDs {
+		ps.nextZip = nextFreeID(ps.nextZip, ps.zipByID)
+		zipIDs[i] = ps.nextZip
 		ps.nextZip++
+	}
+	return ps.add(t, id, now, zipIDs, key), true
+}
+
+// add records a batch of t with the given ids. Call with ps.mu held.
+func (ps *pdfStore) add(t *PDFTemplate, id int, started time.Time, zipIDs []int, key func(zipID int) string) *pdfBatch {
+	b := &pdfBatch{id: id, template: t, started: started}
+	base := strings.TrimSuffix(fileNameOf(t.Name, generated.ExportMimeTypeZip), ".zip")
+	for i, c := range ps.zipContent[t.ID] {
+		z := &zipFile{id: zipIDs[i], batch: b, key: key(zipIDs[i]), content: c,
+			name: fmt.Sprintf("%s-%d-%d.zip", base, b.id, i+1)}
 		b.zips = append(b.zips, z)
 		ps.zipByID[z.id] = z
 		ps.zipByKey[z.key] = z
@@ -182,7 +228,7 @@ func (ps *pdfStore) start(t *PDFTemplate, now time.Time, key func(zipID int) str
 	ps.batches = append(ps.batches, b)
 	ps.byID[b.id] = b
 	ps.latest[t.ID] = b
-	return b, true
+	return b
 }
 
 func (ps *pdfStore) get(id int) *pdfBatch {

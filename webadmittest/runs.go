@@ -77,20 +77,28 @@ func newRunStore() *runStore {
 
 // start returns the export's run that is still going at now, or starts a
 // new one, as the real service does to prevent duplicate runs. objectKey
-// names the new run's file on the store.
+// names the new run's file on the store. New ids skip those of finished
+// runs.
 func (rs *runStore) start(e *Export, now time.Time, objectKey func(id int) string) (r *run, created bool) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	if cur := rs.latest[e.ID]; cur != nil && !isTerminal(cur.statusAt(now)) {
 		return cur, false
 	}
-	r = &run{id: rs.nextID, export: e, started: now, objectKey: objectKey(rs.nextID)}
+	rs.nextID = nextFreeID(rs.nextID, rs.byID)
+	r = rs.add(e, rs.nextID, now, objectKey)
 	rs.nextID++
+	return r, true
+}
+
+// add records a run of e with the given id. Call with rs.mu held.
+func (rs *runStore) add(e *Export, id int, started time.Time, objectKey func(id int) string) *run {
+	r := &run{id: id, export: e, started: started, objectKey: objectKey(id)}
 	rs.byID[r.id] = r
 	rs.byKey[r.objectKey] = r
 	rs.latest[e.ID] = r
 	rs.order = append(rs.order, r)
-	return r, true
+	return r
 }
 
 // get returns the run with the given id, or nil.

@@ -149,6 +149,7 @@ func New(opts ...Option) (*Server, error) {
 		s.exportByID[e.ID] = e
 		s.contents[e.ID] = contentOf(e)
 	}
+	s.seedFinished(time.Now())
 	for _, f := range cfg.faults {
 		if err := f.validate(); err != nil {
 			cancel()

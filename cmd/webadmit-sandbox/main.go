@@ -13,6 +13,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,14 +22,22 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/webadmit-go/webadmit/internal/sandboxflags"
 	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "webadmit-sandbox:", err)
-		os.Exit(2)
+	os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+// exitCode is the process exit code of run's error: 0 for none and for
+// -h (the usage is already printed), else 2 after printing the error.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
+	fmt.Fprintln(stderr, "webadmit-sandbox:", err)
+	return 2
 }
 
 // run parses args, starts the sandbox, prints how to reach it to stdout and
@@ -36,14 +45,8 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("webadmit-sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8080", "`address` of the API")
-	storeListen := fs.String("store-listen", "127.0.0.1:0", "`address` of the object store (port 0: any free port)")
-	key := fs.String("key", "", "API `key` to accept (default: a random key, printed at start)")
-	lifetime := fs.Duration("url-lifetime", webadmittest.DefaultURLLifetime, "how long a download URL stays valid")
-	snake := fs.Bool("snake-case", false, "spell statuses in snake_case (in_progress) as the older docs do")
-	rateLimit := fs.Int("rate-limit", webadmittest.DefaultRateLimit, "calls allowed per rate window")
-	rateWindow := fs.Duration("rate-window", webadmittest.DefaultRateWindow, "rate limit window")
-	dumpSize := fs.Int64("dump-size", webadmittest.DemoFullDumpSize, "size in `bytes` of the generated Full Applicant Dump export (29902)")
+	var flags sandboxflags.Flags
+	flags.Register(fs)
 	verbose := fs.Bool("v", false, "log every request to stderr (never the key or URL queries)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -51,32 +54,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q (run with -h for help)", fs.Args())
 	}
-	if *dumpSize < 0 {
-		return fmt.Errorf("-dump-size %d: the size cannot be negative", *dumpSize)
-	}
-
 	logLevel := slog.LevelWarn
 	if *verbose {
 		logLevel = slog.LevelDebug
 	}
-	spelling := webadmittest.SpellingTitleCase
-	if *snake {
-		spelling = webadmittest.SpellingSnakeCase
-	}
-	opts := []webadmittest.Option{
-		webadmittest.DemoData(),
-		webadmittest.WithAddr(*listen),
-		webadmittest.WithStoreAddr(*storeListen),
-		webadmittest.WithURLLifetime(*lifetime),
-		webadmittest.WithSpelling(spelling),
-		webadmittest.WithRateLimit(*rateLimit, *rateWindow),
-		webadmittest.WithLogger(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel}))),
-	}
-	if *key != "" {
-		opts = append(opts, webadmittest.WithAPIKey(*key))
-	}
-	if *dumpSize != webadmittest.DemoFullDumpSize {
-		opts = append(opts, webadmittest.WithExports(demoExportsWithDump(*dumpSize)...))
+	opts, err := flags.Options(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel})))
+	if err != nil {
+		return err
 	}
 	srv, err := webadmittest.New(opts...)
 	if err != nil {
@@ -91,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Try:\n  curl -H 'x-api-key: %s' %s/api/v1/user_identities\n", srv.APIKey(), srv.URL())
 	fmt.Fprintf(stdout, "  curl -X POST -H 'x-api-key: %s' %s/api/v1/user_identities/%d/exports/%d/export_files\n",
 		srv.APIKey(), srv.URL(), webadmittest.DemoIdentityID, webadmittest.DemoExportNightlyBanner)
+	fmt.Fprintf(stdout, "  curl -H 'x-api-key: %s' %s/api/v1/exports/%d/export_files/%d   # a finished run, with a download_url\n",
+		srv.APIKey(), srv.URL(), webadmittest.DemoExportNightlyBanner, webadmittest.DemoRunNightlyBanner)
 	fmt.Fprintf(stdout, "Press Ctrl-C to stop.\n")
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -99,16 +85,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "stopping\n")
 	srv.Close()
 	return nil
-}
-
-// demoExportsWithDump returns the demo exports with a Full Applicant Dump
-// of size bytes.
-func demoExportsWithDump(size int64) []webadmittest.Export {
-	exports := webadmittest.DemoExports()
-	for i := range exports {
-		if exports[i].ID == webadmittest.DemoExportFullDump {
-			exports[i].Size = size
-		}
-	}
-	return exports
 }

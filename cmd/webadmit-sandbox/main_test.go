@@ -159,3 +159,46 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		}
 	}
 }
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, arg := range []string{"-h", "-help", "--help"} {
+		var stdout, stderr syncBuffer
+		err := run(context.Background(), []string{arg}, &stdout, &stderr)
+		var exitOut syncBuffer
+		if code := exitCode(err, &exitOut); code != 0 {
+			t.Errorf("%s: exit %d (%v), want 0", arg, code, err)
+		}
+		if strings.Contains(exitOut.String(), "help requested") {
+			t.Errorf("%s printed %q", arg, exitOut.String())
+		}
+		for _, flag := range []string{"-listen", "-key", "-snake-case", "-url-lifetime", "-rate-limit", "-rate-window", "-dump-size", "-v"} {
+			if !strings.Contains(stderr.String(), flag) {
+				t.Errorf("%s: usage lacks %s:\n%s", arg, flag, stderr.String())
+			}
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	var stderr syncBuffer
+	if code := exitCode(nil, &stderr); code != 0 || stderr.String() != "" {
+		t.Errorf("no error: exit %d, stderr %q", code, stderr.String())
+	}
+	err := run(context.Background(), []string{"-nope"}, &syncBuffer{}, &syncBuffer{})
+	if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), "webadmit-sandbox: flag provided but not defined") {
+		t.Errorf("bad flag: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestBannerNamesTheFinishedRun(t *testing.T) {
+	base, key, stdout, stop := serve(t)
+	defer stop()
+	if !strings.Contains(stdout.String(), base+"/api/v1/exports/29897/export_files/74700") {
+		t.Errorf("banner lacks the finished demo run:\n%s", stdout.String())
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	if code, body := call(t, &http.Client{Transport: tr}, "GET", base+"/api/v1/exports/29897/export_files/74700", key); code != 200 || !strings.Contains(body, "download_url") {
+		t.Errorf("finished run: %d %s", code, body)
+	}
+}

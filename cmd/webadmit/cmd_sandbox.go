@@ -5,24 +5,34 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/webadmit-go/webadmit/internal/sandboxflags"
 	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
 func (a *app) sandboxCommand() *cobra.Command {
-	var listen, storeListen string
+	cmd, _ := a.newSandboxCommand()
+	return cmd
+}
+
+// newSandboxCommand returns the sandbox command and the flags it parses
+// into: those of cmd/webadmit-sandbox, so both serve the same sandbox.
+func (a *app) newSandboxCommand() (*cobra.Command, *sandboxflags.Flags) {
+	flags := &sandboxflags.Flags{}
 	cmd := &cobra.Command{
-		Use:   "sandbox [--listen 127.0.0.1:8080]",
+		Use:   "sandbox [--listen 127.0.0.1:8080] [--key KEY] [--snake-case] [--url-lifetime D] [--dump-size BYTES] ...",
 		Short: "Serve the fake WebAdMIT (with demo data) until interrupted",
 		Long: `sandbox serves the in-process fake WebAdMIT and its object store on loopback, with the
 demo data of --sandbox, and prints the base URL and API key, so you can try the API with curl:
 
-  curl -H "x-api-key: KEY" BASE_URL/api/v1/user_identities`,
+  curl -H "x-api-key: KEY" BASE_URL/api/v1/user_identities
+
+It takes the flags of cmd/webadmit-sandbox (with two dashes); --verbose logs every request.`,
 		Args:        noArgs,
 		Annotations: map[string]string{"noclient": "true"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts := []webadmittest.Option{webadmittest.DemoData(), webadmittest.WithAddr(listen)}
-			if storeListen != "" {
-				opts = append(opts, webadmittest.WithStoreAddr(storeListen))
+			opts, err := flags.Options(a.log)
+			if err != nil {
+				return usageError{err}
 			}
 			s, err := webadmittest.New(opts...)
 			if err != nil {
@@ -37,7 +47,6 @@ demo data of --sandbox, and prints the base URL and API key, so you can try the 
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address of the API (loopback only)")
-	cmd.Flags().StringVar(&storeListen, "store-listen", "", "address of the object store (default: a free loopback port)")
-	return cmd
+	flags.Register(cmd.Flags())
+	return cmd, flags
 }

@@ -1,0 +1,90 @@
+// Package sandboxflags holds the command-line settings of a standalone
+// sandbox, shared by cmd/webadmit-sandbox (package flag) and 'webadmit
+// sandbox' (cobra's pflag), so both take the same flags with the same
+// defaults and turn them into the same webadmittest options.
+package sandboxflags
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/webadmit-go/webadmit/webadmittest"
+)
+
+// FlagSet is what both *flag.FlagSet and *pflag.FlagSet offer.
+type FlagSet interface {
+	StringVar(p *string, name, value, usage string)
+	BoolVar(p *bool, name string, value bool, usage string)
+	IntVar(p *int, name string, value int, usage string)
+	Int64Var(p *int64, name string, value int64, usage string)
+	DurationVar(p *time.Duration, name string, value time.Duration, usage string)
+}
+
+// Flags are the settings of a sandbox served with the demo data.
+type Flags struct {
+	Listen      string        // address of the API
+	StoreListen string        // address of the object store
+	Key         string        // API key to accept; empty means a random one
+	URLLifetime time.Duration // how long a download URL stays valid
+	SnakeCase   bool          // spell statuses in snake_case
+	RateLimit   int           // calls allowed per RateWindow
+	RateWindow  time.Duration // the rate limit's window
+	DumpSize    int64         // size of the generated Full Applicant Dump export
+}
+
+// Register adds the flags to fs, with their defaults, to parse into f.
+func (f *Flags) Register(fs FlagSet) {
+	fs.StringVar(&f.Listen, "listen", "127.0.0.1:8080", "`address` of the API (loopback only: anyone who reaches it can read the demo data)")
+	fs.StringVar(&f.StoreListen, "store-listen", "127.0.0.1:0", "`address` of the object store (port 0: any free port)")
+	fs.StringVar(&f.Key, "key", "", "API `key` to accept (default: a random key, printed at start)")
+	fs.DurationVar(&f.URLLifetime, "url-lifetime", webadmittest.DefaultURLLifetime, "how long a download URL stays valid")
+	fs.BoolVar(&f.SnakeCase, "snake-case", false, "spell statuses in snake_case (in_progress) as the older docs do")
+	fs.IntVar(&f.RateLimit, "rate-limit", webadmittest.DefaultRateLimit, "calls allowed per rate window")
+	fs.DurationVar(&f.RateWindow, "rate-window", webadmittest.DefaultRateWindow, "rate limit window")
+	fs.Int64Var(&f.DumpSize, "dump-size", webadmittest.DemoFullDumpSize,
+		fmt.Sprintf("size in `bytes` of the generated Full Applicant Dump export (%d)", webadmittest.DemoExportFullDump))
+}
+
+// Options returns the webadmittest options of f: the demo data served as f
+// says, logging to log (nil: nowhere). It rejects a negative DumpSize; New
+// rejects the other impossible settings.
+func (f *Flags) Options(log *slog.Logger) ([]webadmittest.Option, error) {
+	if f.DumpSize < 0 {
+		return nil, fmt.Errorf("dump size %d: the size cannot be negative", f.DumpSize)
+	}
+	spelling := webadmittest.SpellingTitleCase
+	if f.SnakeCase {
+		spelling = webadmittest.SpellingSnakeCase
+	}
+	opts := []webadmittest.Option{
+		webadmittest.DemoData(),
+		webadmittest.WithAddr(f.Listen),
+		webadmittest.WithStoreAddr(f.StoreListen),
+		webadmittest.WithURLLifetime(f.URLLifetime),
+		webadmittest.WithSpelling(spelling),
+		webadmittest.WithRateLimit(f.RateLimit, f.RateWindow),
+	}
+	if log != nil {
+		opts = append(opts, webadmittest.WithLogger(log))
+	}
+	if f.Key != "" {
+		opts = append(opts, webadmittest.WithAPIKey(f.Key))
+	}
+	if f.DumpSize != webadmittest.DemoFullDumpSize {
+		opts = append(opts, webadmittest.WithExports(demoExportsWithDump(f.DumpSize)...))
+	}
+	return opts, nil
+}
+
+// demoExportsWithDump returns the demo exports with a Full Applicant Dump
+// of size bytes.
+func demoExportsWithDump(size int64) []webadmittest.Export {
+	exports := webadmittest.DemoExports()
+	for i := range exports {
+		if exports[i].ID == webadmittest.DemoExportFullDump {
+			exports[i].Size = size
+		}
+	}
+	return exports
+}
