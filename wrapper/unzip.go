@@ -190,11 +190,12 @@ func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]
 	// Everything is extracted: move it into place, through the root of dir
 	// so that no link can lead a file elsewhere. Should a move fail, the
 	// files already moved are taken back (they were new: without Overwrite
-	// nothing existed under their names).
+	// nothing existed under their names), then the directories made for
+	// them, deepest first (those still holding files, with Overwrite, stay).
 	stageName := filepath.Base(stage)
-	var placed []string
+	var placed, made []string
 	for _, name := range files {
-		err := makeParents(target, name)
+		err := makeParents(target, name, &made)
 		if err == nil {
 			err = placeIn(target, dir, filepath.Join(stageName, filepath.FromSlash(name)), name, opts.Overwrite)
 		}
@@ -203,6 +204,9 @@ func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]
 				for _, p := range placed {
 					_ = target.Remove(filepath.FromSlash(p))
 				}
+			}
+			for _, d := range slices.Backward(made) {
+				_ = target.Remove(filepath.FromSlash(d)) // only if empty
 			}
 			return nil, fmt.Errorf("webadmit: moving extracted files into %s: %w", dir, err)
 		}
@@ -253,11 +257,13 @@ func refuseLinkedParents(root *os.Root, name string) error {
 
 // makeParents creates, in root, the missing directories of name (mode
 // 0700), one at a time and without following a link: a symbolic link
-// where a directory should be is refused.
-func makeParents(root *os.Root, name string) error {
+// where a directory should be is refused. Each directory it creates is
+// appended to made, so a parent always comes before its children.
+func makeParents(root *os.Root, name string, made *[]string) error {
 	for _, p := range parentDirs(name) {
 		err := root.Mkdir(filepath.FromSlash(p), 0o700)
 		if err == nil {
+			*made = append(*made, p)
 			continue
 		}
 		if !errors.Is(err, fs.ErrExist) {

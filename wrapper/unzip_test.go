@@ -253,3 +253,48 @@ func TestToDirRefusesLinkInTarget(t *testing.T) {
 		t.Errorf("target holds %v", got)
 	}
 }
+
+// TestExtractZipFailureRemovesDirectoriesItMade makes the move of a later
+// entry fail (a file stands where its directory should be): the files
+// already placed and the directories made for them are removed again,
+// while directories that existed before stay.
+func TestExtractZipFailureRemovesDirectoriesItMade(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		entries []zipEntry
+		want    []string // what the target holds afterwards (walked, slash form)
+	}{
+		{name: "new nested directories", entries: []zipEntry{{name: "n1/n2/x.csv", body: "1"}, {name: "n1/n3/y.csv", body: "2"}, {name: "blocker/z.csv", body: "3"}},
+			want: []string{"blocker", "old"}},
+		{name: "inside an existing directory", entries: []zipEntry{{name: "old/new/x.csv", body: "1"}, {name: "blocker/z.csv", body: "3"}},
+			want: []string{"blocker", "old"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.Mkdir(filepath.Join(dir, "old"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "blocker"), []byte("a file, not a directory"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			data := makeZip(t, tt.entries...)
+			_, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, ToDir(dir, ExtractOptions{}).(dirDest).opts)
+			if collect(err) == nil {
+				t.Fatal("extraction succeeded with a file in the way")
+			}
+			var got []string
+			_ = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+				if rel, _ := filepath.Rel(dir, p); err == nil && rel != "." {
+					got = append(got, filepath.ToSlash(rel))
+				}
+				return nil
+			})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("target holds %v after the failure, want %v", got, tt.want)
+			}
+		})
+	}
+}
