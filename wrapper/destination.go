@@ -26,6 +26,15 @@ type sink interface {
 	abort()
 }
 
+// namedSink is a sink that checks the file's name as soon as the download
+// begins, before any byte is written: a name it cannot take fails the
+// download at once instead of after all of it was received.
+type namedSink interface {
+	sink
+	// start is called once, when the store's first answer names the file.
+	start(meta *fileMeta) error
+}
+
 // fileMeta describes the downloaded file.
 type fileMeta struct {
 	ExportID     int

@@ -24,15 +24,18 @@ type transfer struct {
 	// fresh asks the API for a new download URL: a run's download_url, or
 	// the Location of a zip file's redirect. It returns a *permanent error
 	// when no URL will come (the run failed, say).
-	fresh   func(context.Context) (string, error)
-	what    string // the file in words, for errors: "export 7 run 555"
-	ev      Event  // ids and status every event of the transfer carries
-	attrs   []any  // ids every log line of the transfer carries
-	out     *output
-	url     string // current download URL: a credential, never logged
-	total   int64  // announced size, -1 until known
-	etag    string
-	meta    fileMeta
+	fresh func(context.Context) (string, error)
+	what  string // the file in words, for errors: "export 7 run 555"
+	ev    Event  // ids and status every event of the transfer carries
+	attrs []any  // ids every log line of the transfer carries
+	out   *output
+	url   string // current download URL: a credential, never logged
+	total int64  // announced size, -1 until known
+	etag  string
+	meta  fileMeta
+	// name, when set, maps the server's file name to the one the sink will
+	// be given at commit (a zip of a batch may get a fallback name).
+	name    func(server string) string
 	started bool
 	resumes int   // requests that continued from a non-zero offset
 	skipped int64 // bytes the store sent again because it ignored Range
@@ -262,6 +265,15 @@ func (t *transfer) begin(resp *http.Response, size int64) error {
 		t.etag = etag
 		t.meta.ContentType = resp.Header.Get("Content-Type")
 		t.meta.FileName = SafeFileName(resp.Header.Get("Content-Disposition"))
+		if ns, ok := t.out.sink.(namedSink); ok {
+			meta := t.meta
+			if t.name != nil {
+				meta.FileName = t.name(meta.FileName)
+			}
+			if err := ns.start(&meta); err != nil {
+				return &permanent{err}
+			}
+		}
 		converting := t.rc.utf8 && t.out.transcode(t.meta.ContentType)
 		t.c.log.Debug("webadmit: download started",
 			slices.Concat(t.attrs, []any{"size", size, "content_type", t.meta.ContentType, "to_utf8", converting})...)

@@ -21,7 +21,9 @@ type FileOptions struct {
 // place only once complete. On any failure or cancellation nothing is left
 // behind. If path is an existing directory or ends in a separator, the file
 // takes the name the server proposes (see SafeFileName), or
-// export-EXPORTID-RUNID.EXT.
+// export-EXPORTID-RUNID.EXT; a name already taken there is refused
+// (fs.ErrExist, unless Overwrite is set) as soon as the server names the
+// file, before its bytes are downloaded.
 func ToFile(path string, opts FileOptions) Destination {
 	return fileDest{path: path, opts: opts}
 }
@@ -95,15 +97,40 @@ func (s *fileSink) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func (s *fileSink) commit(meta *fileMeta) ([]string, error) {
-	final := s.path
-	if final == "" {
-		name := meta.FileName
-		if name == "" {
-			name = fmt.Sprintf("export-%d-%d%s", meta.ExportID, meta.ExportFileID, extensionFor(meta.ContentType))
-		}
-		final = filepath.Join(s.dir, name)
+// finalPath is where the file goes: the path given, or dir + the name the
+// server proposed (or one made of the ids).
+func (s *fileSink) finalPath(meta *fileMeta) string {
+	if s.path != "" {
+		return s.path
 	}
+	name := meta.FileName
+	if name == "" {
+		name = fmt.Sprintf("export-%d-%d%s", meta.ExportID, meta.ExportFileID, extensionFor(meta.ContentType))
+	}
+	return filepath.Join(s.dir, name)
+}
+
+// start refuses, in directory mode, a name that is already taken, before
+// any byte is downloaded (a path given was checked by open). commit checks
+// again, for a file that appears during the download.
+func (s *fileSink) start(meta *fileMeta) error {
+	if s.path != "" || s.overwrite {
+		return nil
+	}
+	if final := s.finalPath(meta); fileExists(final) {
+		return existsError(final)
+	}
+	return nil
+}
+
+// fileExists reports whether something (a link included) has the name path.
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+func (s *fileSink) commit(meta *fileMeta) ([]string, error) {
+	final := s.finalPath(meta)
 	if err := s.f.Sync(); err != nil {
 		return nil, fmt.Errorf("webadmit: syncing %s: %w", s.f.Name(), err)
 	}

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
 func TestToFile(t *testing.T) {
@@ -141,5 +144,151 @@ func TestFileSinkWritesBackAsItGoes(t *testing.T) {
 	}
 	if got := readFile(t, paths[0]); !bytes.Equal(got, content) {
 		t.Errorf("file differs from what was written (%d bytes, want %d)", len(got), len(content))
+	}
+}
+
+// TestToFileDirectoryExistingNameRefusedEarly downloads, into a directory,
+// an export whose proposed name is taken: the refusal (fs.ErrExist) comes
+// as soon as the store's answer names the file, before its bytes are
+// copied, and leaves no temporary file; with Overwrite it is replaced.
+func TestToFileDirectoryExistingNameRefusedEarly(t *testing.T) {
+	t.Parallel()
+	const size = 32 << 20
+	srv := sandbox(t, webadmittest.WithExports(webadmittest.Export{ID: 7, IdentityID: sandboxIdentity, Name: "Taken", Size: size}))
+	c := sandboxClient(t, srv)
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "Taken.csv")
+	if err := os.WriteFile(existing, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var copied int64
+	res, err := c.RunExport(context.Background(), sandboxIdentity, 7, ToFile(dir, FileOptions{}), OnProgress(func(e Event) {
+		if e.Kind == EventBytes {
+			copied = e.Bytes
+		}
+	}))
+	if !errors.Is(collect(err), fs.ErrExist) {
+		t.Fatalf("err = %v, want fs.ErrExist", err)
+	}
+	if res == nil || res.Received != 0 || copied != 0 {
+		t.Errorf("%d bytes copied before the refusal (result %+v)", copied, res)
+	}
+	if got := dirEntries(t, dir); !slices.Equal(got, []string{"Taken.csv"}) {
+		t.Errorf("directory holds %v, want only the file that was there", got)
+	}
+	if string(readFile(t, existing)) != "keep me" {
+		t.Error("the existing file was replaced")
+	}
+	runID := res.ExportFileID
+	srv.Close() // waits for the store's handler: its count is final
+	if served := srv.Recorder().BytesServed(runID); served > size/4 {
+		t.Errorf("the store served %d of %d bytes for a download refused at its start", served, size)
+	}
+}
+
+// TestZipFilesToDirExistingNameRefusedEarly: a zip file of a PDF Manager
+// batch whose name is taken in the directory is refused before its bytes
+// are copied.
+func TestZipFilesToDirExistingNameRefusedEarly(t *testing.T) {
+	t.Parallel()
+	zips := [][]byte{randomBytes(t, 8<<20)}
+	srv := sandbox(t, webadmittest.WithPDFTemplates(pdfTemplate(7, "Packets", generated.ExportFileStatusAvailable, zips...)))
+	c := sandboxClient(t, srv)
+	dir := t.TempDir()
+	// Batches count from 42: the first zip of the first batch is Packets-42-1.zip.
+	existing := filepath.Join(dir, "Packets-42-1.zip")
+	if err := os.WriteFile(existing, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var copied int64
+	_, err := c.RunPDFBatch(context.Background(), sandboxIdentity, 7, ZipFilesToDir(dir, FileOptions{}), OnProgress(func(e Event) {
+		if e.Kind == EventBytes {
+			copied = e.Bytes
+		}
+	}))
+	if !errors.Is(collect(err), fs.ErrExist) {
+		t.Fatalf("err = %v, want fs.ErrExist", err)
+	}
+	if copied != 0 {
+		t.Errorf("%d bytes copied before the refusal", copied)
+	}
+	if got := dirEntries(t, dir); !slices.Equal(got, []string{"Packets-42-1.zip"}) {
+		t.Errorf("directory holds %v, want only the file that was there", got)
+	}
+}
+
+// TestFileSinkDirectoryNameChecks drives a directory-mode sink by hand: a
+// taken name is refused at start, unless Overwrite is set; a file that
+// appears after start is still refused at commit, and nothing is left.
+func TestFileSinkDirectoryNameChecks(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name           string
+		before, during bool // the name is taken before start, or appears after it
+		overwrite      bool
+		wantStartErr   bool
+		wantCommitErr  bool
+	}{
+		{name: "free name"},
+		{name: "taken before", before: true, wantStartErr: true},
+		{name: "taken before, overwrite", before: true, overwrite: true},
+		{name: "appears during the download", during: true, wantCommitErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			final := filepath.Join(dir, "Name.csv")
+			if tt.before {
+				if err := os.WriteFile(final, []byte("old"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := ToFile(dir, FileOptions{Overwrite: tt.overwrite}).open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.abort()
+			meta := &fileMeta{ExportID: 7, ExportFileID: 555, FileName: "Name.csv"}
+			err = s.(namedSink).start(meta)
+			if tt.wantStartErr {
+				if !errors.Is(err, fs.ErrExist) {
+					t.Fatalf("start: err = %v, want fs.ErrExist", err)
+				}
+				s.abort()
+				if got := dirEntries(t, dir); !slices.Equal(got, []string{"Name.csv"}) {
+					t.Errorf("directory holds %v", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("start: %v", err)
+			}
+			if tt.during {
+				if err := os.WriteFile(final, []byte("raced"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.Write([]byte("new")); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.commit(meta)
+			if tt.wantCommitErr {
+				if !errors.Is(err, fs.ErrExist) {
+					t.Fatalf("commit: err = %v, want fs.ErrExist", err)
+				}
+				s.abort()
+				if string(readFile(t, final)) != "raced" || !slices.Equal(dirEntries(t, dir), []string{"Name.csv"}) {
+					t.Errorf("the file that appeared was touched, or a temporary file is left: %v", dirEntries(t, dir))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("commit: %v", err)
+			}
+			if string(readFile(t, final)) != "new" {
+				t.Error("the file was not written")
+			}
+		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -158,7 +159,11 @@ func FuzzExtractZip(f *testing.F) {
 	f.Add(makeZip(f, zipEntry{name: "../a.csv", body: "1"}))
 	f.Add(makeZip(f, zipEntry{name: "d/", mode: fs.ModeDir | 0o755}, zipEntry{name: "d/x", body: "2"}))
 	f.Add(makeZip(f, zipEntry{name: "l", body: "/etc", mode: fs.ModeSymlink | 0o777}))
-	f.Fuzz(func(t *testing.T, data []byte) { extractAndCheck(t, data) })
+	f.Add(makeZip(f, zipEntry{name: "ln/x.csv", body: "1"}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		extractAndCheck(t, data)
+		extractThroughLinkAndCheck(t, data)
+	})
 }
 
 // FuzzZipEntryNames extracts valid archives of two entries with arbitrary
@@ -168,6 +173,7 @@ func FuzzZipEntryNames(f *testing.F) {
 	for _, names := range [][2]string{
 		{"a.csv", "b.csv"}, {"../x.csv", "y.csv"}, {"d/x.csv", "D/X.csv"}, {"/etc/passwd", "a"}, {`..\..\x`, "a"},
 		{"C:/x", "a"}, {"a/../../b", "c"}, {"d", "d/x"}, {"./a", "a"}, {"a\x00b", "c"}, {"d/", "d/e"}, {"", "."},
+		{"ln/x.csv", "a"}, {"ln/", "ln/d/x"}, {"ln", "b"},
 	} {
 		f.Add(names[0], names[1])
 	}
@@ -192,7 +198,9 @@ func FuzzZipEntryNames(f *testing.F) {
 			}
 			entries = append(entries, e)
 		}
-		extractAndCheck(t, makeZip(t, entries...))
+		data := makeZip(t, entries...)
+		extractAndCheck(t, data)
+		extractThroughLinkAndCheck(t, data)
 	})
 }
 
@@ -224,6 +232,44 @@ func extractAndCheck(t *testing.T, data []byte) {
 	for _, p := range paths {
 		if rel, rerr := filepath.Rel(dir, p); rerr != nil || !filepath.IsLocal(rel) {
 			t.Fatalf("extracted %s outside %s", p, dir)
+		}
+	}
+}
+
+// extractThroughLinkAndCheck extracts data into a directory that already
+// holds a symbolic link, ln, to a directory beside it: nothing may be
+// written through the link, the link stays, and a failure leaves only it.
+func extractThroughLinkAndCheck(t *testing.T, data []byte) {
+	parent := t.TempDir()
+	dir, outside := filepath.Join(parent, "target"), filepath.Join(parent, "outside")
+	for _, d := range []string{dir, outside} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join("..", "outside"), filepath.Join(dir, "ln")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, ExtractOptions{MaxBytes: 1 << 20, MaxEntries: 50})
+	if names := dirEntries(t, outside); len(names) != 0 {
+		t.Fatalf("wrote through the link (err %v): %v", err, names)
+	}
+	if names := dirEntries(t, parent); len(names) != 2 {
+		t.Fatalf("wrote beside the target: %v", names)
+	}
+	if fi, lerr := os.Lstat(filepath.Join(dir, "ln")); lerr != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced or removed (err %v)", err)
+	}
+	if err != nil {
+		if names := dirEntries(t, dir); !slices.Equal(names, []string{"ln"}) {
+			t.Fatalf("failed (%v) but left %v", err, names)
+		}
+		return
+	}
+	for _, p := range paths {
+		rel, rerr := filepath.Rel(dir, p)
+		if rerr != nil || !filepath.IsLocal(rel) || rel == "ln" || strings.HasPrefix(filepath.ToSlash(rel), "ln/") {
+			t.Fatalf("extracted %s outside %s or through its link", p, dir)
 		}
 	}
 }

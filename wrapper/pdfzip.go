@@ -87,6 +87,15 @@ type zipDownload struct {
 	taken    map[string]bool // names (lower case) earlier zips of the batch were given
 }
 
+// fileName is the name the zip file is given when the server proposes
+// server: that one, unless it is empty or already taken in the batch.
+func (d zipDownload) fileName(server string) string {
+	if server == "" || d.taken[strings.ToLower(server)] {
+		return d.fallback
+	}
+	return server
+}
+
 // downloadZip downloads one zip file into s and commits it; on failure s is
 // aborted. The transfer is the export one: fresh URLs come from the zip's
 // redirect, resumes use Range.
@@ -101,7 +110,7 @@ func (c *Client) downloadZip(ctx context.Context, d zipDownload, s sink, rc *run
 	zrc.utf8 = false // a zip is binary, whatever its Content-Type says
 	ev := d.ev
 	ev.ZipFileID = d.zip.ID
-	t := &transfer{c: c, rc: &zrc, fresh: c.zipURL(d.zip, &res.URLCalls), total: -1,
+	t := &transfer{c: c, rc: &zrc, fresh: c.zipURL(d.zip, &res.URLCalls), total: -1, name: d.fileName,
 		what:  fmt.Sprintf("PDF Manager zip file %d", d.zip.ID),
 		ev:    ev,
 		attrs: []any{"pdf_manager_batch_id", ev.BatchID, "pdf_manager_zip_file_id", d.zip.ID},
@@ -122,10 +131,7 @@ func (c *Client) downloadZip(ctx context.Context, d zipDownload, s sink, rc *run
 	if err := ctx.Err(); err != nil {
 		return res, fmt.Errorf("webadmit: downloading %s: %w", t.what, context.Cause(ctx))
 	}
-	name := t.meta.FileName
-	if name == "" || d.taken[strings.ToLower(name)] {
-		name = d.fallback
-	}
+	name := d.fileName(t.meta.FileName)
 	t.meta.FileName = name
 	res.FileName, res.Bytes, res.SHA256 = name, t.out.written(), t.out.sum()
 	paths, err := s.commit(&t.meta)

@@ -28,8 +28,10 @@ const (
 // ToDir downloads a zip export ("Comma-Separated Values in Multiple Files")
 // and extracts it into dir (created, mode 0700, if missing). Extraction is
 // safe: entries that would land outside dir (absolute, "..", through a
-// link), links, devices and archives over the limits are refused with
-// ErrUnsafeArchive. Files (mode 0600) are extracted into a staging
+// link), entries whose path goes through a symbolic link already in dir,
+// links, devices and archives over the limits are refused with
+// ErrUnsafeArchive; dir is only written through an [os.Root], so nothing
+// can escape it even if links appear during the extraction. Files (mode 0600) are extracted into a staging
 // directory inside dir and moved into place only once all were extracted;
 // on failure nothing is left behind. An existing file is not replaced
 // unless Overwrite is set.
@@ -113,6 +115,11 @@ func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]
 	if len(zr.File) > opts.MaxEntries {
 		return nil, fmt.Errorf("%w: %d entries, more than the limit of %d", ErrUnsafeArchive, len(zr.File), opts.MaxEntries)
 	}
+	target, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("webadmit: %w", err)
+	}
+	defer target.Close()
 	// Check every name before writing anything.
 	names := make([]string, 0, len(zr.File))
 	seen := make(map[string]bool, len(zr.File))
@@ -145,8 +152,11 @@ func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]
 				return nil, fmt.Errorf("%w: entry %q is both a file and a directory", ErrUnsafeArchive, p)
 			}
 		}
+		if err := refuseLinkedParents(target, name); err != nil {
+			return nil, err
+		}
 		if !opts.Overwrite {
-			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
+			if _, err := target.Lstat(filepath.FromSlash(name)); err == nil {
 				return nil, existsError(filepath.Join(dir, filepath.FromSlash(name)))
 			}
 		}
@@ -177,29 +187,120 @@ func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]
 		left -= n
 		files = append(files, name)
 	}
-	// Everything is extracted: move it into place. Should a move fail, the
+	// Everything is extracted: move it into place, through the root of dir
+	// so that no link can lead a file elsewhere. Should a move fail, the
 	// files already moved are taken back (they were new: without Overwrite
-	// nothing existed under their names).
-	var placed []string
+	// nothing existed under their names), then the directories made for
+	// them, deepest first (those still holding files, with Overwrite, stay).
+	stageName := filepath.Base(stage)
+	var placed, made []string
 	for _, name := range files {
-		final := filepath.Join(dir, filepath.FromSlash(name))
-		err := os.MkdirAll(filepath.Dir(final), 0o700)
+		err := makeParents(target, name, &made)
 		if err == nil {
-			err = place(filepath.Join(stage, filepath.FromSlash(name)), final, opts.Overwrite)
+			err = placeIn(target, dir, filepath.Join(stageName, filepath.FromSlash(name)), name, opts.Overwrite)
 		}
 		if err != nil {
 			if !opts.Overwrite {
 				for _, p := range placed {
-					_ = os.Remove(p)
+					_ = target.Remove(filepath.FromSlash(p))
 				}
+			}
+			for _, d := range slices.Backward(made) {
+				_ = target.Remove(filepath.FromSlash(d)) // only if empty
 			}
 			return nil, fmt.Errorf("webadmit: moving extracted files into %s: %w", dir, err)
 		}
-		placed = append(placed, final)
+		placed = append(placed, name)
 	}
 	syncDir(dir)
-	slices.Sort(placed)
-	return placed, nil
+	paths := make([]string, len(placed))
+	for i, name := range placed {
+		paths[i] = filepath.Join(dir, filepath.FromSlash(name))
+	}
+	slices.Sort(paths)
+	return paths, nil
+}
+
+// parentDirs returns the directories of a slash-separated entry name, from
+// the top: "a/b/c.csv" gives "a", "a/b".
+func parentDirs(name string) []string {
+	var dirs []string
+	for i, c := range name {
+		if c == '/' {
+			dirs = append(dirs, name[:i])
+		}
+	}
+	return dirs
+}
+
+// linkError refuses entry name, whose directory p in the target is a
+// symbolic link.
+func linkError(name, p string) error {
+	return fmt.Errorf("%w: entry %q would be written through %s, a symbolic link in the target directory: remove the link or extract elsewhere", ErrUnsafeArchive, name, p)
+}
+
+// refuseLinkedParents refuses name when one of its directories that
+// already exist in root is a symbolic link. A directory missing, or a file
+// where a directory should be, is left for the move to report.
+func refuseLinkedParents(root *os.Root, name string) error {
+	for _, p := range parentDirs(name) {
+		fi, err := root.Lstat(filepath.FromSlash(p))
+		if err != nil {
+			return nil
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return linkError(name, p)
+		}
+	}
+	return nil
+}
+
+// makeParents creates, in root, the missing directories of name (mode
+// 0700), one at a time and without following a link: a symbolic link
+// where a directory should be is refused. Each directory it creates is
+// appended to made, so a parent always comes before its children.
+func makeParents(root *os.Root, name string, made *[]string) error {
+	for _, p := range parentDirs(name) {
+		err := root.Mkdir(filepath.FromSlash(p), 0o700)
+		if err == nil {
+			*made = append(*made, p)
+			continue
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		fi, lerr := root.Lstat(filepath.FromSlash(p))
+		if lerr != nil {
+			return lerr
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return linkError(name, p)
+		}
+	}
+	return nil
+}
+
+// placeIn moves the extracted file tmp to name, both relative to root (the
+// target directory dir), as place does: without overwrite it links then
+// unlinks, so that an existing file is never replaced.
+func placeIn(root *os.Root, dir, tmp, name string, overwrite bool) error {
+	final := filepath.FromSlash(name)
+	if overwrite {
+		return root.Rename(tmp, final)
+	}
+	err := root.Link(tmp, final)
+	switch {
+	case err == nil:
+		_ = root.Remove(tmp)
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return existsError(filepath.Join(dir, final))
+	}
+	// No hard links here (some file systems): check, then rename.
+	if _, serr := root.Lstat(final); serr == nil {
+		return existsError(filepath.Join(dir, final))
+	}
+	return root.Rename(tmp, final)
 }
 
 // entryName validates an entry's name and type and returns it in slash form.

@@ -173,3 +173,128 @@ func TestToDirDownloadsAndExtracts(t *testing.T) {
 		t.Errorf("left behind %v", got)
 	}
 }
+
+// TestExtractZipRefusesLinksInTarget plants symbolic links inside the target
+// directory: an entry whose path goes through one is refused, and nothing
+// is written through it, whether the link leads outside the target or not.
+func TestExtractZipRefusesLinksInTarget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		link      string // link name inside the target
+		to        string // link target, relative to the link's directory
+		entry     string
+		overwrite bool
+	}{
+		{name: "directory link leading outside", link: "sub", to: "../outside", entry: "sub/evil.csv"},
+		{name: "directory link leading outside, overwrite", link: "sub", to: "../outside", entry: "sub/evil.csv", overwrite: true},
+		{name: "deeper entry through the link", link: "sub", to: "../outside", entry: "sub/a/b/evil.csv"},
+		{name: "link below a real directory", link: "real/sub", to: "../../outside", entry: "real/sub/evil.csv"},
+		{name: "link staying inside the target", link: "sub", to: "inside", entry: "sub/evil.csv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			parent := t.TempDir()
+			dir, outside := filepath.Join(parent, "target"), filepath.Join(parent, "outside")
+			for _, d := range []string{outside, filepath.Join(dir, "real"), filepath.Join(dir, "inside")} {
+				if err := os.MkdirAll(d, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Symlink(tt.to, filepath.Join(dir, filepath.FromSlash(tt.link))); err != nil {
+				t.Skipf("no symbolic links here: %v", err)
+			}
+			data := makeZip(t, zipEntry{name: "fine.csv", body: "ok"}, zipEntry{name: tt.entry, body: "evil"})
+			opts := ToDir(dir, ExtractOptions{Overwrite: tt.overwrite}).(dirDest).opts
+			paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, opts)
+			collect(err)
+			if !errors.Is(err, ErrUnsafeArchive) {
+				t.Errorf("err = %v, want ErrUnsafeArchive (paths %v)", err, paths)
+			}
+			if got := dirEntries(t, outside); len(got) != 0 {
+				t.Errorf("wrote outside the target through the link: %v", got)
+			}
+			if got := dirEntries(t, filepath.Join(dir, "inside")); len(got) != 0 {
+				t.Errorf("wrote through the link: %v", got)
+			}
+			if got := dirEntries(t, dir); !slices.Equal(got, []string{"inside", "real", "sub"}) && !slices.Equal(got, []string{"inside", "real"}) {
+				t.Errorf("target holds %v after a refusal", got)
+			}
+		})
+	}
+}
+
+// TestToDirRefusesLinkInTarget is the same attack end to end: a download
+// with ToDir into a directory holding a link to elsewhere.
+func TestToDirRefusesLinkInTarget(t *testing.T) {
+	t.Parallel()
+	store := newFakeStore(makeZip(t, zipEntry{name: "sub/evil.csv", body: "evil"}))
+	store.ctype = "application/zip"
+	c, _ := setupDownload(t, store)
+	parent := t.TempDir()
+	dir, outside := filepath.Join(parent, "target"), filepath.Join(parent, "outside")
+	for _, d := range []string{dir, outside} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join("..", "outside"), filepath.Join(dir, "sub")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	_, err := c.Download(context.Background(), 7, 555, ToDir(dir, ExtractOptions{}))
+	if !errors.Is(collect(err), ErrUnsafeArchive) {
+		t.Errorf("err = %v, want ErrUnsafeArchive", err)
+	}
+	if got := dirEntries(t, outside); len(got) != 0 {
+		t.Errorf("wrote outside the target: %v", got)
+	}
+	if got := dirEntries(t, dir); !slices.Equal(got, []string{"sub"}) {
+		t.Errorf("target holds %v", got)
+	}
+}
+
+// TestExtractZipFailureRemovesDirectoriesItMade makes the move of a later
+// entry fail (a file stands where its directory should be): the files
+// already placed and the directories made for them are removed again,
+// while directories that existed before stay.
+func TestExtractZipFailureRemovesDirectoriesItMade(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		entries []zipEntry
+		want    []string // what the target holds afterwards (walked, slash form)
+	}{
+		{name: "new nested directories", entries: []zipEntry{{name: "n1/n2/x.csv", body: "1"}, {name: "n1/n3/y.csv", body: "2"}, {name: "blocker/z.csv", body: "3"}},
+			want: []string{"blocker", "old"}},
+		{name: "inside an existing directory", entries: []zipEntry{{name: "old/new/x.csv", body: "1"}, {name: "blocker/z.csv", body: "3"}},
+			want: []string{"blocker", "old"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.Mkdir(filepath.Join(dir, "old"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "blocker"), []byte("a file, not a directory"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			data := makeZip(t, tt.entries...)
+			_, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, ToDir(dir, ExtractOptions{}).(dirDest).opts)
+			if collect(err) == nil {
+				t.Fatal("extraction succeeded with a file in the way")
+			}
+			var got []string
+			_ = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+				if rel, _ := filepath.Rel(dir, p); err == nil && rel != "." {
+					got = append(got, filepath.ToSlash(rel))
+				}
+				return nil
+			})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("target holds %v after the failure, want %v", got, tt.want)
+			}
+		})
+	}
+}
