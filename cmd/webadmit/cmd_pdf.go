@@ -258,8 +258,8 @@ func (a *app) reportPDF(res *wrapper.PDFResult, err error, ff *pdfFetchFlags) er
 		if ff.extract {
 			what += fmt.Sprintf(" (%d files extracted)", len(res.Paths))
 		}
-		fmt.Fprintf(a.stderr, "webadmit: wrote %s, %s, to %s (batch %d, %d status checks, %s)\n",
-			what, humanBytes(res.Bytes), ff.dir, res.BatchID, res.StatusCalls, res.Elapsed.Round(time.Millisecond))
+		fmt.Fprintf(a.stderr, "webadmit: wrote %s, %s, to %s (batch %d, %s, %s)\n",
+			what, humanBytes(res.Bytes), ff.dir, res.BatchID, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
 	}
 	if a.g.output == "json" {
 		return a.print(pdfResultJSON(res), table{})

@@ -130,8 +130,8 @@ func (a *app) report(res *wrapper.Result, err error) error {
 		} else if len(res.Paths) > 1 {
 			where = fmt.Sprintf("%d files", len(res.Paths))
 		}
-		fmt.Fprintf(a.stderr, "webadmit: wrote %s to %s (sha256 %s, %d status checks, %s)\n",
-			humanBytes(res.Bytes), where, res.SHA256, res.StatusCalls, res.Elapsed.Round(time.Millisecond))
+		fmt.Fprintf(a.stderr, "webadmit: wrote %s to %s (sha256 %s, %s, %s)\n",
+			humanBytes(res.Bytes), where, res.SHA256, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
 	}
 	if a.g.output == "json" && len(res.Paths) > 0 {
 		return a.print(resultJSON(res), table{})

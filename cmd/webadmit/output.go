@@ -57,3 +57,11 @@ func listOrEmpty[T any](p *[]T) []T {
 	}
 	return *p
 }
+
+// count renders n things: "1 status check", "3 status checks".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
