@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/webadmit-go/webadmit/generated"
 )
@@ -38,11 +39,11 @@ var knownStatuses = map[string]Status{
 }
 
 // ParseStatus normalises a status as the server spells it: case, underscores,
-// hyphens and repeated spaces do not matter. Unknown values are returned
+// hyphens and white space (any amount, any kind) do not matter. Unknown values are returned
 // trimmed but otherwise unchanged.
 func ParseStatus(s string) Status {
 	key := strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return r == ' ' || r == '_' || r == '-' || r == '\t'
+		return unicode.IsSpace(r) || r == '_' || r == '-'
 	}), " ")
 	if st, ok := knownStatuses[key]; ok {
 		return st
