@@ -116,13 +116,11 @@ func (a *api) GetCustomFieldAnswer(_ context.Context, req generated.GetCustomFie
 	if msg != "" {
 		return generated.GetCustomFieldAnswer404JSONResponse{NotFoundJSONResponse: notFound(msg)}, nil
 	}
-	model, err := answerModel(answerHref(req.UserIdentityId, req.ProgramId, req.ApplicantCasId, f.ID), f, app.answers[f.ID])
+	body, err := answerResult(req.UserIdentityId, req.ProgramId, req.ApplicantCasId, f, app.answers[f.ID])
 	if err != nil {
 		return nil, err
 	}
-	return generated.GetCustomFieldAnswer200JSONResponse{CustomFieldAnswerResultJSONResponse: generated.CustomFieldAnswerResultJSONResponse{
-		Body: generated.CustomFieldAnswerEnvelope{CustomFieldAnswer: model},
-	}}, nil
+	return generated.GetCustomFieldAnswer200JSONResponse{CustomFieldAnswerResultJSONResponse: body}, nil
 }
 
 func (a *api) StoreCustomFieldAnswer(_ context.Context, req generated.StoreCustomFieldAnswerRequestObject) (generated.StoreCustomFieldAnswerResponseObject, error) {
@@ -142,13 +140,11 @@ func (a *api) StoreCustomFieldAnswer(_ context.Context, req generated.StoreCusto
 		return generated.StoreCustomFieldAnswer422JSONResponse{Body: validationErrors(key, msg)}, nil
 	}
 	storeAnswer(app, f.ID, value)
-	model, err := answerModel(answerHref(req.UserIdentityId, req.ProgramId, req.ApplicantCasId, f.ID), f, value)
+	body, err := answerResult(req.UserIdentityId, req.ProgramId, req.ApplicantCasId, f, value)
 	if err != nil {
 		return nil, err
 	}
-	return generated.StoreCustomFieldAnswer200JSONResponse{CustomFieldAnswerResultJSONResponse: generated.CustomFieldAnswerResultJSONResponse{
-		Body: generated.CustomFieldAnswerEnvelope{CustomFieldAnswer: model},
-	}}, nil
+	return generated.StoreCustomFieldAnswer200JSONResponse{CustomFieldAnswerResultJSONResponse: body}, nil
 }
 
 func (a *api) ClearCustomFieldAnswer(_ context.Context, req generated.ClearCustomFieldAnswerRequestObject) (generated.ClearCustomFieldAnswerResponseObject, error) {
@@ -161,13 +157,21 @@ func (a *api) ClearCustomFieldAnswer(_ context.Context, req generated.ClearCusto
 		return generated.ClearCustomFieldAnswer404JSONResponse{NotFoundJSONResponse: notFound(msg)}, nil
 	}
 	storeAnswer(app, f.ID, nil)
-	model, err := answerModel(answerHref(req.UserIdentityId, req.ProgramId, req.ApplicantCasId, f.ID), f, nil)
+	body, err := answerResult(req.UserIdentityId, req.ProgramId, req.ApplicantCasId, f, nil)
 	if err != nil {
 		return nil, err
 	}
-	return generated.ClearCustomFieldAnswer200JSONResponse{CustomFieldAnswerResultJSONResponse: generated.CustomFieldAnswerResultJSONResponse{
-		Body: generated.CustomFieldAnswerEnvelope{CustomFieldAnswer: model},
-	}}, nil
+	return generated.ClearCustomFieldAnswer200JSONResponse{CustomFieldAnswerResultJSONResponse: body}, nil
+}
+
+// answerResult is the body of a custom field answer operation's 200:
+// the answer of field f, with value, at its documented href.
+func answerResult(identityID int, programID int64, casID string, f *CustomField, value any) (generated.CustomFieldAnswerResultJSONResponse, error) {
+	model, err := answerModel(answerHref(identityID, programID, casID, f.ID), f, value)
+	if err != nil {
+		return generated.CustomFieldAnswerResultJSONResponse{}, err
+	}
+	return generated.CustomFieldAnswerResultJSONResponse{Body: generated.CustomFieldAnswerEnvelope{CustomFieldAnswer: model}}, nil
 }
 
 // storeAnswer records an answer; nil clears it (the service keeps a
