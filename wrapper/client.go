@@ -180,6 +180,7 @@ func (c *Client) newAPIHTTPClient(hc *http.Client, ua string) *http.Client {
 	cp.Transport = &apiTransport{c: c, base: base, ua: ua}
 	userCheck := cp.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		req.Header.Del("Referer") // the URL redirected from
 		if !c.sameOrigin(req.URL) {
 			req.Header.Del(apiKeyHeader)
 		}
@@ -212,6 +213,7 @@ func (c *Client) newDownloadHTTPClient(hc *http.Client, ua string) *http.Client 
 	userCheck := cp.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		req.Header.Del(apiKeyHeader)
+		req.Header.Del("Referer") // the pre-signed URL redirected from
 		if err := checkScheme(req.URL); err != nil {
 			return &refusedRedirect{fmt.Errorf("redirect refused: %w", err)}
 		}

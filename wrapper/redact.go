@@ -35,22 +35,43 @@ func redactParsedURL(u *url.URL) string {
 	return c.String()
 }
 
-// redactError rewrites the URL inside a *url.Error (what http.Client.Do
-// returns) so that the error string carries no query string.
+// redactError rewrites the URLs inside an error's text (what
+// http.Client.Do returns quotes the request URL, and may quote a redirect's
+// Location) so that the error string carries no query string. Errors stay
+// reachable by errors.Is/As.
 func redactError(err error) error {
+	if err == nil {
+		return nil
+	}
 	var ue *url.Error
-	if err == nil || !errors.As(err, &ue) {
-		return err
+	if errors.As(err, &ue) && ue.URL != redactURL(ue.URL) {
+		safe := &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: ue.Err}
+		msg := strings.ReplaceAll(err.Error(), ue.URL, safe.URL)
+		if err == error(ue) && redactText(msg) == msg {
+			return safe
+		}
+		return &redactedError{msg: redactText(msg), err: safe}
 	}
-	if ue.URL == redactURL(ue.URL) {
-		return err
+	if msg := err.Error(); redactText(msg) != msg {
+		return &redactedError{msg: redactText(msg), err: err}
 	}
-	safe := &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: ue.Err}
-	if err == error(ue) {
-		return safe
-	}
-	// The *url.Error is wrapped: rebuild the message around the safe copy.
-	return &redactedError{msg: strings.ReplaceAll(err.Error(), ue.URL, safe.URL), err: safe}
+	return err
+}
+
+// urlInText matches what looks like an absolute URL in a text, parseable
+// or not.
+var urlInText = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://[^\s"'<>]+`)
+
+// redactText removes, from a text, the query and fragment of every URL in
+// it and anything shaped like a credential parameter (see scrubText).
+func redactText(s string) string {
+	s = urlInText.ReplaceAllStringFunc(s, func(u string) string {
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			return u[:i] + "?" + redacted
+		}
+		return u
+	})
+	return credentialParam.ReplaceAllString(s, "${1}"+redacted)
 }
 
 // redactedError keeps a wrapped cause reachable by errors.Is/As while its
@@ -84,14 +105,17 @@ func scrubText(s string, secrets ...string) string {
 	return credentialParam.ReplaceAllString(s, "${1}"+redacted)
 }
 
-// snippet turns the start of a response body into one short printable line:
-// valid UTF-8, whitespace collapsed, control characters dropped, at most max
-// runes, credentials scrubbed.
+// snippet turns the start of a response body into one short printable
+// line: valid UTF-8, whitespace collapsed, control characters dropped,
+// credentials scrubbed, at most max runes. Secrets are removed before the
+// line is cut, and a long prefix of a secret left at either cut (the end
+// of the body, the end of the line) is removed too, so that no part of a
+// key a proxy echoed survives.
 func snippet(body []byte, max int, secrets ...string) string {
 	var b strings.Builder
 	space := false
-	n := 0
-	for len(body) > 0 && n < max {
+	// Read a little past max, enough for a secret that straddles it.
+	for n := 0; len(body) > 0 && n < max+snippetSlack; n++ {
 		r, size := utf8.DecodeRune(body)
 		body = body[size:]
 		switch {
@@ -105,15 +129,45 @@ func snippet(body []byte, max int, secrets ...string) string {
 		}
 		if space {
 			b.WriteByte(' ')
-			n++
 			space = false
 		}
 		b.WriteRune(r)
-		n++
 	}
-	out := b.String()
-	if len(body) > 0 {
-		out += "…"
+	out := dropSecretTail(scrubText(b.String(), secrets...), secrets)
+	if utf8.RuneCountInString(out) <= max {
+		if len(body) > 0 {
+			out += "…"
+		}
+		return out
 	}
-	return scrubText(out, secrets...)
+	cut := 0
+	for i := range out {
+		if cut == max {
+			out = out[:i]
+			break
+		}
+		cut++
+	}
+	return dropSecretTail(out, secrets) + "…"
+}
+
+// snippetSlack is how far past its length a snippet reads, so that a
+// secret across the cut is seen whole and removed.
+const snippetSlack = 512
+
+// minSecretPrefix is the shortest prefix of a secret removed at a cut.
+const minSecretPrefix = 8
+
+// dropSecretTail removes from the end of s the longest prefix of a secret,
+// of minSecretPrefix bytes or more, that s ends with.
+func dropSecretTail(s string, secrets []string) string {
+	for _, sec := range secrets {
+		for n := len(sec) - 1; n >= minSecretPrefix; n-- {
+			if strings.HasSuffix(s, sec[:n]) {
+				s = s[:len(s)-n] + redacted
+				break
+			}
+		}
+	}
+	return s
 }
