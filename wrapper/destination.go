@@ -40,7 +40,10 @@ type fileMeta struct {
 	ExportID     int
 	ExportFileID int
 	ContentType  string
-	FileName     string // from Content-Disposition, made safe; may be ""
+	// ContentEncoding is the content coding the object is stored with
+	// (gzip, say), "" for none: the file is written as stored.
+	ContentEncoding string
+	FileName        string // from Content-Disposition, made safe; may be ""
 }
 
 // ToWriter streams the file to w. On error w may hold part of the file; use

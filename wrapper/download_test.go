@@ -29,6 +29,8 @@ type fakeStore struct {
 	ranges   []string
 	keys     []string
 	served   int64
+	headers  []http.Header // request headers, in order
+	extra    http.Header   // added to every answer ServeHTTP writes itself
 	fault    func(n int, w http.ResponseWriter, r *http.Request) bool
 }
 
@@ -53,7 +55,9 @@ func (s *fakeStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := s.requests
 	s.ranges = append(s.ranges, r.Header.Get("Range"))
 	s.keys = append(s.keys, r.Header.Get("x-api-key"))
+	s.headers = append(s.headers, r.Header.Clone())
 	fault := s.fault
+	extra := s.extra
 	s.mu.Unlock()
 	if r.URL.Query().Get("Signature") == "" {
 		w.WriteHeader(http.StatusForbidden)
@@ -63,6 +67,9 @@ func (s *fakeStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var served int64
+	for k, v := range extra {
+		w.Header()[k] = v
+	}
 	w.Header().Set("ETag", s.etag)
 	w.Header().Set("Content-Type", s.ctype)
 	w.Header().Set("Content-Disposition", s.disp)
@@ -70,6 +77,13 @@ func (s *fakeStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.served += served
 	s.mu.Unlock()
+}
+
+// requestHeaders returns the headers of every request the store received.
+func (s *fakeStore) requestHeaders() []http.Header {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]http.Header(nil), s.headers...)
 }
 
 func (s *fakeStore) stats() (requests int, ranges, keys []string, served int64) {
@@ -81,6 +95,11 @@ func (s *fakeStore) stats() (requests int, ranges, keys []string, served int64) 
 // cutAfter sends the headers of the whole answer and n bytes, then drops
 // the connection.
 func cutAfter(s *fakeStore, w http.ResponseWriter, r *http.Request, n int) {
+	s.mu.Lock()
+	for k, v := range s.extra {
+		w.Header()[k] = v
+	}
+	s.mu.Unlock()
 	start := 0
 	if rg := r.Header.Get("Range"); rg != "" {
 		start, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rg, "bytes="), "-"))
@@ -346,7 +365,7 @@ func TestDownloadFailures(t *testing.T) {
 }
 
 // TestDownloadStallIsResumed: a store that stops sending without closing
-// the connection is abandoned after the stall timeout and resumed.
+// the connection is abandoned under the low-speed limit and resumed.
 func TestDownloadStallIsResumed(t *testing.T) {
 	t.Parallel()
 	content := pattern(200_000)
@@ -366,7 +385,7 @@ func TestDownloadStallIsResumed(t *testing.T) {
 	c, _ := setupDownload(t, store)
 	var buf bytes.Buffer
 	var resumeErr error
-	res, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), StallTimeout(100*time.Millisecond), OnProgress(func(e Event) {
+	res, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), LowSpeedLimit(1, 100*time.Millisecond), OnProgress(func(e Event) {
 		if e.Kind == EventResume {
 			resumeErr = e.Err
 		}

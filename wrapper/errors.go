@@ -58,6 +58,10 @@ type APIError struct {
 	Method     string // request method
 	URL        string // request URL without query string or user info
 	Snippet    string // start of a body that was not the expected JSON, scrubbed
+	// Store is set when the answer came from the object store (a download
+	// URL), not from the API. The store never sees the API key, so its
+	// 401 or 403 is not ErrUnauthorized.
+	Store bool
 }
 
 // Error says what failed and what to do about it.
@@ -93,6 +97,15 @@ func (e *APIError) Error() string {
 }
 
 func (e *APIError) hint() string {
+	if e.Store {
+		switch c := e.StatusCode; {
+		case c == http.StatusUnauthorized || c == http.StatusForbidden:
+			return "the object store refused the download URL"
+		case c >= 500:
+			return "the object store failed: try again later"
+		}
+		return ""
+	}
 	switch c := e.StatusCode; {
 	case c == http.StatusUnauthorized:
 		return "the API key was refused: check the key and that its user identity has the API Access permission"
@@ -113,7 +126,7 @@ func (e *APIError) hint() string {
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
+		return e.StatusCode == http.StatusUnauthorized && !e.Store
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrRateLimited:

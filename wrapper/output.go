@@ -1,9 +1,11 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"hash"
 	"io"
 	"sync"
@@ -20,6 +22,7 @@ var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBufferSize);
 type output struct {
 	sink     sink
 	conv     io.WriteCloser // nil unless transcoding
+	ctype    string         // the Content-Type conv decodes
 	entry    io.Writer      // conv, or the hashing writer
 	hashed   hashingWriter
 	received int64 // raw bytes accepted: the offset a resume starts from
@@ -40,7 +43,7 @@ func (o *output) transcode(contentType string) bool {
 		return false
 	}
 	if conv := utf8Writer(&o.hashed, contentType); conv != nil {
-		o.conv, o.entry = conv, conv
+		o.conv, o.entry, o.ctype = conv, conv, contentType
 		return true
 	}
 	return false
@@ -85,6 +88,31 @@ func (o *output) copyFrom(ctx context.Context, r io.Reader) error {
 			return &readError{rerr}
 		}
 	}
+}
+
+// skipMatching reads the first n bytes of r, which a store that ignored a
+// Range request sends again, and checks that they are the bytes already
+// received: their hash (through the same conversion) must equal the hash of
+// what was written. Otherwise the object changed (ErrChanged).
+func (o *output) skipMatching(r io.Reader, n int64) error {
+	h := sha256.New()
+	var w io.Writer = h
+	if o.conv != nil {
+		w = utf8Writer(h, o.ctype) // stateless: converting again gives the same bytes
+	}
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	got, err := io.CopyBuffer(w, io.LimitReader(r, n), *bp)
+	if err == nil && got < n {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(h.Sum(nil), o.hashed.h.Sum(nil)) {
+		return fmt.Errorf("%w: the store resent the first %d bytes with other content", ErrChanged, n)
+	}
+	return nil
 }
 
 // finish flushes the converter.

@@ -19,6 +19,10 @@ const (
 	// defaultRateLimitPause is how long every client sharing a budget pauses
 	// after a 429 that gave no Retry-After.
 	defaultRateLimitPause = time.Minute
+	// maxSpacing bounds the gap the budget puts between calls while few
+	// are left: the server gives no reset time, so the budget slows down
+	// but keeps calling (a 429 then says how long to wait).
+	maxSpacing = 30 * time.Second
 )
 
 // RateBudget spaces API calls so that one key stays within its budget. Share
@@ -27,15 +31,21 @@ const (
 //
 // Besides its own token bucket it follows the server: when
 // X-RateLimit-Remaining runs low (at most a twentieth of X-RateLimit-Limit,
-// or 5) it spreads the calls left over the rest of a full window, and after
-// a 429 every call waits until Retry-After has passed.
+// or 5) it spreads the calls left over a full window, at most 30 seconds
+// apart (the server gives no reset time: the budget slows down but keeps
+// calling), and after a 429 every call waits until its Retry-After has
+// passed (a minute when it gives none). A Retry-After is the server's
+// instruction: a call whose wait budget ends before it fails at once with
+// ErrTimeout; the budget's own spacing is only a guess, and is cut short to
+// fit the wait budget instead.
 type RateBudget struct {
 	lim    *rate.Limiter
 	window time.Duration
 	burst  int
 
 	mu          sync.Mutex
-	pausedUntil time.Time     // after a 429: no call before
+	pausedUntil time.Time     // after a 429 with Retry-After: no call before
+	guessUntil  time.Time     // after a 429 without one: no call before, a guess
 	spacing     time.Duration // while few calls are left: gap between calls
 	nextSlot    time.Time     // while spacing: earliest next call
 	last        time.Time     // time of the latest call let through
@@ -87,31 +97,41 @@ func (b *RateBudget) Remaining() (limit, remaining int) {
 	return b.limit, b.remaining
 }
 
-// deadlineKey carries, in a call's context, the clock time by which the
-// wait that made the call must end; the budget refuses to sleep past it.
-type deadlineKey struct{}
-
-func withWaitDeadline(ctx context.Context, t time.Time) context.Context {
-	return context.WithValue(ctx, deadlineKey{}, t)
-}
-
-// wait blocks until the budget allows one call.
+// wait blocks until the budget allows one call. A deadline on ctx (the
+// wait budget of the call) bounds the wait: a Retry-After past it fails at
+// once with ErrTimeout, the budget's own spacing is cut to fit.
 func (b *RateBudget) wait(ctx context.Context, clock Clock, log *slog.Logger) error {
 	now := clock.Now()
 	r := b.lim.ReserveN(now, 1)
-	d := r.DelayFrom(now)
+	guess := r.DelayFrom(now) // the budget's own guesses
 	b.mu.Lock()
-	if p := b.pausedUntil.Sub(now); p > d {
-		d = p
+	told := b.pausedUntil.Sub(now) // the server's instruction
+	if p := b.guessUntil.Sub(now); p > guess {
+		guess = p
 	}
 	prevSlot := b.nextSlot
-	if b.spacing > 0 {
-		slot := now.Add(d)
-		if b.nextSlot.After(slot) {
-			slot = b.nextSlot
+	if b.spacing > 0 && b.nextSlot.After(now.Add(guess)) {
+		guess = b.nextSlot.Sub(now)
+	}
+	undo := func() {
+		r.CancelAt(clock.Now())
+		b.mu.Lock()
+		b.nextSlot = prevSlot
+		b.mu.Unlock()
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		if told > left {
+			b.mu.Unlock()
+			undo()
+			return fmt.Errorf("%w: the server asked to wait %s before the next call (Retry-After), more than the %s left of the wait budget (%w)",
+				ErrTimeout, told.Round(time.Millisecond), max(0, left).Round(time.Millisecond), ErrRateLimited)
 		}
-		d = slot.Sub(now)
-		b.nextSlot = slot.Add(b.spacing)
+		guess = min(guess, max(0, left/2)) // leave the call time to answer
+	}
+	d := max(told, guess)
+	if b.spacing > 0 {
+		b.nextSlot = now.Add(d).Add(b.spacing)
 	}
 	if t := now.Add(d); t.After(b.last) {
 		b.last = t
@@ -120,19 +140,9 @@ func (b *RateBudget) wait(ctx context.Context, clock Clock, log *slog.Logger) er
 	if d <= 0 {
 		return nil
 	}
-	cancel := func() {
-		r.CancelAt(clock.Now())
-		b.mu.Lock()
-		b.nextSlot = prevSlot
-		b.mu.Unlock()
-	}
-	if dl, ok := ctx.Value(deadlineKey{}).(time.Time); ok && now.Add(d).After(dl) {
-		cancel()
-		return fmt.Errorf("%w: the rate budget allows the next call in %s, after the wait budget ends (%w)", ErrTimeout, d.Round(time.Millisecond), ErrRateLimited)
-	}
 	log.Debug("webadmit: waiting for the rate budget", "delay", d)
 	if err := sleep(ctx, clock, d, nil); err != nil {
-		cancel()
+		undo()
 		return err
 	}
 	return nil
@@ -153,8 +163,8 @@ func (b *RateBudget) observe(now time.Time, status, limit, remaining int, retryA
 		}
 		if remaining <= low {
 			// Spread what is left over a full window (the server does not say
-			// when its window ends).
-			spacing := b.window / time.Duration(remaining+1)
+			// when its window ends), but keep calling: a 429 will say when.
+			spacing := min(b.window/time.Duration(remaining+1), maxSpacing)
 			if b.spacing == 0 {
 				log.Info("webadmit: few API calls left, slowing down", "remaining", remaining, "limit", b.limit, "spacing", spacing)
 			}
@@ -167,13 +177,16 @@ func (b *RateBudget) observe(now time.Time, status, limit, remaining int, retryA
 		}
 	}
 	if status == 429 {
-		pause := retryAfter
-		if pause <= 0 {
-			pause = defaultRateLimitPause
+		if retryAfter > 0 {
+			// The server's instruction wins over the budget's own spacing.
+			until := now.Add(retryAfter)
+			if until.After(b.pausedUntil) {
+				b.pausedUntil = until
+			}
+			b.nextSlot = b.pausedUntil
+		} else if until := now.Add(defaultRateLimitPause); until.After(b.guessUntil) {
+			b.guessUntil = until
 		}
-		if until := now.Add(pause); until.After(b.pausedUntil) {
-			b.pausedUntil = until
-		}
-		log.Info("webadmit: rate limited by the server", "retry_after", pause)
+		log.Info("webadmit: rate limited by the server", "retry_after", retryAfter)
 	}
 }

@@ -18,9 +18,10 @@ func (e *refusedRedirect) Error() string { return e.err.Error() }
 func (e *refusedRedirect) Unwrap() error { return e.err }
 
 // isTransient reports whether err is worth retrying: connection failures,
-// 408, 429 and 5xx answers, and bodies cut short. Other 4xx answers,
-// malformed 2xx answers, TLS verification failures and refused redirects are
-// not. Callers check their context first.
+// 408, 429 and 5xx answers, 2xx answers whose body is not the documented
+// JSON (a proxy's page, say), and bodies cut short. Other 4xx answers, TLS
+// verification failures, refused redirects and a host name that does not
+// resolve (a settings error) are not. Callers check their context first.
 func isTransient(err error) bool {
 	if err == nil || errors.Is(err, ErrTimeout) || errors.Is(err, errBodyTooLarge) {
 		return false
@@ -31,7 +32,12 @@ func isTransient(err error) bool {
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusRequestTimeout
+		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusRequestTimeout ||
+			(ae.StatusCode >= 200 && ae.StatusCode < 300)
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return false
 	}
 	var (
 		rr   *refusedRedirect

@@ -19,6 +19,7 @@ type Result struct {
 	SHA256            string   // hex SHA-256 of the bytes written to the destination
 	FileName          string   // name the server proposed (Content-Disposition), made safe
 	ContentType       string   // Content-Type of the download
+	ContentEncoding   string   // Content-Encoding the object is stored with ("" for none); the file holds the bytes as stored
 	Transcoded        bool     // the file was converted to UTF-8
 	Paths             []string // files created: one for ToFile, the extracted files for ToDir
 	StatusCalls       int      // getExportFile calls made
@@ -173,7 +174,7 @@ func (c *Client) complete(ctx context.Context, exportID, fileID int, s sink, rc 
 	})
 	err = t.run(ctx)
 	res.Received, res.Resumes = t.out.received, t.resumes
-	res.FileName, res.ContentType = t.meta.FileName, t.meta.ContentType
+	res.FileName, res.ContentType, res.ContentEncoding = t.meta.FileName, t.meta.ContentType, t.meta.ContentEncoding
 	if err != nil {
 		return err
 	}

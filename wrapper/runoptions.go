@@ -11,24 +11,36 @@ type RunOption func(*runConfig)
 
 type runConfig struct {
 	poll        PollPolicy
+	budget      *runBudget // PollPolicy.MaxWait from the start of the call
 	progress    ProgressFunc
 	callbackURL string
 	utf8        bool
 	attempts    int
-	stall       time.Duration
+	lowSpeed    lowSpeed
 	err         error
+}
+
+// lowSpeed is curl's --speed-limit/--speed-time: a download attempt that
+// moves fewer than bytesPerSec bytes a second for over is stalled.
+type lowSpeed struct {
+	bytesPerSec int64
+	over        time.Duration
 }
 
 // defaultDownloadAttempts bounds the requests of one download, the first
 // included: each retry after an expired URL or a cut fetches a fresh URL.
 const defaultDownloadAttempts = 6
 
-// defaultStallTimeout ends a download attempt that receives nothing for so
-// long; the next attempt resumes it.
-const defaultStallTimeout = 2 * time.Minute
+// The default low-speed limit: a download attempt that receives less than
+// 1 KiB a second for a minute is stalled; the next attempt resumes it.
+const (
+	defaultLowSpeedLimit = 1 << 10
+	defaultLowSpeedTime  = time.Minute
+)
 
 func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
-	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts, stall: defaultStallTimeout}
+	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts,
+		lowSpeed: lowSpeed{bytesPerSec: defaultLowSpeedLimit, over: defaultLowSpeedTime}}
 	for _, o := range opts {
 		o(rc)
 	}
@@ -38,6 +50,7 @@ func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
 	if err := rc.poll.validate(); err != nil {
 		return nil, err
 	}
+	rc.budget = newRunBudget(c.clock, rc.poll.MaxWait)
 	return rc, nil
 }
 
@@ -102,15 +115,18 @@ func DownloadAttempts(n int) RunOption {
 	}
 }
 
-// StallTimeout ends a download attempt that receives no byte for d (default
-// 2 minutes); like a cut connection, it is resumed with a fresh URL, within
-// DownloadAttempts.
-func StallTimeout(d time.Duration) RunOption {
+// LowSpeedLimit ends a download attempt that receives fewer than
+// bytesPerSec bytes a second, on average, for a whole period of over
+// (default: 1 KiB a second for a minute), as curl's --speed-limit and
+// --speed-time do: like a cut connection, it is resumed with a fresh URL,
+// within DownloadAttempts. A store that stops sending is caught the same
+// way. A bytesPerSec of 1 is a plain stall timeout of over.
+func LowSpeedLimit(bytesPerSec int64, over time.Duration) RunOption {
 	return func(rc *runConfig) {
-		if d <= 0 {
-			rc.err = errors.New("webadmit: StallTimeout must be positive")
+		if bytesPerSec < 1 || over <= 0 {
+			rc.err = errors.New("webadmit: LowSpeedLimit needs a positive speed and duration")
 			return
 		}
-		rc.stall = d
+		rc.lowSpeed = lowSpeed{bytesPerSec: bytesPerSec, over: over}
 	}
 }

@@ -214,10 +214,14 @@ func TestSandboxFaultsOnTheAPI(t *testing.T) {
 		{name: "HTML 502 for ever", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultHTMLError},
 			maxWait: 300 * time.Millisecond, wantErr: ErrTimeout, status: 502, contains: "502 Bad Gateway"},
 		{name: "cut API connection once", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Attempt: 2, Kind: webadmittest.FaultCutConnection, Bytes: 10}},
-		{name: "malformed JSON", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultMalformedJSON},
-			status: 200, contains: "not the expected JSON", maxCalls: 1},
-		{name: "truncated JSON", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultTruncatedJSON},
-			status: 200, contains: "not the expected JSON", maxCalls: 1},
+		// One malformed answer (a proxy's) is retried like a 5xx; answers
+		// that stay malformed end with the budget, saying why.
+		{name: "malformed JSON once", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Attempt: 1, Kind: webadmittest.FaultMalformedJSON}},
+		{name: "truncated JSON once", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointInitiateExportFile, Attempt: 1, Kind: webadmittest.FaultTruncatedJSON}},
+		{name: "malformed JSON for ever", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultMalformedJSON},
+			maxWait: 300 * time.Millisecond, wantErr: ErrTimeout, status: 200, contains: "not the expected JSON", maxCalls: 60},
+		{name: "truncated JSON for ever", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultTruncatedJSON},
+			maxWait: 300 * time.Millisecond, wantErr: ErrTimeout, status: 200, contains: "not the expected JSON", maxCalls: 60},
 		{name: "extra fields", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultExtraFields}},
 		{name: "unknown status", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Attempt: 1, Kind: webadmittest.FaultUnknownStatus, Status: "Archived-Sandbox"}},
 		{name: "slow answer", fault: webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Attempt: 1, Kind: webadmittest.FaultDelay, Delay: 50 * time.Millisecond}},
@@ -255,7 +259,7 @@ func TestSandboxFaultsOnTheAPI(t *testing.T) {
 				t.Errorf("err %q lacks %q", err, tt.contains)
 			}
 			if n := srv.Recorder().Calls(webadmittest.EndpointGetExportFile); tt.maxCalls > 0 && n > tt.maxCalls {
-				t.Errorf("%d status calls: a malformed answer was retried", n)
+				t.Errorf("%d status calls in %v: retried too often", n, tt.maxWait)
 			}
 		})
 	}

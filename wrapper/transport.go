@@ -31,6 +31,7 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", t.ua)
+	r.Header.Del("Referer") // Go would send the URL a redirect came from
 	if c.sameOrigin(r.URL) {
 		r.Header.Set(apiKeyHeader, c.key)
 	} else {
@@ -50,6 +51,9 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.log.Debug("webadmit: API call", "method", r.Method, "url", redactParsedURL(r.URL),
 		"status", resp.StatusCode, "elapsed", now.Sub(start),
 		"ratelimit_remaining", headerInt(resp.Header, "X-RateLimit-Remaining"))
+	if err := checkLocation(resp); err != nil {
+		return nil, err
+	}
 	resp.Body = &limitedBody{rc: resp.Body, left: maxAPIBody}
 	return resp, nil
 }
@@ -61,7 +65,10 @@ func closeRequestBody(req *http.Request) {
 }
 
 // storeTransport is the object store's transport: it removes any x-api-key
-// and sets the user agent.
+// and Referer, sets the user agent, and asks for the object as stored
+// (Accept-Encoding: identity), so that Go's transport neither asks for nor
+// decodes a content coding: the bytes written are the bytes stored, whether
+// or not the request has a Range.
 type storeTransport struct {
 	base http.RoundTripper
 	ua   string
@@ -70,8 +77,37 @@ type storeTransport struct {
 func (t *storeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Del(apiKeyHeader)
+	r.Header.Del("Referer")
 	r.Header.Set("User-Agent", t.ua)
-	return t.base.RoundTrip(r)
+	r.Header.Set("Accept-Encoding", "identity")
+	resp, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLocation(resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// checkLocation refuses a redirect whose Location does not parse: Go's
+// client would fail on it with an error quoting the whole Location, a
+// pre-signed URL's signature included. The error is redacted and final.
+func checkLocation(resp *http.Response) error {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return nil
+	}
+	loc := resp.Header.Get("Location")
+	if loc == "" || resp.Request == nil {
+		return nil
+	}
+	if _, err := resp.Request.URL.Parse(loc); err == nil {
+		return nil
+	}
+	_ = resp.Body.Close()
+	return &refusedRedirect{fmt.Errorf("the %s answer's Location header is not a URL: %s", resp.Status, redactText(loc))}
 }
 
 // CloseIdleConnections reaches the base transport, which http.Client's own

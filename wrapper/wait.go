@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -172,10 +173,7 @@ func (j *waitJob) event(k EventKind, status Status) Event {
 // wait. When the budget runs out the error matches ErrTimeout. A wake-up
 // (a callback for the job) cuts the current delay short.
 func (c *Client) waitFor(ctx context.Context, rc *runConfig, job waitJob) error {
-	pol := rc.poll
-	start := c.clock.Now()
-	deadline := start.Add(pol.MaxWait)
-	ctx = withWaitDeadline(ctx, deadline)
+	pol, b := rc.poll, rc.budget
 	sched := pol.schedule()
 	var (
 		last    Status
@@ -190,7 +188,12 @@ func (c *Client) waitFor(ctx context.Context, rc *runConfig, job waitJob) error 
 		if first && job.known != "" && !job.known.IsTerminal() {
 			status = job.known
 		} else {
-			status, err = job.poll(ctx)
+			cctx, cancel := b.callContext(ctx)
+			status, err = job.poll(cctx)
+			cancel()
+			if spent(ctx, cctx, job.what) != nil {
+				return timeoutError(job.what, job.later, last, b.max, cmp.Or(lastErr, errBudgetSpent))
+			}
 		}
 		switch {
 		case err == nil:
@@ -216,11 +219,13 @@ func (c *Client) waitFor(ctx context.Context, rc *runConfig, job waitJob) error 
 		if limited && rl.RetryAfter > delay {
 			delay = rl.RetryAfter
 		}
-		left := deadline.Sub(c.clock.Now())
-		if left <= 0 || (limited && delay > left) {
-			return timeoutError(job.what, job.later, last, pol.MaxWait, lastErr)
+		// The next status call must be made while the budget still leaves
+		// it time to answer; a Retry-After past that ends the wait now.
+		room := b.left() - b.reserve(pol.MinDelay)
+		if room <= 0 || (limited && delay > room) {
+			return timeoutError(job.what, job.later, last, b.max, lastErr)
 		}
-		delay = min(delay, left)
+		delay = min(delay, room)
 		if lastErr == nil {
 			e := job.event(EventPoll, last)
 			e.Delay = delay
@@ -273,16 +278,20 @@ func timeoutError(what, later string, last Status, budget time.Duration, lastErr
 }
 
 // retry runs op until it succeeds, fails for good or the budget ends,
-// spacing transient failures by the poll policy and Retry-After.
+// spacing transient failures by the poll policy and Retry-After. Each call
+// of op is bounded by what is left of the budget.
 func (c *Client) retry(ctx context.Context, what string, rc *runConfig, op func(context.Context) error) error {
-	pol := rc.poll
-	deadline := c.clock.Now().Add(pol.MaxWait)
-	ctx = withWaitDeadline(ctx, deadline)
+	pol, b := rc.poll, rc.budget
 	sched := pol.schedule()
 	for attempt := 1; ; attempt++ {
-		err := op(ctx)
+		cctx, cancel := b.callContext(ctx)
+		err := op(cctx)
+		cancel()
 		if err == nil {
 			return nil
+		}
+		if e := spent(ctx, cctx, what); e != nil {
+			return fmt.Errorf("%w: %s: no answer after %d attempts in %s", ErrTimeout, what, attempt, b.max)
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("webadmit: %s: %w", what, context.Cause(ctx))
@@ -296,11 +305,11 @@ func (c *Client) retry(ctx context.Context, what string, rc *runConfig, op func(
 		if limited && rl.RetryAfter > delay {
 			delay = rl.RetryAfter
 		}
-		left := deadline.Sub(c.clock.Now())
-		if left <= 0 || (limited && delay > left) {
-			return fmt.Errorf("%w: %s: gave up after %d attempts in %s: %w", ErrTimeout, what, attempt, pol.MaxWait, err)
+		room := b.left() - b.reserve(pol.MinDelay)
+		if room <= 0 || (limited && delay > room) {
+			return fmt.Errorf("%w: %s: gave up after %d attempts in %s: %w", ErrTimeout, what, attempt, b.max, err)
 		}
-		delay = min(delay, left)
+		delay = min(delay, room)
 		c.log.Info("webadmit: call failed, retrying", "call", what, "attempt", attempt, "delay", delay, "err", err.Error())
 		rc.emit(Event{Kind: EventRetry, Attempt: attempt, Delay: delay, Err: err, Total: -1})
 		if err := sleep(ctx, c.clock, delay, nil); err != nil {

@@ -44,10 +44,12 @@ func TestWaitScheduleWithoutJitter(t *testing.T) {
 			wantCalls: 1, wantFinal: StatusFailed,
 		},
 		{
+			// The last status call is made MinDelay before the end, so that
+			// it too is answered within the budget.
 			name:      "last delay cut to the budget, then one last call",
 			policy:    PollPolicy{MinDelay: 1 * sec, MaxDelay: 8 * sec, MaxWait: 10 * sec, Multiplier: 2},
 			statuses:  []string{"In Progress"},
-			wantSleep: []time.Duration{1 * sec, 2 * sec, 4 * sec, 3 * sec},
+			wantSleep: []time.Duration{1 * sec, 2 * sec, 4 * sec, 2 * sec},
 			wantCalls: 5, wantErr: ErrTimeout,
 		},
 	}
@@ -158,7 +160,7 @@ func TestWaitRetries(t *testing.T) {
 		{name: "cut connection", failCalls: 1, wantCalls: 2, wantSleep: []time.Duration{1 * sec},
 			fail: func(w http.ResponseWriter) { hijackClose(w) }},
 		{name: "503 for ever", failCalls: 1000, wantErr: ErrTimeout, contains: "503",
-			wantCalls: 11, wantSleep: []time.Duration{1 * sec, 2 * sec, 4 * sec, 8 * sec, 8 * sec, 8 * sec, 8 * sec, 8 * sec, 8 * sec, 5 * sec},
+			wantCalls: 11, wantSleep: []time.Duration{1 * sec, 2 * sec, 4 * sec, 8 * sec, 8 * sec, 8 * sec, 8 * sec, 8 * sec, 8 * sec, 4 * sec},
 			fail: func(w http.ResponseWriter) { writeJSON(w, 503, map[string]string{"message": "down"}) }},
 		{name: "400 not retried", failCalls: 1, wantCalls: 1,
 			fail: func(w http.ResponseWriter) { writeJSON(w, 400, map[string]string{"message": "bad"}) }},
