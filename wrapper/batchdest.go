@@ -3,7 +3,6 @@ package wrapper
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,16 +19,18 @@ type BatchDestination interface {
 // ZipFilesToDir writes each zip file of a batch into dir (created, mode
 // 0700, if missing), under the name the server proposes (made safe, see
 // SafeFileName) or pdf-manager-batch-BATCH-zip-ZIP.zip. Each file is
-// written like ToFile does: atomically, mode 0600, never replacing an
-// existing file unless opts.Overwrite is set.
+// written like ToFile does: atomically, mode 0600. Two zip files of the
+// batch never share a name: a later one gets a number (Name-2.zip). A name
+// an existing file has is refused (fs.ErrExist), unless opts.UniqueName
+// gives it a number too; opts.Overwrite does not apply (the server chose
+// the names).
 //
 // A batch is all or nothing: when a later zip file fails, or the call is
 // cancelled, the files already placed are removed again, as is dir if the
-// call created it; with Overwrite, placed files stay (they may have
-// replaced older ones, which are gone).
+// call created it.
 func ZipFilesToDir(dir string, opts FileOptions) BatchDestination {
-	return batchDir{dir: dir, overwrite: opts.Overwrite, each: func(dir string) Destination {
-		return ToFile(dir+string(filepath.Separator), opts)
+	return batchDir{dir: dir, each: func(dir string) Destination {
+		return ToFile(dir+string(filepath.Separator), FileOptions{UniqueName: opts.UniqueName})
 	}}
 }
 
@@ -37,18 +38,19 @@ func ZipFilesToDir(dir string, opts FileOptions) BatchDestination {
 // mode 0700, if missing) with ToDir's safe extraction: no entry outside
 // dir, no links or devices, limits on size and entries, files of mode
 // 0600, and no existing file replaced unless opts.Overwrite is set (two zip
-// files of a batch holding the same name are then an error). All or
-// nothing, as for ZipFilesToDir.
+// files of a batch holding the same name are then an error; with Overwrite
+// the later one wins). All or nothing, as for ZipFilesToDir: with
+// Overwrite, the files replaced are kept until the whole batch is in place
+// and put back if it fails.
 func ExtractZipFilesTo(dir string, opts ExtractOptions) BatchDestination {
-	return batchDir{dir: dir, overwrite: opts.Overwrite, each: func(dir string) Destination {
+	return batchDir{dir: dir, each: func(dir string) Destination {
 		return ToDir(dir, opts)
 	}}
 }
 
 type batchDir struct {
-	dir       string
-	overwrite bool
-	each      func(dir string) Destination
+	dir  string
+	each func(dir string) Destination
 }
 
 func (d batchDir) prepare() (*batchSinks, error) {
@@ -56,60 +58,34 @@ func (d batchDir) prepare() (*batchSinks, error) {
 		return nil, errors.New("webadmit: empty directory for the zip files")
 	}
 	dir := filepath.Clean(d.dir)
-	b := &batchSinks{dir: dir, overwrite: d.overwrite, dst: d.each(dir)}
-	fi, err := os.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("webadmit: %w", err)
-		}
-		b.created = true
-	case err != nil:
-		return nil, fmt.Errorf("webadmit: %w", err)
-	case !fi.IsDir():
-		return nil, fmt.Errorf("webadmit: %s is not a directory: the zip files of a batch go into a directory", dir)
-	}
-	// Check now that the directory can be written, before the batch starts.
-	probe, err := os.CreateTemp(dir, ".webadmit-*.probe")
+	pl, err := newPlacement(dir, true)
 	if err != nil {
-		b.rollback()
+		return nil, err
+	}
+	removeStale(dir)
+	// Check now that the directory can be written, before the batch starts.
+	probe, err := lockedTemp(dir, ".webadmit-*.probe")
+	if err != nil {
+		pl.rollback()
 		return nil, fmt.Errorf("webadmit: cannot write in %s: %w", dir, err)
 	}
 	_ = probe.Close()
 	_ = os.Remove(probe.Name())
-	return b, nil
+	return &batchSinks{pl: pl, dst: d.each(dir)}, nil
 }
 
-// batchSinks hands out one sink per zip file and remembers what was placed,
-// to take it back if the batch fails.
+// batchSinks hands out one sink per zip file, all placing into one
+// placement, committed once the whole batch is in place.
 type batchSinks struct {
-	dir       string
-	created   bool // dir was made by this call
-	overwrite bool
-	dst       Destination
-	placed    []string
+	pl  *placement
+	dst Destination
 }
 
-func (b *batchSinks) open() (sink, error) { return b.dst.open() }
+func (b *batchSinks) open() (sink, error) { return b.dst.open(b.pl) }
 
-func (b *batchSinks) keep(paths []string) { b.placed = append(b.placed, paths...) }
+// commit makes the batch's files final.
+func (b *batchSinks) commit() { b.pl.commit() }
 
-// rollback removes what the batch placed (unless it may have replaced older
-// files) and the directory if the call created it and it is empty.
-func (b *batchSinks) rollback() {
-	if !b.overwrite {
-		for _, p := range b.placed {
-			_ = os.Remove(p)
-			// Directories a zip's entries needed, if now empty.
-			for d := filepath.Dir(p); d != b.dir && strings.HasPrefix(d, b.dir); d = filepath.Dir(d) {
-				if os.Remove(d) != nil {
-					break
-				}
-			}
-		}
-		b.placed = nil
-	}
-	if b.created {
-		_ = os.Remove(b.dir) // only if empty
-	}
-}
+// rollback takes back everything the batch placed or replaced, and the
+// directory if the call created it and it is empty again.
+func (b *batchSinks) rollback() { b.pl.rollback() }

@@ -12,8 +12,9 @@ import (
 type Destination interface {
 	// open prepares the destination before anything is downloaded (and, in
 	// RunExport, before the run is started), so that a path that cannot be
-	// written fails at once.
-	open() (sink, error)
+	// written fails at once. pl is the placement of the batch the file is
+	// part of, or nil: the sink then makes its own and commits it.
+	open(pl *placement) (sink, error)
 }
 
 // sink receives the bytes of one file.
@@ -52,7 +53,7 @@ func ToWriter(w io.Writer) Destination { return writerDest{w} }
 
 type writerDest struct{ w io.Writer }
 
-func (d writerDest) open() (sink, error) {
+func (d writerDest) open(*placement) (sink, error) {
 	if d.w == nil {
 		return nil, errors.New("webadmit: ToWriter: nil writer")
 	}

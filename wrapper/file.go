@@ -9,21 +9,33 @@ import (
 	"strings"
 )
 
-// FileOptions configures ToFile.
+// FileOptions configures ToFile and ZipFilesToDir.
 type FileOptions struct {
-	// Overwrite allows replacing an existing file. Without it an existing
-	// file is an error matching fs.ErrExist, and nothing is downloaded.
+	// Overwrite allows replacing the file at the path given to ToFile, if
+	// it is a regular file (never a device, FIFO, socket, directory or
+	// link). Without it an existing file is an error matching fs.ErrExist,
+	// and nothing is downloaded. It never applies to a name the server
+	// chose (ToFile into a directory, ZipFilesToDir).
 	Overwrite bool
+	// UniqueName gives a name the server chose, when it is already taken in
+	// the directory, a number (Name-2.csv, Name-3.csv, …) instead of
+	// refusing it with fs.ErrExist.
+	UniqueName bool
 }
 
 // ToFile writes the file to path, atomically: the bytes go to a temporary
-// file (mode 0600) in the same directory, which is synced and renamed into
+// file (mode 0600) in the same directory, which is synced and moved into
 // place only once complete. On any failure or cancellation nothing is left
 // behind. If path is an existing directory or ends in a separator, the file
 // takes the name the server proposes (see SafeFileName), or
 // export-EXPORTID-RUNID.EXT; a name already taken there is refused
-// (fs.ErrExist, unless Overwrite is set) as soon as the server names the
-// file, before its bytes are downloaded.
+// (fs.ErrExist) as soon as the server names the file, before its bytes are
+// downloaded, unless opts.UniqueName is set. A missing directory is an
+// error: ToFile creates none.
+//
+// Temporary files are locked while written; one that a killed process
+// left in the directory is removed by the next ToFile there (on systems
+// with flock).
 func ToFile(path string, opts FileOptions) Destination {
 	return fileDest{path: path, opts: opts}
 }
@@ -33,7 +45,7 @@ type fileDest struct {
 	opts FileOptions
 }
 
-func (d fileDest) open() (sink, error) {
+func (d fileDest) open(pl *placement) (sink, error) {
 	if strings.TrimSpace(d.path) == "" {
 		return nil, errors.New("webadmit: ToFile: empty path")
 	}
@@ -45,25 +57,56 @@ func (d fileDest) open() (sink, error) {
 	dir := filepath.Dir(path)
 	if dirMode {
 		dir = path
-	} else if !d.opts.Overwrite {
-		if _, err := os.Lstat(path); err == nil {
+	} else if fi, err := os.Lstat(path); err == nil {
+		switch {
+		case !d.opts.Overwrite:
 			return nil, existsError(path)
+		case !fi.Mode().IsRegular():
+			return nil, fmt.Errorf("webadmit: %s is not a regular file (%s): refusing to replace it; write into it as a stream instead", path, fileKind(fi.Mode()))
 		}
 	}
-	tmp, err := os.CreateTemp(dir, ".webadmit-*.part")
+	s := &fileSink{dir: dir, overwrite: d.opts.Overwrite, unique: d.opts.UniqueName, pl: pl}
+	if !dirMode {
+		s.name = filepath.Base(path)
+	}
+	if pl == nil {
+		var err error
+		if s.pl, err = newPlacement(dir, false); err != nil {
+			return nil, err
+		}
+		s.own = true
+	}
+	removeStale(dir)
+	tmp, err := lockedTemp(dir, ".webadmit-*.part")
 	if err != nil {
+		s.release()
 		return nil, fmt.Errorf("webadmit: cannot write in %s: %w", dir, err)
 	}
 	if err := tmp.Chmod(0o600); err != nil {
 		_ = tmp.Close()
 		_ = os.Remove(tmp.Name())
+		s.release()
 		return nil, fmt.Errorf("webadmit: %w", err)
 	}
-	s := &fileSink{f: tmp, dir: dir, overwrite: d.opts.Overwrite}
-	if !dirMode {
-		s.path = path
-	}
+	s.f = tmp
 	return s, nil
+}
+
+// fileKind names what a non-regular file is, for errors.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
 }
 
 func existsError(path string) error {
@@ -76,13 +119,16 @@ func existsError(path string) error {
 // time of a 1 GiB download to a file, measured in BENCHMARKS.md).
 const writebackEvery = 8 << 20
 
-// fileSink is a temporary file waiting to be renamed into place.
+// fileSink is a temporary file waiting to be moved into place.
 type fileSink struct {
 	f         *os.File
 	dir       string
-	path      string // final path; "" means dir + the server's name
+	name      string // final name given; "" means the server's name
 	overwrite bool
-	done      bool
+	unique    bool
+	pl        *placement
+	own       bool  // pl is this sink's: commit and abort end it
+	done      bool  // placed
 	written   int64 // bytes written
 	flushed   int64 // bytes handed to startWriteback
 }
@@ -97,88 +143,77 @@ func (s *fileSink) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// finalPath is where the file goes: the path given, or dir + the name the
+// finalName is the name the file goes to: the one given, or the name the
 // server proposed (or one made of the ids).
-func (s *fileSink) finalPath(meta *fileMeta) string {
-	if s.path != "" {
-		return s.path
+func (s *fileSink) finalName(meta *fileMeta) string {
+	if s.name != "" {
+		return s.name
 	}
-	name := meta.FileName
-	if name == "" {
-		name = fmt.Sprintf("export-%d-%d%s", meta.ExportID, meta.ExportFileID, extensionFor(meta.ContentType))
+	if meta.FileName != "" {
+		return meta.FileName
 	}
-	return filepath.Join(s.dir, name)
+	return fmt.Sprintf("export-%d-%d%s", meta.ExportID, meta.ExportFileID, extensionFor(meta.ContentType))
 }
 
-// start refuses, in directory mode, a name that is already taken, before
-// any byte is downloaded (a path given was checked by open). commit checks
-// again, for a file that appears during the download.
+// start refuses, in directory mode, a name that is already taken (but not
+// by a file of the same batch), before any byte is downloaded (a path given
+// was checked by open). commit checks again, for a file that appears during
+// the download.
 func (s *fileSink) start(meta *fileMeta) error {
-	if s.path != "" || s.overwrite {
+	if s.name != "" || s.unique {
 		return nil
 	}
-	if final := s.finalPath(meta); fileExists(final) {
-		return existsError(final)
+	if final := s.finalName(meta); s.pl.exists(final) && !s.pl.ownsName(final) {
+		return existsError(s.pl.path(final))
 	}
 	return nil
 }
 
-// fileExists reports whether something (a link included) has the name path.
-func fileExists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
-}
-
 func (s *fileSink) commit(meta *fileMeta) ([]string, error) {
-	final := s.finalPath(meta)
 	if err := s.f.Sync(); err != nil {
 		return nil, fmt.Errorf("webadmit: syncing %s: %w", s.f.Name(), err)
 	}
 	if err := s.f.Close(); err != nil {
 		return nil, fmt.Errorf("webadmit: closing %s: %w", s.f.Name(), err)
 	}
-	if err := place(s.f.Name(), final, s.overwrite); err != nil {
+	tmp, name := filepath.Base(s.f.Name()), s.finalName(meta)
+	var err error
+	switch {
+	case s.name != "" && s.overwrite:
+		err = s.pl.placeReplace(tmp, name)
+	case s.name != "":
+		err = s.pl.placeNew(tmp, name)
+	case s.pl.ownsName(name): // another file of the batch has it
+		name, err = s.pl.placeUnique(tmp, name)
+	default: // the server's name: never replaces anything
+		err = s.pl.placeNew(tmp, name)
+		if errors.Is(err, fs.ErrExist) && s.unique {
+			name, err = s.pl.placeUnique(tmp, name)
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	s.done = true
-	syncDir(filepath.Dir(final))
-	return []string{final}, nil
+	if s.own {
+		s.pl.commit()
+	}
+	return []string{s.pl.path(name)}, nil
 }
 
 func (s *fileSink) abort() {
-	if s.done {
-		return
+	if !s.done {
+		_ = s.f.Close()
+		_ = os.Remove(s.f.Name())
 	}
-	_ = s.f.Close()
-	_ = os.Remove(s.f.Name())
+	s.release()
 }
 
-// place moves the complete temporary file tmp to final. Without overwrite it
-// links then unlinks, so that an existing file is never replaced even if it
-// appeared during the download.
-func place(tmp, final string, overwrite bool) error {
-	if overwrite {
-		if err := os.Rename(tmp, final); err != nil {
-			return fmt.Errorf("webadmit: %w", err)
-		}
-		return nil
+// release ends the sink's own placement: rolled back unless committed.
+func (s *fileSink) release() {
+	if s.own {
+		s.pl.rollback()
 	}
-	err := os.Link(tmp, final)
-	switch {
-	case err == nil:
-		_ = os.Remove(tmp)
-		return nil
-	case errors.Is(err, fs.ErrExist):
-		return existsError(final)
-	}
-	// No hard links here (some file systems): check, then rename.
-	if _, serr := os.Lstat(final); serr == nil {
-		return existsError(final)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return fmt.Errorf("webadmit: %w", err)
-	}
-	return nil
 }
 
 // syncDir makes a rename durable; best effort (not every system allows it).

@@ -103,7 +103,7 @@ func TestToFile(t *testing.T) {
 func TestToWriterAndDestinationsValidate(t *testing.T) {
 	t.Parallel()
 	for _, d := range []Destination{ToWriter(nil), ToFile("", FileOptions{}), ToDir(" ", ExtractOptions{})} {
-		if _, err := d.open(); collect(err) == nil {
+		if _, err := d.open(nil); collect(err) == nil {
 			t.Errorf("%T accepted", d)
 		}
 	}
@@ -115,7 +115,7 @@ func TestToWriterAndDestinationsValidate(t *testing.T) {
 func TestFileSinkWritesBackAsItGoes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s, err := ToFile(filepath.Join(dir, "big.csv"), FileOptions{}).open()
+	s, err := ToFile(filepath.Join(dir, "big.csv"), FileOptions{}).open(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,13 +225,13 @@ func TestFileSinkDirectoryNameChecks(t *testing.T) {
 	tests := []struct {
 		name           string
 		before, during bool // the name is taken before start, or appears after it
-		overwrite      bool
+		unique         bool
 		wantStartErr   bool
 		wantCommitErr  bool
 	}{
 		{name: "free name"},
 		{name: "taken before", before: true, wantStartErr: true},
-		{name: "taken before, overwrite", before: true, overwrite: true},
+		{name: "taken before, unique name", before: true, unique: true},
 		{name: "appears during the download", during: true, wantCommitErr: true},
 	}
 	for _, tt := range tests {
@@ -244,7 +244,7 @@ func TestFileSinkDirectoryNameChecks(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			s, err := ToFile(dir, FileOptions{Overwrite: tt.overwrite}).open()
+			s, err := ToFile(dir, FileOptions{Overwrite: true, UniqueName: tt.unique}).open(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -272,7 +272,7 @@ func TestFileSinkDirectoryNameChecks(t *testing.T) {
 			if _, err := s.Write([]byte("new")); err != nil {
 				t.Fatal(err)
 			}
-			_, err = s.commit(meta)
+			paths, err := s.commit(meta)
 			if tt.wantCommitErr {
 				if !errors.Is(err, fs.ErrExist) {
 					t.Fatalf("commit: err = %v, want fs.ErrExist", err)
@@ -285,6 +285,12 @@ func TestFileSinkDirectoryNameChecks(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("commit: %v", err)
+			}
+			if tt.unique {
+				if want := filepath.Join(dir, "Name-2.csv"); !slices.Equal(paths, []string{want}) || string(readFile(t, final)) != "old" {
+					t.Errorf("paths %v, want %s beside the old file", paths, want)
+				}
+				final = paths[0]
 			}
 			if string(readFile(t, final)) != "new" {
 				t.Error("the file was not written")

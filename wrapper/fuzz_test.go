@@ -213,7 +213,7 @@ func extractAndCheck(t *testing.T, data []byte) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, ExtractOptions{MaxBytes: 1 << 20, MaxEntries: 50})
+	paths, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, ExtractOptions{MaxBytes: 1 << 20, MaxEntries: 50})
 	if names := dirEntries(t, parent); len(names) != 1 {
 		t.Fatalf("wrote beside the target: %v", names)
 	}
@@ -250,7 +250,7 @@ func extractThroughLinkAndCheck(t *testing.T, data []byte) {
 	if err := os.Symlink(filepath.Join("..", "outside"), filepath.Join(dir, "ln")); err != nil {
 		t.Skipf("no symbolic links here: %v", err)
 	}
-	paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, ExtractOptions{MaxBytes: 1 << 20, MaxEntries: 50})
+	paths, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, ExtractOptions{MaxBytes: 1 << 20, MaxEntries: 50})
 	if names := dirEntries(t, outside); len(names) != 0 {
 		t.Fatalf("wrote through the link (err %v): %v", err, names)
 	}

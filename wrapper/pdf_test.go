@@ -337,10 +337,12 @@ func TestSandboxPDFAllOrNothing(t *testing.T) {
 		if len(res.Paths) != 0 {
 			t.Errorf("result lists paths that were removed: %v", res.Paths)
 		}
-		// With Overwrite it goes through.
-		res, err = c.DownloadPDFBatch(context.Background(), sandboxIdentity, res.BatchID, ZipFilesToDir(dir, FileOptions{Overwrite: true}))
-		if err != nil || len(res.Paths) != 2 || fileSHA(t, existing) != sha(zips[1]) {
-			t.Errorf("with Overwrite: %+v, %v", res, collect(err))
+		// Overwrite does not apply to the server's names; UniqueName numbers
+		// the one taken.
+		res, err = c.DownloadPDFBatch(context.Background(), sandboxIdentity, res.BatchID, ZipFilesToDir(dir, FileOptions{Overwrite: true, UniqueName: true}))
+		if err != nil || len(res.Paths) != 2 || string(readFile(t, existing)) != "keep me" ||
+			fileSHA(t, filepath.Join(dir, "Packets-42-2-2.zip")) != sha(zips[1]) {
+			t.Errorf("with UniqueName: %+v, %v", res, collect(err))
 		}
 	})
 

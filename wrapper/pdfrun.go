@@ -91,13 +91,13 @@ func (c *Client) attachPDF(ctx context.Context, identityID, batchID int, dst Bat
 func (c *Client) completePDF(ctx context.Context, identityID, batchID int, bs *batchSinks, rc *runConfig, res *PDFResult, start time.Time, wait bool) (err error) {
 	defer func() {
 		if err != nil {
-			bs.rollback()
-			if !bs.overwrite { // the files are gone again
-				res.Paths = nil
-				for i := range res.ZipFiles {
-					res.ZipFiles[i].Paths = nil
-				}
+			bs.rollback() // the files are gone again, replaced ones back
+			res.Paths = nil
+			for i := range res.ZipFiles {
+				res.ZipFiles[i].Paths = nil
 			}
+		} else {
+			bs.commit()
 		}
 		res.Elapsed = c.clock.Now().Sub(start)
 	}()
@@ -126,7 +126,6 @@ func (c *Client) completePDF(ctx context.Context, identityID, batchID int, bs *b
 	if len(batch.ZipFiles) == 0 {
 		c.log.Warn("webadmit: PDF Manager batch has no zip files to download", "pdf_manager_batch_id", batchID, "state", batch.State)
 	}
-	taken := map[string]bool{}
 	for i, z := range batch.ZipFiles {
 		s, err := bs.open()
 		if err != nil {
@@ -136,14 +135,12 @@ func (c *Client) completePDF(ctx context.Context, identityID, batchID int, bs *b
 			zip:      z,
 			ev:       Event{BatchID: batchID, ZipIndex: i + 1, ZipCount: len(batch.ZipFiles), Status: batch.State},
 			fallback: fmt.Sprintf("pdf-manager-batch-%d-zip-%d.zip", batchID, z.ID),
-			taken:    taken,
 		}, s, rc)
 		res.URLCalls += zr.URLCalls
 		res.Resumes += zr.Resumes
 		if err != nil {
 			return err
 		}
-		bs.keep(zr.Paths)
 		res.ZipFiles = append(res.ZipFiles, *zr)
 		res.Paths = append(res.Paths, zr.Paths...)
 		res.Bytes += zr.Bytes

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -13,13 +14,16 @@ import (
 // ZipResult reports one downloaded PDF Manager zip file.
 type ZipResult struct {
 	ZipFileID   int
-	FileName    string   // name the file was given: the server's (Content-Disposition, made safe) or pdf-manager-…zip
-	ContentType string   // Content-Type of the download
-	Bytes       int64    // bytes written to the destination
-	SHA256      string   // hex SHA-256 of the bytes written
-	Paths       []string // files created: the zip file, or the files extracted from it
-	Resumes     int      // times the download resumed after a cut or an expired URL
-	URLCalls    int      // downloadPdfManagerZipFile calls: one per fresh redirect
+	FileName    string // name the file was given: the server's (Content-Disposition, made safe) or pdf-manager-…zip
+	ContentType string // Content-Type of the download
+	// ContentEncoding is the content coding the zip is stored with, "" for
+	// none; the file holds the bytes as stored.
+	ContentEncoding string
+	Bytes           int64    // bytes written to the destination
+	SHA256          string   // hex SHA-256 of the bytes written
+	Paths           []string // files created: the zip file, or the files extracted from it
+	Resumes         int      // times the download resumed after a cut or an expired URL
+	URLCalls        int      // downloadPdfManagerZipFile calls: one per fresh redirect
 }
 
 // newRedirectReader returns a generated client over a copy of hc that does
@@ -82,15 +86,15 @@ func redirectError(resp *http.Response, msg string, secrets ...string) error {
 // zipDownload is one zip file to download into a sink.
 type zipDownload struct {
 	zip      PDFZipFile
-	ev       Event           // batch and zip ids for the events
-	fallback string          // file name when the server proposes none, or one already taken
-	taken    map[string]bool // names (lower case) earlier zips of the batch were given
+	ev       Event  // batch and zip ids for the events
+	fallback string // file name when the server proposes none
 }
 
 // fileName is the name the zip file is given when the server proposes
-// server: that one, unless it is empty or already taken in the batch.
+// server: that one, or the fallback when it proposes none. (The sink
+// numbers a name another zip of the batch took.)
 func (d zipDownload) fileName(server string) string {
-	if server == "" || d.taken[strings.ToLower(server)] {
+	if server == "" {
 		return d.fallback
 	}
 	return server
@@ -133,15 +137,15 @@ func (c *Client) downloadZip(ctx context.Context, d zipDownload, s sink, rc *run
 	}
 	name := d.fileName(t.meta.FileName)
 	t.meta.FileName = name
-	res.FileName, res.Bytes, res.SHA256 = name, t.out.written(), t.out.sum()
+	res.Bytes, res.SHA256, res.ContentEncoding = t.out.written(), t.out.sum(), t.meta.ContentEncoding
 	paths, err := s.commit(&t.meta)
 	if err != nil {
 		return res, err
 	}
-	if d.taken != nil {
-		d.taken[strings.ToLower(name)] = true
+	if len(paths) == 1 {
+		name = filepath.Base(paths[0]) // a number may have been added
 	}
-	res.Paths = paths
+	res.FileName, res.Paths = name, paths
 	c.log.Info("webadmit: PDF Manager zip file downloaded", "pdf_manager_batch_id", ev.BatchID, "pdf_manager_zip_file_id", d.zip.ID,
 		"bytes", res.Bytes, "resumes", res.Resumes, "sha256", res.SHA256)
 	done := t.event(EventDone)
@@ -163,7 +167,7 @@ func (c *Client) DownloadPDFZipFile(ctx context.Context, identityID, zipFileID i
 	if err != nil {
 		return nil, err
 	}
-	s, err := dst.open()
+	s, err := dst.open(nil)
 	if err != nil {
 		return nil, c.fail("download PDF zip file", err)
 	}

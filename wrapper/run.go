@@ -41,7 +41,7 @@ func (c *Client) RunExport(ctx context.Context, identityID, exportID int, dst De
 	if err != nil {
 		return nil, err
 	}
-	s, err := dst.open()
+	s, err := dst.open(nil)
 	if err != nil {
 		return nil, c.fail("run export", err)
 	}
@@ -75,7 +75,7 @@ func (c *Client) attach(ctx context.Context, exportID, exportFileID int, dst Des
 	if err != nil {
 		return nil, err
 	}
-	s, err := dst.open()
+	s, err := dst.open(nil)
 	if err != nil {
 		return nil, c.fail("download", err)
 	}

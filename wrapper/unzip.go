@@ -9,8 +9,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
+	"unicode"
 )
 
 // ExtractOptions bounds a zip extraction by ToDir.
@@ -30,11 +30,13 @@ const (
 // safe: entries that would land outside dir (absolute, "..", through a
 // link), entries whose path goes through a symbolic link already in dir,
 // links, devices and archives over the limits are refused with
-// ErrUnsafeArchive; dir is only written through an [os.Root], so nothing
-// can escape it even if links appear during the extraction. Files (mode 0600) are extracted into a staging
-// directory inside dir and moved into place only once all were extracted;
-// on failure nothing is left behind. An existing file is not replaced
-// unless Overwrite is set.
+// ErrUnsafeArchive; control characters are dropped from entry names; dir is
+// only written through an [os.Root], so nothing can escape it even if links
+// appear during the extraction. Files (mode 0600) are extracted into a
+// staging directory inside dir and moved into place only once all were
+// extracted. An existing file is not replaced unless Overwrite is set, and
+// then all or nothing: a replaced file is kept until every entry is in
+// place, and put back if one fails. On failure nothing is left behind.
 func ToDir(dir string, opts ExtractOptions) Destination {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = defaultMaxExtractBytes
@@ -50,33 +52,37 @@ type dirDest struct {
 	opts ExtractOptions
 }
 
-func (d dirDest) open() (sink, error) {
+func (d dirDest) open(pl *placement) (sink, error) {
 	if strings.TrimSpace(d.dir) == "" {
 		return nil, errors.New("webadmit: ToDir: empty directory")
 	}
 	dir := filepath.Clean(d.dir)
-	created := false
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("webadmit: %w", err)
+	s := &zipSink{opts: d.opts, pl: pl}
+	if pl == nil {
+		var err error
+		if s.pl, err = newPlacement(dir, true); err != nil {
+			return nil, err
 		}
-		created = true
+		s.own = true
 	}
-	tmp, err := os.CreateTemp(dir, ".webadmit-*.zip.part")
+	removeStale(s.pl.dir)
+	tmp, err := lockedTemp(s.pl.dir, ".webadmit-*.zip.part")
 	if err != nil {
-		return nil, fmt.Errorf("webadmit: cannot write in %s: %w", dir, err)
+		s.release()
+		return nil, fmt.Errorf("webadmit: cannot write in %s: %w", s.pl.dir, err)
 	}
-	return &zipSink{f: tmp, dir: dir, created: created, opts: d.opts}, nil
+	s.f = tmp
+	return s, nil
 }
 
 // zipSink stores the archive in a temporary file, then extracts it.
 type zipSink struct {
-	f       *os.File
-	dir     string
-	created bool
-	opts    ExtractOptions
-	n       int64
-	done    bool
+	f    *os.File
+	opts ExtractOptions
+	pl   *placement
+	own  bool // pl is this sink's: commit and abort end it
+	n    int64
+	done bool
 }
 
 func (s *zipSink) Write(p []byte) (int, error) {
@@ -86,28 +92,39 @@ func (s *zipSink) Write(p []byte) (int, error) {
 }
 
 func (s *zipSink) commit(*fileMeta) ([]string, error) {
-	defer func() {
-		_ = s.f.Close()
-		_ = os.Remove(s.f.Name())
-	}()
-	paths, err := extractZip(s.f, s.n, s.dir, s.opts)
+	defer s.removeArchive()
+	paths, err := extractZip(s.f, s.n, s.pl, s.opts)
 	if err != nil {
 		return nil, err
 	}
 	s.done = true
+	if s.own {
+		s.pl.commit()
+	}
 	return paths, nil
 }
 
-func (s *zipSink) abort() {
+func (s *zipSink) removeArchive() {
 	_ = s.f.Close()
 	_ = os.Remove(s.f.Name())
-	if s.created && !s.done {
-		_ = os.Remove(s.dir) // only if still empty
+}
+
+func (s *zipSink) abort() {
+	s.removeArchive()
+	s.release()
+}
+
+// release ends the sink's own placement: rolled back unless committed.
+func (s *zipSink) release() {
+	if s.own {
+		s.pl.rollback()
 	}
 }
 
-// extractZip extracts the archive in ra into dir; see ToDir.
-func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]string, error) {
+// extractZip extracts the archive in ra into the placement's directory
+// (see ToDir) and returns the paths of the files placed. On error, what it
+// placed stays recorded in pl, for pl's rollback.
+func extractZip(ra io.ReaderAt, size int64, pl *placement, opts ExtractOptions) ([]string, error) {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
 		return nil, fmt.Errorf("webadmit: the export file is not a readable zip archive: %w", err)
@@ -115,11 +132,6 @@ func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]
 	if len(zr.File) > opts.MaxEntries {
 		return nil, fmt.Errorf("%w: %d entries, more than the limit of %d", ErrUnsafeArchive, len(zr.File), opts.MaxEntries)
 	}
-	target, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, fmt.Errorf("webadmit: %w", err)
-	}
-	defer target.Close()
 	// Check every name before writing anything.
 	names := make([]string, 0, len(zr.File))
 	seen := make(map[string]bool, len(zr.File))
@@ -152,20 +164,19 @@ func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]
 				return nil, fmt.Errorf("%w: entry %q is both a file and a directory", ErrUnsafeArchive, p)
 			}
 		}
-		if err := refuseLinkedParents(target, name); err != nil {
+		if err := refuseLinkedParents(pl.root, name); err != nil {
 			return nil, err
 		}
-		if !opts.Overwrite {
-			if _, err := target.Lstat(filepath.FromSlash(name)); err == nil {
-				return nil, existsError(filepath.Join(dir, filepath.FromSlash(name)))
-			}
+		if !opts.Overwrite && pl.exists(name) {
+			return nil, existsError(pl.path(name))
 		}
 	}
 
-	stage, err := os.MkdirTemp(dir, ".webadmit-extract-*")
+	stage, unlock, err := lockedTempDir(pl.dir, ".webadmit-extract-*")
 	if err != nil {
 		return nil, fmt.Errorf("webadmit: %w", err)
 	}
+	defer unlock()
 	defer os.RemoveAll(stage)
 	root, err := os.OpenRoot(stage)
 	if err != nil {
@@ -187,38 +198,21 @@ func extractZip(ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]
 		left -= n
 		files = append(files, name)
 	}
-	// Everything is extracted: move it into place, through the root of dir
-	// so that no link can lead a file elsewhere. Should a move fail, the
-	// files already moved are taken back (they were new: without Overwrite
-	// nothing existed under their names), then the directories made for
-	// them, deepest first (those still holding files, with Overwrite, stay).
+	// Everything is extracted: move it into place. Should a move fail, the
+	// placement's rollback takes back what was moved.
 	stageName := filepath.Base(stage)
-	var placed, made []string
 	for _, name := range files {
-		err := makeParents(target, name, &made)
-		if err == nil {
-			err = placeIn(target, dir, filepath.Join(stageName, filepath.FromSlash(name)), name, opts.Overwrite)
+		staged := path.Join(filepath.ToSlash(stageName), name)
+		if opts.Overwrite {
+			err = pl.placeReplace(staged, name)
+		} else {
+			err = pl.placeNew(staged, name)
 		}
 		if err != nil {
-			if !opts.Overwrite {
-				for _, p := range placed {
-					_ = target.Remove(filepath.FromSlash(p))
-				}
-			}
-			for _, d := range slices.Backward(made) {
-				_ = target.Remove(filepath.FromSlash(d)) // only if empty
-			}
-			return nil, fmt.Errorf("webadmit: moving extracted files into %s: %w", dir, err)
+			return nil, fmt.Errorf("webadmit: moving extracted files into %s: %w", pl.dir, err)
 		}
-		placed = append(placed, name)
 	}
-	syncDir(dir)
-	paths := make([]string, len(placed))
-	for i, name := range placed {
-		paths[i] = filepath.Join(dir, filepath.FromSlash(name))
-	}
-	slices.Sort(paths)
-	return paths, nil
+	return pl.paths(files), nil
 }
 
 // parentDirs returns the directories of a slash-separated entry name, from
@@ -255,58 +249,20 @@ func refuseLinkedParents(root *os.Root, name string) error {
 	return nil
 }
 
-// makeParents creates, in root, the missing directories of name (mode
-// 0700), one at a time and without following a link: a symbolic link
-// where a directory should be is refused. Each directory it creates is
-// appended to made, so a parent always comes before its children.
-func makeParents(root *os.Root, name string, made *[]string) error {
-	for _, p := range parentDirs(name) {
-		err := root.Mkdir(filepath.FromSlash(p), 0o700)
-		if err == nil {
-			*made = append(*made, p)
-			continue
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		fi, lerr := root.Lstat(filepath.FromSlash(p))
-		if lerr != nil {
-			return lerr
-		}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			return linkError(name, p)
-		}
-	}
-	return nil
-}
-
-// placeIn moves the extracted file tmp to name, both relative to root (the
-// target directory dir), as place does: without overwrite it links then
-// unlinks, so that an existing file is never replaced.
-func placeIn(root *os.Root, dir, tmp, name string, overwrite bool) error {
-	final := filepath.FromSlash(name)
-	if overwrite {
-		return root.Rename(tmp, final)
-	}
-	err := root.Link(tmp, final)
-	switch {
-	case err == nil:
-		_ = root.Remove(tmp)
-		return nil
-	case errors.Is(err, fs.ErrExist):
-		return existsError(filepath.Join(dir, final))
-	}
-	// No hard links here (some file systems): check, then rename.
-	if _, serr := root.Lstat(final); serr == nil {
-		return existsError(filepath.Join(dir, final))
-	}
-	return root.Rename(tmp, final)
-}
-
-// entryName validates an entry's name and type and returns it in slash form.
+// entryName validates an entry's name and type and returns it in slash
+// form, without control or formatting characters (escape sequences, bidi
+// overrides), which a terminal listing the files would obey.
 func entryName(f *zip.File) (string, error) {
 	raw := f.Name
 	name := strings.ReplaceAll(raw, "\\", "/")
+	if !strings.ContainsRune(name, 0) {
+		name = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+				return -1
+			}
+			return r
+		}, name)
+	}
 	mode := f.Mode()
 	switch {
 	case mode&fs.ModeSymlink != 0:

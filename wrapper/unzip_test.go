@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,7 +89,7 @@ func TestExtractZip(t *testing.T) {
 				}
 			}
 			opts := ToDir(dir, tt.opts).(dirDest).opts
-			paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, opts)
+			paths, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, opts)
 			collect(err)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
@@ -207,7 +208,7 @@ func TestExtractZipRefusesLinksInTarget(t *testing.T) {
 			}
 			data := makeZip(t, zipEntry{name: "fine.csv", body: "ok"}, zipEntry{name: tt.entry, body: "evil"})
 			opts := ToDir(dir, ExtractOptions{Overwrite: tt.overwrite}).(dirDest).opts
-			paths, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, opts)
+			paths, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, opts)
 			collect(err)
 			if !errors.Is(err, ErrUnsafeArchive) {
 				t.Errorf("err = %v, want ErrUnsafeArchive (paths %v)", err, paths)
@@ -281,7 +282,7 @@ func TestExtractZipFailureRemovesDirectoriesItMade(t *testing.T) {
 				t.Fatal(err)
 			}
 			data := makeZip(t, tt.entries...)
-			_, err := extractZip(bytes.NewReader(data), int64(len(data)), dir, ToDir(dir, ExtractOptions{}).(dirDest).opts)
+			_, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, ToDir(dir, ExtractOptions{}).(dirDest).opts)
 			if collect(err) == nil {
 				t.Fatal("extraction succeeded with a file in the way")
 			}
@@ -297,4 +298,21 @@ func TestExtractZipFailureRemovesDirectoriesItMade(t *testing.T) {
 			}
 		})
 	}
+}
+
+// extractTo extracts an archive into dir as ToDir does: through a
+// placement, committed on success and rolled back on failure.
+func extractTo(t testing.TB, ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]string, error) {
+	t.Helper()
+	pl, err := newPlacement(dir, true)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := extractZip(ra, size, pl, opts)
+	if err != nil {
+		pl.rollback()
+		return nil, err
+	}
+	pl.commit()
+	return paths, nil
 }
