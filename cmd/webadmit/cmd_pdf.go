@@ -246,21 +246,19 @@ func (a *app) reportPDF(res *wrapper.PDFResult, err error, ff *pdfFetchFlags) er
 		}
 		return err
 	}
-	if res.SuccessWithErrors && !a.g.quiet {
-		fmt.Fprintf(a.stderr, "webadmit: warning: PDF Manager batch %d ended %q: some applicants' PDFs may be missing; check the batch in WebAdMIT's PDF Manager\n",
+	if res.SuccessWithErrors {
+		a.warnf("PDF Manager batch %d ended %q: some applicants' PDFs may be missing; check the batch in WebAdMIT's PDF Manager",
 			res.BatchID, res.State.String())
 	}
-	if !a.g.quiet {
-		what := fmt.Sprintf("%d zip files", len(res.ZipFiles))
-		if len(res.ZipFiles) == 1 {
-			what = "1 zip file"
-		}
-		if ff.extract {
-			what += fmt.Sprintf(" (%d files extracted)", len(res.Paths))
-		}
-		fmt.Fprintf(a.stderr, "webadmit: wrote %s, %s, to %s (batch %d, %s, %s)\n",
-			what, humanBytes(res.Bytes), ff.dir, res.BatchID, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
+	what := fmt.Sprintf("%d zip files", len(res.ZipFiles))
+	if len(res.ZipFiles) == 1 {
+		what = "1 zip file"
 	}
+	if ff.extract {
+		what += fmt.Sprintf(" (%d files extracted)", len(res.Paths))
+	}
+	a.notef("wrote %s, %s, to %s (batch %d, %s, %s)",
+		what, humanBytes(res.Bytes), ff.dir, res.BatchID, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
 	if a.g.output == "json" {
 		return a.print(pdfResultJSON(res), table{})
 	}

@@ -83,20 +83,18 @@ func (a *app) report(res *wrapper.Result, err error, out *fetchTarget) error {
 	if err != nil {
 		return err
 	}
-	if res.SuccessWithErrors && !a.g.quiet {
-		fmt.Fprintf(a.stderr, "webadmit: warning: export %d run %d ended %q: the file may lack some records; check the run in WebAdMIT\n",
+	if res.SuccessWithErrors {
+		a.warnf("export %d run %d ended %q: the file may lack some records; check the run in WebAdMIT",
 			res.ExportID, res.ExportFileID, res.Status.String())
 	}
-	if !a.g.quiet {
-		where := out.where
-		if len(res.Paths) == 1 {
-			where = res.Paths[0]
-		} else if len(res.Paths) > 1 {
-			where = fmt.Sprintf("%d files", len(res.Paths))
-		}
-		fmt.Fprintf(a.stderr, "webadmit: wrote %s to %s (sha256 %s, %s, %s)\n",
-			humanBytes(res.Bytes), where, res.SHA256, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
+	where := out.where
+	if len(res.Paths) == 1 {
+		where = res.Paths[0]
+	} else if len(res.Paths) > 1 {
+		where = fmt.Sprintf("%d files", len(res.Paths))
 	}
+	a.notef("wrote %s to %s (sha256 %s, %s, %s)",
+		humanBytes(res.Bytes), where, res.SHA256, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
 	if a.g.output == "json" && out.where != "stdout" {
 		j := resultJSON(res)
 		if out.where != "" {

@@ -29,6 +29,19 @@ func fakeAPI(t *testing.T, routes map[string]http.HandlerFunc) *httptest.Server 
 	return srv
 }
 
+// fakeStore serves routes as an object store would: on its own loopback
+// listener (another host than the fakeAPI's), with no key.
+func fakeStore(t *testing.T, routes map[string]http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	for pattern, h := range routes {
+		mux.HandleFunc(pattern, h)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // fakeEnv is the environment that points the CLI at a fakeAPI.
 func fakeEnv(srv *httptest.Server) []string {
 	return []string{"WEBADMIT_BASE_URL=" + srv.URL, "WEBADMIT_API_KEY=" + fakeAPIKey}

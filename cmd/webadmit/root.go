@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if !a.started {
 		code = exitUsage
 	}
-	fmt.Fprintln(stderr, "webadmit: "+describe(err))
+	fmt.Fprintln(stderr, "webadmit: "+termSafe(describe(err)))
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'webadmit --help' for usage.")
 	}
@@ -223,9 +223,7 @@ func (a *app) key(cmd *cobra.Command) (string, error) {
 	flags := cmd.Flags()
 	switch {
 	case flags.Changed("api-key"):
-		if !a.g.quiet {
-			fmt.Fprintln(a.stderr, "webadmit: warning: --api-key shows the key in process lists; prefer WEBADMIT_API_KEY or --api-key-file")
-		}
+		a.warnf("--api-key shows the key in process lists; prefer WEBADMIT_API_KEY or --api-key-file")
 		return strings.TrimSpace(a.g.apiKey), nil
 	case flags.Changed("api-key-file"):
 		b, err := os.ReadFile(a.g.apiKeyFile)
