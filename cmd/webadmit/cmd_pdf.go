@@ -146,6 +146,14 @@ func (f *pdfFetchFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Minute, "give up waiting after this long")
 }
 
+// written says what an interrupted batch download has written so far.
+func (f *pdfFetchFlags) written() string {
+	if f.force {
+		return "with --force, zip files already written are kept"
+	}
+	return "nothing was written" // a batch is all or nothing
+}
+
 func (f *pdfFetchFlags) destination() (wrapper.BatchDestination, error) {
 	if f.timeout <= 0 {
 		return nil, usagef("--timeout must be positive")
@@ -180,6 +188,7 @@ removed again. --extract unpacks the PDFs instead (safely: nothing outside the d
 			if err != nil {
 				return err
 			}
+			a.written = ff.written
 			p := a.newProgress()
 			res, err := a.client.RunPDFBatch(cmd.Context(), identity, template, dst, wrapper.OnProgress(p.handle), wrapper.MaxWait(ff.timeout))
 			return a.reportPDF(res, err, &ff)
@@ -211,6 +220,7 @@ it first waits for a batch still running (for at most --timeout).
 			if err != nil {
 				return err
 			}
+			a.written = ff.written
 			opts := []wrapper.RunOption{wrapper.OnProgress(a.newProgress().handle), wrapper.MaxWait(ff.timeout)}
 			var res *wrapper.PDFResult
 			if wait {

@@ -35,6 +35,7 @@ only the file named by -o. '-o -' writes to stdout; a device or FIFO is written 
 				return err
 			}
 			defer out.close()
+			a.written = out.written
 			p := a.newProgress()
 			opts := append(ff.runOptions(p), wrapper.MaxWait(timeout))
 			res, err := a.client.RunExport(cmd.Context(), identity, export, out.dst, opts...)
@@ -65,6 +66,7 @@ func (a *app) downloadCommand() *cobra.Command {
 				return err
 			}
 			defer out.close()
+			a.written = out.written
 			res, err := a.client.Download(cmd.Context(), export, file, out.dst, ff.runOptions(a.newProgress())...)
 			return a.report(res, err, out)
 		},

@@ -26,7 +26,8 @@ const exitCodesHelp = `Exit codes:
   3  the export or PDF Manager batch ended "Failed"
   4  the export or PDF Manager batch ended "Empty List" (no file)
   5  timed out waiting (see --timeout)
-  6  unauthorized (the API key was refused)`
+  6  unauthorized (the API key was refused)
+  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM`
 
 // usageError marks errors in how the command was called.
 type usageError struct{ err error }

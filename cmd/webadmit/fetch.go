@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -31,8 +32,11 @@ func (f *fetchFlags) register(cmd *cobra.Command) {
 // fetchTarget is where run or download puts the file.
 type fetchTarget struct {
 	dst wrapper.Destination
-	// where names a stream (stdout, a device or a FIFO) for messages; ""
-	// when the file goes to a path the library reports.
+	// stream, when the bytes go straight to stdout, a device or a FIFO,
+	// counts them: such a target is not all or nothing.
+	stream *countingWriter
+	// where names the stream for messages; "" when the file goes to a path
+	// the library reports.
 	where  string
 	closer io.Closer
 }
@@ -42,6 +46,18 @@ func (t *fetchTarget) close() {
 	if t.closer != nil {
 		_ = t.closer.Close()
 	}
+}
+
+// written says what an interrupted run or download has written so far.
+func (t *fetchTarget) written() string {
+	if t.stream == nil {
+		return "nothing was written" // ToFile and ToDir leave nothing behind
+	}
+	n := t.stream.n.Load()
+	if n == 0 {
+		return "nothing was written to " + t.where
+	}
+	return fmt.Sprintf("%s had already been written to %s", humanBytes(n), t.where)
 }
 
 // runOptions are the options --utf8 and the progress display make.
@@ -91,9 +107,10 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 	return nil, usagef("-o %s is a %s: give a file, a directory, a character device, a FIFO or '-'", f.output, fileKind(fi.Mode()))
 }
 
-// streamTarget writes to w, named where in messages.
+// streamTarget writes to w, named where in messages, counting the bytes.
 func streamTarget(w io.Writer, where string, closer io.Closer) *fetchTarget {
-	return &fetchTarget{dst: wrapper.ToWriter(w), where: where, closer: closer}
+	cw := &countingWriter{w: w}
+	return &fetchTarget{dst: wrapper.ToWriter(cw), stream: cw, where: where, closer: closer}
 }
 
 // fileKind names a file type that -o refuses.
@@ -105,4 +122,16 @@ func fileKind(m fs.FileMode) string {
 		return "block device"
 	}
 	return "special file"
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -39,6 +40,9 @@ type app struct {
 
 	client  *wrapper.Client
 	sandbox *webadmittest.Server
+	// written, set by commands that write files or streams, says what the
+	// command has written so far, for the message of an interruption.
+	written func() string
 	// started is set once a command's own code runs: an error before that
 	// (unknown command, bad flag, stray argument) is a usage error.
 	started bool
@@ -60,7 +64,13 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if !a.started {
 		code = exitUsage
 	}
-	fmt.Fprintln(stderr, "webadmit: "+termSafe(describe(err)))
+	msg := a.describe(err)
+	var sig interrupted
+	if errors.As(context.Cause(ctx), &sig) {
+		code = sig.exitCode()
+		msg = a.interruption(sig)
+	}
+	fmt.Fprintln(stderr, "webadmit: "+termSafe(msg))
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'webadmit --help' for usage.")
 	}
