@@ -250,6 +250,9 @@ func identityFlag(cmd *cobra.Command, identity *int) {
 // reportPDF prints the outcome of a PDF Manager batch on stderr (and, with
 // --output json, the result on stdout).
 func (a *app) reportPDF(res *wrapper.PDFResult, err error, ff *pdfFetchFlags) error {
+	if res != nil && res.BatchID != 0 {
+		a.again = fmt.Sprintf("webadmit pdf download --identity %d --batch %d", res.IdentityID, res.BatchID)
+	}
 	if err != nil {
 		if errors.Is(err, wrapper.ErrTimeout) && res != nil && res.BatchID != 0 {
 			return advised{err, fmt.Sprintf("the batch may still finish: 'webadmit pdf download --identity %d --batch %d --wait' picks it up, or raise --timeout", res.IdentityID, res.BatchID)}

@@ -82,6 +82,9 @@ func (a *app) downloadCommand() *cobra.Command {
 // report prints the outcome of a run or download on stderr (and, with
 // --output json, the result on stdout unless the file itself went there).
 func (a *app) report(res *wrapper.Result, err error, out *fetchTarget) error {
+	if res != nil && res.ExportFileID != 0 {
+		a.again = fmt.Sprintf("webadmit download --export %d --file %d", res.ExportID, res.ExportFileID)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/webadmit-go/webadmit/wrapper"
@@ -10,21 +11,40 @@ import (
 
 // describe renders err as the one line the user sees: what happened and what
 // to do. The wrapper's errors are already redacted (no key, no URL
-// signature); this adds advice where the CLI knows better.
+// signature) and state facts; this adds advice in the CLI's words, naming
+// only flags the command has.
 func (a *app) describe(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "webadmit: ")
 	var ad advised
 	switch {
 	case errors.As(err, &ad):
 		return strings.ReplaceAll(msg, "\n", " ") + "; " + ad.advice
-	case errors.Is(err, wrapper.ErrUnauthorized):
+	case a.fromStore(err) != nil:
+		ae := a.fromStore(err)
+		msg = strings.Replace(msg, strings.TrimPrefix(ae.Error(), "webadmit: "), storeText(ae), 1)
+		return msg + "; the object store never receives the API key, so the key is not the cause: " + a.runAgain() + ", and report it if it persists"
+	case a.unauthorized(err):
 		return msg + "; check WEBADMIT_API_KEY or --api-key-file"
 	case errors.Is(err, wrapper.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		return msg + "; the run may still finish: try 'webadmit files' later, then 'webadmit download', or raise --timeout"
+		return msg + "; " + a.timeoutAdvice()
 	case errors.Is(err, context.Canceled):
 		return a.interruption(err)
 	}
 	return strings.ReplaceAll(msg, "\n", " ")
+}
+
+// storeText states what the object store answered, without the API's
+// advice on keys, which the store never sees.
+func storeText(ae *wrapper.APIError) string {
+	status := ae.Status
+	if status == "" {
+		status = fmt.Sprint(ae.StatusCode)
+	}
+	s := fmt.Sprintf("the object store answered %s %s: %s", ae.Method, ae.URL, status)
+	if ae.Snippet != "" {
+		s += fmt.Sprintf(": body: %q", ae.Snippet)
+	}
+	return s
 }
 
 // interruption says that the command was interrupted (by cause, an

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 
@@ -40,6 +41,13 @@ type app struct {
 
 	client  *wrapper.Client
 	sandbox *webadmittest.Server
+	// cmd is the command that runs, and api the API's base URL: the
+	// advice on an error depends on both.
+	cmd *cobra.Command
+	api *url.URL
+	// again, once a run's or batch's id is known, is the command that
+	// fetches its files again.
+	again string
 	// written, set by commands that write files or streams, says what the
 	// command has written so far, for the message of an interruption.
 	written func() string
@@ -60,7 +68,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if err == nil {
 		return exitOK
 	}
-	code := exitCodeOf(err)
+	code := a.exitCode(err)
 	if !a.started {
 		code = exitUsage
 	}
@@ -137,6 +145,7 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 		return usageError{err}
 	}
 	a.started = true
+	a.cmd = cmd
 	if a.g.output != "table" && a.g.output != "json" {
 		return usagef("--output must be table or json, not %q", a.g.output)
 	}
@@ -154,6 +163,9 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 	base, key, err := a.endpoint(cmd)
 	if err != nil {
 		return err
+	}
+	if err := a.setAPI(base); err != nil {
+		return usageError{err}
 	}
 	c, err := wrapper.New(key,
 		wrapper.WithBaseURL(base),
