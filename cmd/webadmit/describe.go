@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/webadmit-go/webadmit/wrapper"
@@ -15,8 +16,13 @@ import (
 // only flags the command has.
 func (a *app) describe(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "webadmit: ")
-	var ad advised
+	var (
+		ad  advised
+		dns *net.DNSError
+	)
 	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return a.unresolvable(dns)
 	case errors.As(err, &ad):
 		return strings.ReplaceAll(msg, "\n", " ") + "; " + ad.advice
 	case a.fromStore(err) != nil:
@@ -31,6 +37,14 @@ func (a *app) describe(err error) string {
 		return a.interruption(err)
 	}
 	return strings.ReplaceAll(msg, "\n", " ")
+}
+
+// unresolvable says which setting names a host that does not resolve.
+func (a *app) unresolvable(dns *net.DNSError) string {
+	if a.api == nil || strings.EqualFold(strings.TrimSuffix(dns.Name, "."), a.api.Hostname()) {
+		return fmt.Sprintf("cannot resolve %s: check --base-url / --domain / WEBADMIT_BASE_URL / WEBADMIT_DOMAIN and the network", dns.Name)
+	}
+	return fmt.Sprintf("cannot resolve %s, the object store's host the API sent the download to: check the network, then %s", dns.Name, a.runAgain())
 }
 
 // storeText states what the object store answered, without the API's

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -110,6 +112,49 @@ func TestDescribeNamesOnlyFlagsTheCommandHas(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestDescribeUnresolvableHost: a host name that does not resolve fails at
+// once with advice on the setting that names it, exit 1. The errors are
+// built as the resolver reports them, so that no test asks DNS.
+func TestDescribeUnresolvableHost(t *testing.T) {
+	t.Parallel()
+	lookup := func(host string) error {
+		return &url.Error{Op: "Get", URL: "https://" + host + "/x", Err: &net.OpError{Op: "dial", Net: "tcp",
+			Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}}
+	}
+	tests := []struct {
+		name, base string
+		err        error
+		want       []string
+		wantNot    string
+	}{
+		{"API host", "https://nonexistent.invalid", fmt.Errorf("webadmit: listing identities: %w", lookup("nonexistent.invalid")),
+			[]string{"cannot resolve nonexistent.invalid", "--base-url", "--domain", "WEBADMIT_BASE_URL", "network"}, ""},
+		{"API host, retried until the budget ran out", "https://nonexistent.invalid:8443",
+			fmt.Errorf("%w: starting export 1: gave up after 9 attempts in 17s: %w", wrapper.ErrTimeout, lookup("nonexistent.invalid")),
+			[]string{"cannot resolve nonexistent.invalid", "--base-url"}, "--timeout"},
+		{"store host", "https://api.webadmit.example", fmt.Errorf("webadmit: download failed after 6 attempts: %w", lookup("store.invalid")),
+			[]string{"cannot resolve store.invalid", "object store", "network"}, "--base-url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := commandApp(t, tt.base, "run", "--identity", "42", "--export", "29897")
+			msg := a.describe(tt.err)
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("lacks %q: %s", w, msg)
+				}
+			}
+			if tt.wantNot != "" && strings.Contains(msg, tt.wantNot) {
+				t.Errorf("names %q: %s", tt.wantNot, msg)
+			}
+			if code := a.exitCode(tt.err); code != exitError {
+				t.Errorf("exit %d, want %d", code, exitError)
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/webadmit-go/webadmit/wrapper"
 )
@@ -40,14 +41,20 @@ func usagef(format string, args ...any) error {
 }
 
 // exitCode maps an error to the documented exit code. Only the API's own
-// 401 is exit 6.
+// 401 is exit 6; a host that does not resolve is exit 1 even when waiting
+// for it ran out of time.
 func (a *app) exitCode(err error) int {
-	var u usageError
+	var (
+		u   usageError
+		dns *net.DNSError
+	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &u):
 		return exitUsage
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return exitError
 	case a.unauthorized(err):
 		return exitUnauthorized
 	case errors.Is(err, wrapper.ErrExportFailed), errors.Is(err, wrapper.ErrPDFBatchFailed):
