@@ -17,7 +17,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 demo: ## run an export end to end against the built-in sandbox; writes Nightly-Banner-Export.csv here
-	$(GO) run ./cmd/webadmit --sandbox run --identity 42 --export 29897 --force
+	$(GO) run ./cmd/webadmit --sandbox run --identity 42 --export 29897 -o Nightly-Banner-Export.csv --force
 
 build: ## build the webadmit CLI into ./bin
 	$(GO) build -o bin/webadmit ./cmd/webadmit

@@ -71,11 +71,16 @@ func (a *app) exportsCommand() *cobra.Command {
 }
 
 func (a *app) filesCommand() *cobra.Command {
-	var identity int
+	var (
+		identity int
+		showURL  bool
+	)
 	cmd := &cobra.Command{
-		Use:   "files --identity ID",
+		Use:   "files --identity ID [--show-url]",
 		Short: "List the recent runs of an identity's exports and their status",
-		Args:  noArgs,
+		Long: `files lists the recent runs of an identity's exports. Should the API add a run's download URL
+(valid for under 30 seconds), it is a credential, so it is shown only with --show-url.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := a.client.API().ListUserIdentityExportFilesWithResponse(cmd.Context(), identity)
 			if err != nil {
@@ -86,13 +91,23 @@ func (a *app) filesCommand() *cobra.Command {
 			}
 			files := listOrEmpty(r.JSON200.ExportFiles)
 			t := table{header: []string{"FILE ID", "EXPORT ID", "STATUS"}}
-			for _, f := range files {
-				t.rows = append(t.rows, []string{strconv.Itoa(f.Id), strconv.Itoa(f.ExportId), wrapper.StatusOf(f.Status).String()})
+			if showURL {
+				t.header = append(t.header, "DOWNLOAD URL (expires in <30 s)")
+			}
+			for i, f := range files {
+				row := []string{strconv.Itoa(f.Id), strconv.Itoa(f.ExportId), wrapper.StatusOf(f.Status).String()}
+				if showURL {
+					row = append(row, orDash(f.DownloadUrl))
+				} else {
+					files[i].DownloadUrl = nil
+				}
+				t.rows = append(t.rows, row)
 			}
 			return a.print(files, t)
 		},
 	}
 	cmd.Flags().IntVar(&identity, "identity", 0, "user identity id (from 'webadmit identities')")
+	cmd.Flags().BoolVar(&showURL, "show-url", false, "also print each run's pre-signed download URL, if the API gives one (a short-lived credential)")
 	_ = cmd.MarkFlagRequired("identity")
 	return cmd
 }

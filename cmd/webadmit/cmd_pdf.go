@@ -146,6 +146,14 @@ func (f *pdfFetchFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Minute, "give up waiting after this long")
 }
 
+// written says what an interrupted batch download has written so far.
+func (f *pdfFetchFlags) written() string {
+	if f.force {
+		return "with --force, zip files already written are kept"
+	}
+	return "nothing was written" // a batch is all or nothing
+}
+
 func (f *pdfFetchFlags) destination() (wrapper.BatchDestination, error) {
 	if f.timeout <= 0 {
 		return nil, usagef("--timeout must be positive")
@@ -180,6 +188,7 @@ removed again. --extract unpacks the PDFs instead (safely: nothing outside the d
 			if err != nil {
 				return err
 			}
+			a.written = ff.written
 			p := a.newProgress()
 			res, err := a.client.RunPDFBatch(cmd.Context(), identity, template, dst, wrapper.OnProgress(p.handle), wrapper.MaxWait(ff.timeout))
 			return a.reportPDF(res, err, &ff)
@@ -211,6 +220,7 @@ it first waits for a batch still running (for at most --timeout).
 			if err != nil {
 				return err
 			}
+			a.written = ff.written
 			opts := []wrapper.RunOption{wrapper.OnProgress(a.newProgress().handle), wrapper.MaxWait(ff.timeout)}
 			var res *wrapper.PDFResult
 			if wait {
@@ -240,27 +250,28 @@ func identityFlag(cmd *cobra.Command, identity *int) {
 // reportPDF prints the outcome of a PDF Manager batch on stderr (and, with
 // --output json, the result on stdout).
 func (a *app) reportPDF(res *wrapper.PDFResult, err error, ff *pdfFetchFlags) error {
+	if res != nil && res.BatchID != 0 {
+		a.again = fmt.Sprintf("webadmit pdf download --identity %d --batch %d", res.IdentityID, res.BatchID)
+	}
 	if err != nil {
 		if errors.Is(err, wrapper.ErrTimeout) && res != nil && res.BatchID != 0 {
 			return advised{err, fmt.Sprintf("the batch may still finish: 'webadmit pdf download --identity %d --batch %d --wait' picks it up, or raise --timeout", res.IdentityID, res.BatchID)}
 		}
 		return err
 	}
-	if res.SuccessWithErrors && !a.g.quiet {
-		fmt.Fprintf(a.stderr, "webadmit: warning: PDF Manager batch %d ended %q: some applicants' PDFs may be missing; check the batch in WebAdMIT's PDF Manager\n",
+	if res.SuccessWithErrors {
+		a.warnf("PDF Manager batch %d ended %q: some applicants' PDFs may be missing; check the batch in WebAdMIT's PDF Manager",
 			res.BatchID, res.State.String())
 	}
-	if !a.g.quiet {
-		what := fmt.Sprintf("%d zip files", len(res.ZipFiles))
-		if len(res.ZipFiles) == 1 {
-			what = "1 zip file"
-		}
-		if ff.extract {
-			what += fmt.Sprintf(" (%d files extracted)", len(res.Paths))
-		}
-		fmt.Fprintf(a.stderr, "webadmit: wrote %s, %s, to %s (batch %d, %s, %s)\n",
-			what, humanBytes(res.Bytes), ff.dir, res.BatchID, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
+	what := fmt.Sprintf("%d zip files", len(res.ZipFiles))
+	if len(res.ZipFiles) == 1 {
+		what = "1 zip file"
 	}
+	if ff.extract {
+		what += fmt.Sprintf(" (%d files extracted)", len(res.Paths))
+	}
+	a.notef("wrote %s, %s, to %s (batch %d, %s, %s)",
+		what, humanBytes(res.Bytes), ff.dir, res.BatchID, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
 	if a.g.output == "json" {
 		return a.print(pdfResultJSON(res), table{})
 	}

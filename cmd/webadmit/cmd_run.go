@@ -2,52 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/webadmit-go/webadmit/wrapper"
 )
-
-// fetchFlags are the flags run and download share.
-type fetchFlags struct {
-	output  string
-	utf8    bool
-	extract string
-	force   bool
-}
-
-func (f *fetchFlags) register(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.StringVarP(&f.output, "output-file", "o", "", "file to write; '-' for stdout; default: the server's file name in the current directory")
-	fl.BoolVar(&f.utf8, "utf8", false, "convert the file from ISO-8859-1 to UTF-8 while downloading")
-	fl.StringVar(&f.extract, "extract", "", "extract a zip export (CSV in multiple files) into this directory")
-	fl.BoolVar(&f.force, "force", false, "replace existing files")
-}
-
-// destination resolves -o / --extract into a wrapper destination.
-func (f *fetchFlags) destination(a *app) (wrapper.Destination, error) {
-	switch {
-	case f.extract != "" && f.output != "":
-		return nil, usagef("give -o or --extract, not both")
-	case f.extract != "":
-		return wrapper.ToDir(f.extract, wrapper.ExtractOptions{Overwrite: f.force}), nil
-	case f.output == "-":
-		return wrapper.ToWriter(a.stdout), nil
-	case f.output == "":
-		return wrapper.ToFile("."+string(os.PathSeparator), wrapper.FileOptions{Overwrite: f.force}), nil
-	}
-	return wrapper.ToFile(f.output, wrapper.FileOptions{Overwrite: f.force}), nil
-}
-
-func (f *fetchFlags) runOptions(p *progress) []wrapper.RunOption {
-	opts := []wrapper.RunOption{wrapper.OnProgress(p.handle)}
-	if f.utf8 {
-		opts = append(opts, wrapper.TranscodeToUTF8())
-	}
-	return opts
-}
 
 func (a *app) runCommand() *cobra.Command {
 	var (
@@ -60,7 +20,9 @@ func (a *app) runCommand() *cobra.Command {
 		Short: "Start an export, wait for it and download the file",
 		Long: `run starts a run of the export (or joins the one already running), checks its status with
 growing intervals until it ends, and downloads the file the moment it is available. The file is
-written atomically with mode 0600: on any failure nothing is left behind.
+written atomically with mode 0600: on any failure nothing is left behind. Without -o it takes
+the server's name in the current directory and never replaces a file there; --force replaces
+only the file named by -o. '-o -' writes to stdout; a device or FIFO is written to as a stream.
 
 ` + exitCodesHelp,
 		Args: noArgs,
@@ -68,14 +30,16 @@ written atomically with mode 0600: on any failure nothing is left behind.
 			if timeout <= 0 {
 				return usagef("--timeout must be positive")
 			}
-			dst, err := ff.destination(a)
+			out, err := ff.target(a)
 			if err != nil {
 				return err
 			}
+			defer out.close()
+			a.written = out.written
 			p := a.newProgress()
 			opts := append(ff.runOptions(p), wrapper.MaxWait(timeout))
-			res, err := a.client.RunExport(cmd.Context(), identity, export, dst, opts...)
-			return a.report(res, err)
+			res, err := a.client.RunExport(cmd.Context(), identity, export, out.dst, opts...)
+			return a.report(res, err, out)
 		},
 	}
 	cmd.Flags().IntVar(&identity, "identity", 0, "user identity id that owns the export")
@@ -97,12 +61,14 @@ func (a *app) downloadCommand() *cobra.Command {
 		Short: "Download the file of a run that already finished",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dst, err := ff.destination(a)
+			out, err := ff.target(a)
 			if err != nil {
 				return err
 			}
-			res, err := a.client.Download(cmd.Context(), export, file, dst, ff.runOptions(a.newProgress())...)
-			return a.report(res, err)
+			defer out.close()
+			a.written = out.written
+			res, err := a.client.Download(cmd.Context(), export, file, out.dst, ff.runOptions(a.newProgress())...)
+			return a.report(res, err, out)
 		},
 	}
 	cmd.Flags().IntVar(&export, "export", 0, "export id")
@@ -115,26 +81,31 @@ func (a *app) downloadCommand() *cobra.Command {
 
 // report prints the outcome of a run or download on stderr (and, with
 // --output json, the result on stdout unless the file itself went there).
-func (a *app) report(res *wrapper.Result, err error) error {
+func (a *app) report(res *wrapper.Result, err error, out *fetchTarget) error {
+	if res != nil && res.ExportFileID != 0 {
+		a.again = fmt.Sprintf("webadmit download --export %d --file %d", res.ExportID, res.ExportFileID)
+	}
 	if err != nil {
 		return err
 	}
-	if res.SuccessWithErrors && !a.g.quiet {
-		fmt.Fprintf(a.stderr, "webadmit: warning: export %d run %d ended %q: the file may lack some records; check the run in WebAdMIT\n",
+	if res.SuccessWithErrors {
+		a.warnf("export %d run %d ended %q: the file may lack some records; check the run in WebAdMIT",
 			res.ExportID, res.ExportFileID, res.Status.String())
 	}
-	if !a.g.quiet {
-		where := "stdout"
-		if len(res.Paths) == 1 {
-			where = res.Paths[0]
-		} else if len(res.Paths) > 1 {
-			where = fmt.Sprintf("%d files", len(res.Paths))
-		}
-		fmt.Fprintf(a.stderr, "webadmit: wrote %s to %s (sha256 %s, %s, %s)\n",
-			humanBytes(res.Bytes), where, res.SHA256, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
+	where := out.where
+	if len(res.Paths) == 1 {
+		where = res.Paths[0]
+	} else if len(res.Paths) > 1 {
+		where = fmt.Sprintf("%d files", len(res.Paths))
 	}
-	if a.g.output == "json" && len(res.Paths) > 0 {
-		return a.print(resultJSON(res), table{})
+	a.notef("wrote %s to %s (sha256 %s, %s, %s)",
+		humanBytes(res.Bytes), where, res.SHA256, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
+	if a.g.output == "json" && out.where != "stdout" {
+		j := resultJSON(res)
+		if out.where != "" {
+			j.Paths = []string{out.where}
+		}
+		return a.print(j, table{})
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/webadmit-go/webadmit/wrapper"
 )
@@ -26,7 +27,8 @@ const exitCodesHelp = `Exit codes:
   3  the export or PDF Manager batch ended "Failed"
   4  the export or PDF Manager batch ended "Empty List" (no file)
   5  timed out waiting (see --timeout)
-  6  unauthorized (the API key was refused)`
+  6  unauthorized (the API refused the key)
+  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM`
 
 // usageError marks errors in how the command was called.
 type usageError struct{ err error }
@@ -38,15 +40,22 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// exitCodeOf maps an error to the documented exit code.
-func exitCodeOf(err error) int {
-	var u usageError
+// exitCode maps an error to the documented exit code. Only the API's own
+// 401 is exit 6; a host that does not resolve is exit 1 even when waiting
+// for it ran out of time.
+func (a *app) exitCode(err error) int {
+	var (
+		u   usageError
+		dns *net.DNSError
+	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &u):
 		return exitUsage
-	case errors.Is(err, wrapper.ErrUnauthorized):
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return exitError
+	case a.unauthorized(err):
 		return exitUnauthorized
 	case errors.Is(err, wrapper.ErrExportFailed), errors.Is(err, wrapper.ErrPDFBatchFailed):
 		return exitFailed

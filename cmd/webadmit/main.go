@@ -5,18 +5,17 @@
 // WebAdMIT with demo data, no account needed.
 //
 // Exit codes: 0 done, 1 error, 2 usage, 3 export or batch Failed, 4 Empty
-// List, 5 timed out, 6 unauthorized.
+// List, 5 timed out, 6 unauthorized; 130 after SIGINT, 143 after SIGTERM.
 package main
 
 import (
 	"context"
 	"os"
-	"os/signal"
 	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyCause(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -25,13 +25,30 @@ func (a *app) print(v any, t table) error {
 	return writeTable(a.stdout, t)
 }
 
+// writeTable aligns the cells of t, each made safe for the terminal.
 func writeTable(w io.Writer, t table) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(t.header, "\t"))
-	for _, r := range t.rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	for _, r := range append([][]string{t.header}, t.rows...) {
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = termSafe(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
+}
+
+// notef prints a line on stderr, made safe for the terminal, unless quiet.
+func (a *app) notef(format string, args ...any) {
+	if !a.g.quiet {
+		fmt.Fprintln(a.stderr, termSafe(fmt.Sprintf("webadmit: "+format, args...)))
+	}
+}
+
+// warnf prints a warning on stderr, made safe for the terminal, unless
+// quiet.
+func (a *app) warnf(format string, args ...any) {
+	a.notef("warning: "+format, args...)
 }
 
 // orDash renders a nullable string.

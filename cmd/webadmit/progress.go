@@ -60,7 +60,7 @@ func (p *progress) handle(e wrapper.Event) {
 	case wrapper.EventPoll:
 		if p.tty && p.bar == nil {
 			// One line, rewritten in place at each check.
-			fmt.Fprintf(p.w, "\r\033[Kwebadmit: [%s] waiting (%s); next check in %s", elapsed, e.Status, e.Delay.Round(100*time.Millisecond))
+			fmt.Fprint(p.w, "\r\033[K"+termSafe(fmt.Sprintf("webadmit: [%s] waiting (%s); next check in %s", elapsed, e.Status, e.Delay.Round(100*time.Millisecond))))
 			p.statusLine = true
 		}
 	case wrapper.EventRetry:
@@ -111,7 +111,8 @@ func (p *progress) handle(e wrapper.Event) {
 	}
 }
 
-// linef prints one line, above the bar when one is showing.
+// linef prints one line, above the bar when one is showing, made safe for
+// the terminal (statuses and errors come from the server).
 func (p *progress) linef(format string, args ...any) {
 	if p.bar != nil {
 		_ = p.bar.Clear()
@@ -120,7 +121,7 @@ func (p *progress) linef(format string, args ...any) {
 		fmt.Fprint(p.w, "\r\033[K")
 		p.statusLine = false
 	}
-	fmt.Fprintf(p.w, "webadmit: "+format+"\n", args...)
+	fmt.Fprintln(p.w, termSafe(fmt.Sprintf("webadmit: "+format, args...)))
 	p.lastLine = p.now()
 	if p.bar != nil {
 		_ = p.bar.RenderBlank()

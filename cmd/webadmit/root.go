@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 
@@ -39,6 +41,16 @@ type app struct {
 
 	client  *wrapper.Client
 	sandbox *webadmittest.Server
+	// cmd is the command that runs, and api the API's base URL: the
+	// advice on an error depends on both.
+	cmd *cobra.Command
+	api *url.URL
+	// again, once a run's or batch's id is known, is the command that
+	// fetches its files again.
+	again string
+	// written, set by commands that write files or streams, says what the
+	// command has written so far, for the message of an interruption.
+	written func() string
 	// started is set once a command's own code runs: an error before that
 	// (unknown command, bad flag, stray argument) is a usage error.
 	started bool
@@ -56,11 +68,17 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if err == nil {
 		return exitOK
 	}
-	code := exitCodeOf(err)
+	code := a.exitCode(err)
 	if !a.started {
 		code = exitUsage
 	}
-	fmt.Fprintln(stderr, "webadmit: "+describe(err))
+	msg := a.describe(err)
+	var sig interrupted
+	if errors.As(context.Cause(ctx), &sig) {
+		code = sig.exitCode()
+		msg = a.interruption(sig)
+	}
+	fmt.Fprintln(stderr, "webadmit: "+termSafe(msg))
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'webadmit --help' for usage.")
 	}
@@ -127,6 +145,7 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 		return usageError{err}
 	}
 	a.started = true
+	a.cmd = cmd
 	if a.g.output != "table" && a.g.output != "json" {
 		return usagef("--output must be table or json, not %q", a.g.output)
 	}
@@ -144,6 +163,9 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 	base, key, err := a.endpoint(cmd)
 	if err != nil {
 		return err
+	}
+	if err := a.setAPI(base); err != nil {
+		return usageError{err}
 	}
 	c, err := wrapper.New(key,
 		wrapper.WithBaseURL(base),
@@ -223,9 +245,7 @@ func (a *app) key(cmd *cobra.Command) (string, error) {
 	flags := cmd.Flags()
 	switch {
 	case flags.Changed("api-key"):
-		if !a.g.quiet {
-			fmt.Fprintln(a.stderr, "webadmit: warning: --api-key shows the key in process lists; prefer WEBADMIT_API_KEY or --api-key-file")
-		}
+		a.warnf("--api-key shows the key in process lists; prefer WEBADMIT_API_KEY or --api-key-file")
 		return strings.TrimSpace(a.g.apiKey), nil
 	case flags.Changed("api-key-file"):
 		b, err := os.ReadFile(a.g.apiKeyFile)

@@ -1,0 +1,78 @@
+package main
+
+import "fmt"
+
+// The advice describe gives depends on the command that failed: it names
+// only the flags that command has, and the commands (with their ids) that
+// pick up its work.
+
+// hasFlag reports whether the running command has the flag name.
+func (a *app) hasFlag(name string) bool {
+	return a.cmd != nil && a.cmd.Flags().Lookup(name) != nil
+}
+
+// flag returns the value of the running command's flag name, or "ID".
+func (a *app) flag(name string) string {
+	if !a.hasFlag(name) {
+		return "ID"
+	}
+	return a.cmd.Flags().Lookup(name).Value.String()
+}
+
+// commandPath is the running command, "webadmit pdf run" say.
+func (a *app) commandPath() string {
+	if a.cmd == nil {
+		return ""
+	}
+	return a.cmd.CommandPath()
+}
+
+// fetchAgain is the command that fetches the failed command's files again,
+// or "" when there is none (yet): a run's or batch's id may not be known.
+func (a *app) fetchAgain() string {
+	if a.again != "" {
+		return a.again
+	}
+	switch a.commandPath() {
+	case "webadmit download":
+		return fmt.Sprintf("webadmit download --export %s --file %s", a.flag("export"), a.flag("file"))
+	case "webadmit pdf download":
+		return fmt.Sprintf("webadmit pdf download --identity %s --batch %s", a.flag("identity"), a.flag("batch"))
+	}
+	return ""
+}
+
+// runAgain says to run the command that fetches the files again.
+func (a *app) runAgain() string {
+	if again := a.fetchAgain(); again != "" {
+		return "run '" + again + "' again"
+	}
+	return "try again"
+}
+
+// timeoutAdvice is the advice on a timeout: for a command with --timeout,
+// how to pick its job up later or wait longer; for the others (download,
+// the lists), to check the network and try again.
+func (a *app) timeoutAdvice() string {
+	if !a.hasFlag("timeout") {
+		return "check the network, then " + a.runAgain()
+	}
+	var later string
+	switch a.commandPath() {
+	case "webadmit run":
+		later = fmt.Sprintf("'webadmit files --identity %s' lists the run, then 'webadmit download' fetches its file", a.flag("identity"))
+		if a.again != "" {
+			later = "'" + a.again + "' fetches the file once the run is available"
+		}
+	case "webadmit pdf run":
+		later = fmt.Sprintf("'webadmit pdf batches --identity %s' lists the batch, then 'webadmit pdf download --wait' picks it up", a.flag("identity"))
+		if a.again != "" {
+			later = "'" + a.again + " --wait' picks the batch up"
+		}
+	case "webadmit pdf download":
+		later = "'" + a.fetchAgain() + " --wait' picks the batch up"
+	default:
+		return "raise --timeout"
+	}
+	return "it may still finish: " + later + "; or raise --timeout"
+}

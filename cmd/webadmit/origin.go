@@ -1,0 +1,58 @@
+package main
+
+import (
+	"errors"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/webadmit-go/webadmit/wrapper"
+)
+
+// setAPI records the API's base URL, to tell the API's answers from the
+// object store's.
+func (a *app) setAPI(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return err
+	}
+	a.api = u
+	return nil
+}
+
+// fromStore returns the answer in err's chain if it came from another
+// host than the API's: the object store, which never receives the key.
+// (The library may later mark such answers itself.)
+func (a *app) fromStore(err error) *wrapper.APIError {
+	var ae *wrapper.APIError
+	if a.api == nil || !errors.As(err, &ae) || ae.URL == "" {
+		return nil
+	}
+	u, perr := url.Parse(ae.URL)
+	if perr != nil || u.Host == "" || hostPort(u) == hostPort(a.api) {
+		return nil
+	}
+	return ae
+}
+
+// unauthorized reports whether the API itself refused the key: a 401 from
+// the API's host, not from the object store.
+func (a *app) unauthorized(err error) bool {
+	return errors.Is(err, wrapper.ErrUnauthorized) && a.fromStore(err) == nil
+}
+
+// hostPort is u's host and port, the port made explicit and the host
+// lower case, so that https://API.example and https://api.example:443
+// compare equal.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return net.JoinHostPort(strings.ToLower(strings.TrimSuffix(u.Hostname(), ".")), port)
+}
