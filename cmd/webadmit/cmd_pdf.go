@@ -142,16 +142,13 @@ func (f *pdfFetchFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.dir, "output-dir", "o", ".", "directory for the zip files (created if missing)")
 	fl.BoolVar(&f.extract, "extract", false, "extract the PDFs from each zip file into the directory instead of keeping the zip files")
-	fl.BoolVar(&f.force, "force", false, "replace existing files")
+	fl.BoolVar(&f.force, "force", false, "a zip file name already taken gets a number (Name-2.zip); with --extract, replace existing files (all or nothing)")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Minute, "give up waiting after this long")
 }
 
 // written says what an interrupted batch download has written so far.
 func (f *pdfFetchFlags) written() string {
-	if f.force {
-		return "with --force, zip files already written are kept"
-	}
-	return "nothing was written" // a batch is all or nothing
+	return "nothing was written" // a batch is all or nothing, files replaced by --extract --force included
 }
 
 func (f *pdfFetchFlags) destination() (wrapper.BatchDestination, error) {
@@ -164,7 +161,8 @@ func (f *pdfFetchFlags) destination() (wrapper.BatchDestination, error) {
 	if f.extract {
 		return wrapper.ExtractZipFilesTo(f.dir, wrapper.ExtractOptions{Overwrite: f.force}), nil
 	}
-	return wrapper.ZipFilesToDir(f.dir, wrapper.FileOptions{Overwrite: f.force}), nil
+	// The server names the zip files: --force numbers a taken name.
+	return wrapper.ZipFilesToDir(f.dir, wrapper.FileOptions{UniqueName: f.force}), nil
 }
 
 func (a *app) pdfRunCommand() *cobra.Command {

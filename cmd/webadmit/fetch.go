@@ -26,7 +26,7 @@ func (f *fetchFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&f.output, "output-file", "o", "", "file to write; '-' for stdout; a device or FIFO is written to as a stream; default: the server's file name in the current directory")
 	fl.BoolVar(&f.utf8, "utf8", false, "convert the file from ISO-8859-1 to UTF-8 while downloading")
 	fl.StringVar(&f.extract, "extract", "", "extract a zip export (CSV in multiple files) into this directory")
-	fl.BoolVar(&f.force, "force", false, "replace the file named by -o if it exists (never a file named by the server)")
+	fl.BoolVar(&f.force, "force", false, "replace the file named by -o if it exists; a name the server chose is never replaced, but numbered (Name-2.csv); with --extract, replace existing files (all or nothing)")
 }
 
 // fetchTarget is where run or download puts the file.
@@ -69,10 +69,12 @@ func (f *fetchFlags) runOptions(p *progress) []wrapper.RunOption {
 	return opts
 }
 
-// target resolves -o / --extract. --force applies only to the path the
-// user typed: a file the server names (no -o, or -o naming a directory) never
-// replaces an existing one. A character device or FIFO is written to as a
-// stream, as stdout is, and never replaced.
+// target resolves -o / --extract. --force replaces only the path the user
+// typed: a file the server names (no -o, or -o naming a directory) never
+// replaces an existing one; with --force it is written beside it under a
+// numbered name (Name-2.csv), without it the run is refused. A character
+// device or FIFO is written to as a stream, as stdout is, and never
+// replaced.
 func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 	switch {
 	case f.extract != "" && f.output != "":
@@ -82,10 +84,10 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 	case f.output == "-":
 		return streamTarget(a.stdout, "stdout", nil), nil
 	case f.output == "":
-		return &fetchTarget{dst: wrapper.ToFile("."+string(os.PathSeparator), wrapper.FileOptions{})}, nil
+		return &fetchTarget{dst: wrapper.ToFile("."+string(os.PathSeparator), f.serverNamed())}, nil
 	}
 	if strings.HasSuffix(f.output, "/") || strings.HasSuffix(f.output, string(os.PathSeparator)) {
-		return &fetchTarget{dst: wrapper.ToFile(f.output, wrapper.FileOptions{})}, nil
+		return &fetchTarget{dst: wrapper.ToFile(f.output, f.serverNamed())}, nil
 	}
 	fi, err := os.Stat(f.output)
 	if err != nil { // absent, most often: ToFile creates it or says why not
@@ -93,7 +95,7 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 	}
 	switch m := fi.Mode(); {
 	case m.IsDir():
-		return &fetchTarget{dst: wrapper.ToFile(f.output, wrapper.FileOptions{})}, nil
+		return &fetchTarget{dst: wrapper.ToFile(f.output, f.serverNamed())}, nil
 	case m.IsRegular():
 		return &fetchTarget{dst: wrapper.ToFile(f.output, wrapper.FileOptions{Overwrite: f.force})}, nil
 	case m&fs.ModeCharDevice != 0, m&fs.ModeNamedPipe != 0:
@@ -105,6 +107,12 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 		return streamTarget(out, f.output, out), nil
 	}
 	return nil, usagef("-o %s is a %s: give a file, a directory, a character device, a FIFO or '-'", f.output, fileKind(fi.Mode()))
+}
+
+// serverNamed are the options of a file the server names: never replaced;
+// with --force, numbered when its name is taken.
+func (f *fetchFlags) serverNamed() wrapper.FileOptions {
+	return wrapper.FileOptions{UniqueName: f.force}
 }
 
 // streamTarget writes to w, named where in messages, counting the bytes.

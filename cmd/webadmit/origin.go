@@ -20,12 +20,18 @@ func (a *app) setAPI(base string) error {
 	return nil
 }
 
-// fromStore returns the answer in err's chain if it came from another
-// host than the API's: the object store, which never receives the key.
-// (The library may later mark such answers itself.)
+// fromStore returns the answer in err's chain if it came from the object
+// store, which never receives the key: marked so by the library, or from
+// another host than the API's.
 func (a *app) fromStore(err error) *wrapper.APIError {
 	var ae *wrapper.APIError
-	if a.api == nil || !errors.As(err, &ae) || ae.URL == "" {
+	if !errors.As(err, &ae) {
+		return nil
+	}
+	if ae.Store {
+		return ae
+	}
+	if a.api == nil || ae.URL == "" {
 		return nil
 	}
 	u, perr := url.Parse(ae.URL)
