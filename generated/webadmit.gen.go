@@ -441,10 +441,7 @@ type BatchCustomFieldAnswer struct {
 	// Example: What is your favorite color?
 	Label string `json:"label"`
 
-	// Value A custom field answer's value in a v2 batch: a boolean, a number, or a string (dates as YYYY-MM-DD, select options as text), or null. In Go, read it with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue, chosen by the answer's field_type.
-	//
-	//
-	// Example: false
+	// Value The answer's value, of the JSON type field_type calls for, or null (no answer; in a request, clears it). In Go, nil for null; read a value with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue.
 	Value *CustomFieldAnswerValue `json:"value"`
 }
 
@@ -500,7 +497,7 @@ type BooleanAnswerInput struct {
 // BooleanAnswerInputFieldType Example: boolean
 type BooleanAnswerInputFieldType string
 
-// BooleanAnswerValue The value of a boolean field.
+// BooleanAnswerValue The value of a boolean field, or null.
 type BooleanAnswerValue = bool
 
 // CreateCustomFieldAnswerBatchRequest defines model for CreateCustomFieldAnswerBatchRequest.
@@ -608,10 +605,7 @@ type CustomFieldAnswerBatchItem struct {
 	// Example: select
 	FieldType CustomFieldType `json:"field_type"`
 
-	// Value A custom field answer's value in a v2 batch: a boolean, a number, or a string (dates as YYYY-MM-DD, select options as text), or null. In Go, read it with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue, chosen by the answer's field_type.
-	//
-	//
-	// Example: false
+	// Value The answer's value, of the JSON type field_type calls for, or null (no answer; in a request, clears it). In Go, nil for null; read a value with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue.
 	Value *CustomFieldAnswerValue `json:"value"`
 }
 
@@ -732,10 +726,10 @@ type DecisionList struct {
 	Href *string `json:"href,omitempty"`
 }
 
-// Designation An applicant's designation to one program.
+// Designation An applicant's designation to one program. decision and local_status are always present, null when not set (as the docs' examples show).
 type Designation struct {
 	// Decision The decision recorded, or null.
-	Decision *Decision `json:"decision,omitempty"`
+	Decision *Decision `json:"decision"`
 
 	// DecisionsHref Hypertext reference to the valid decisions.
 	//
@@ -747,8 +741,21 @@ type Designation struct {
 	// Example: /api/v1/user_identities/1/programs/42023191739237/applicants_by_cas_id/3/designation
 	Href *string `json:"href,omitempty"`
 
-	// LocalStatus The program's local status, or null.
-	LocalStatus *LocalStatus `json:"local_status,omitempty"`
+	// LocalStatus The program's local status, or null: a step of the program's own admissions workflow in WebAdMIT. Programs usually tie decisions to local statuses.
+	LocalStatus *LocalStatus `json:"local_status"`
+}
+
+// LocalStatus The program's local status, or null: a step of the program's own admissions workflow in WebAdMIT. Programs usually tie decisions to local statuses.
+type LocalStatus struct {
+	// Id Unique identifier of the local status.
+	//
+	// Example: 123456
+	Id int `json:"id"`
+
+	// Title Title of the local status.
+	//
+	// Example: Deposit Made
+	Title string `json:"title"`
 }
 
 // DesignationBatch defines model for DesignationBatch.
@@ -836,7 +843,7 @@ type DesignationBatchResult struct {
 
 // DesignationEnvelope defines model for DesignationEnvelope.
 type DesignationEnvelope struct {
-	// Designation An applicant's designation to one program.
+	// Designation An applicant's designation to one program. decision and local_status are always present, null when not set (as the docs' examples show).
 	Designation Designation `json:"designation"`
 }
 
@@ -988,19 +995,6 @@ type InitiatePdfManagerBatchRequest struct {
 	PdfManagerBatch PdfManagerBatchInput `json:"pdf_manager_batch"`
 }
 
-// LocalStatus A step of a program's own admissions workflow in WebAdMIT; programs usually tie decisions to local statuses.
-type LocalStatus struct {
-	// Id Unique identifier of the local status.
-	//
-	// Example: 123456
-	Id int `json:"id"`
-
-	// Title Title of the local status.
-	//
-	// Example: Deposit Made
-	Title string `json:"title"`
-}
-
 // NumberAnswer The answer to a number custom field.
 type NumberAnswer struct {
 	// CustomFieldId Id of the custom field answered.
@@ -1048,7 +1042,7 @@ type NumberAnswerInput struct {
 // NumberAnswerInputFieldType Example: number
 type NumberAnswerInputFieldType string
 
-// NumberAnswerValue The value of a number field.
+// NumberAnswerValue The value of a number field, or null.
 type NumberAnswerValue = float64
 
 // Organization An organization (a school, a department) applicants apply to through its programs.
@@ -1346,7 +1340,7 @@ type StringAnswerInput struct {
 // StringAnswerInputFieldType Example: string
 type StringAnswerInputFieldType string
 
-// StringAnswerValue The value of a date, string or select field.
+// StringAnswerValue The value of a date, string or select field, or null.
 type StringAnswerValue = string
 
 // UpdateApplicantDetailsRequest defines model for UpdateApplicantDetailsRequest.
@@ -15817,231 +15811,233 @@ func (sh *strictHandler) GetDesignationBatch(w http.ResponseWriter, r *http.Requ
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Lcts4lvaroLjTZbuWkuVLnNipqSnHTro9k9vGTme646wNkZCEMQVoCNC2OuWq/2n+B/uf5C8cACRI",
-	"ghJl2XEy7andjiWRuBwcHJwbvvM1iPh4whlhUgR7X4MRwTFJ4c8PRKbTzv5AklR9jImIUjqRlLNgLzgm",
-	"EWexQJKjK0wl6pMBTwmSI4IYuZYowknSDcJARCMyxup9co3Hk4QEezu9MJDTCQn2AsokGZI0uLkJg392",
-	"PmBJXtMxlR34b73TA5wkAvq4IFM0xur/LwiakBSNeJaiVfVTzCOBBJ6iJ2Gv11trGMSTXm/+MD6QMaaM",
-	"suG8oYywQAkZSEQZfBdlaUqYhFE1DGB7d3fXM4CbMJjgFI+JNKuwP5kkNMJMHmBxdFgfyMmIIGyfWRHo",
-	"YP8YHR2G6DXFVHC2IhCNCZN0QEmK+ABhVjyOcJRyIRCVAompkGQs0CrjUj10fPwWaEdVJxMsR0EYMDxW",
-	"o83fP4uwOKNxEAYp+XdGUxIHezLNiHfCwVag5iYlSVWT/3t6Gv/3X4KcBEKmitCKAC+wjEa+uR7FMAN0",
-	"uYn66pkQYYFSIrOUkRhdjQhDVKIrLFCUEixJ3DCBtkN+uv30mZ9LDjIh+fgVJUk8a6ARPIYG6jkYbEKF",
-	"JDHqT+EvpxXRMFTdwhm00JrU294xv7ye8FS+ogmZMWSGCDyGBjQhaJUzgtKMlX5qYgv965l68Wx5CuvR",
-	"thkp7HpJxpMESyWBsERUqFHPGWjbMT7b2d7e8Y7xfTx4gxkeknQuy74/fIXMs5p3G8Y2iQdnY/3cGTzX",
-	"ftE354zxxJCo7TAtSVuM1D7aerDzxvo7ncxhVPQHnWgm9dMXrQ5SPgbRFvMrlnAcn41SMhBrLebzB50s",
-	"xscN80n5MMXjWbOY6Ec8wsG8LLroNU5hPUaYoa1N1KeySVqY1hbgmd7m1sbuxtOt3c2tp2Ew4OkYSz2L",
-	"ne3AO6mPgqRHcKTI6ayZZYKk5uyRU8/8nHYoaZqQauTMNrLcVrhRr4oJZ4LAweoI330mrkj6gYgsAa0j",
-	"4kwSBn+as07Nbf1fQk0w7wda6XOeEAxfX+IkI/C6K7MxtF37msYgpvUHM1bbVhgoRg32gnU8oeuXG+su",
-	"FSgR6xvrZqHFenkF1/OjWZz1p+Z4Xt9a94xIrKv1TXCfJMFe8CYbDhOC+jxlfwtCO5UBTgQBykUJwUDz",
-	"r4HIxmOcToO9AFRDdPjy9cuTl2iVp+j9xxN0ReUIYcSyJEHQzFrR3u1JI0hCIvkQlHmfkgFJUxIrZU6Q",
-	"YjJqhkCbGEtyJ+sPDT3AFPejiEwkZhFBCVH6GRpjmpAYcVZMN9jsbex0ehudrQ29mVg27uuJLT1x09RD",
-	"TH1IEJYIx2MqgQLFhDc2YJqG8+5imt8hEwc/p9PBgLKYGxFp1PA7ma5u6gGm+wsfXuFUCnR06Ey11+t1",
-	"ep3e051naqo37snxFz3C/1ovjOF1/atYr50TL9klSfiEaIJ5rDF4KrS2oBjhCSgpShWBMa8IpEikjjzH",
-	"3Pbav76BmXfW6y/MMl/btlS8BNN7xdM+jWPCFjwXBwTLLCXlA0NRx/ygVHRlaRrbjTM04CnQy5727rEx",
-	"JkLgoVrEV+Z1sFIvMU1wPyFdUEx4OsSM/oH1UlT7tc3ajhPKLkiMJFeWROlVb79veekhpPRJZV8uwEgv",
-	"05Snb0yLDbyTj3KMpzDMTCiTRtkzRPAsjYg2dxwq8sEgRDxVlu8Iq7mVBrr2Q3DZWy5f8YzFCzJZLh/K",
-	"y/2RXTB+5fg5/Euae1bQym7xvxUg+0CNRrNVVOx/fzeuka9XR5D0kqQrAokJSRLKhmv+EWjRQqDt2YNI",
-	"yBBH03L/r+E7NCSMpDRCptkQ9QllQzQZYaE2ViabGFoiTXPwOWkJ7J+g/dHbjjFTZg9fCOYucXlnCh5R",
-	"nCBBoixVrK+1AYEmeEgcGjZPw+koc4wT/2RKZom/zY/uIzCxyoTubMvvF9taGTxgGykGUkaQ2tMY5c5A",
-	"FHOiJRe5pkKi1Z9fnoTo/btj9d+PJwizGL3fPzn4BeGEXpC1LlK0NZOC1o27kjIw0GzHz+HbxMtLSryc",
-	"54xy3j1lP4IwOeH8DWbTD+TfGRHaq91OppS5QLWPEtUBItcRITGJgzuV9RdkuiLARZxMwV+O+lk8JOC9",
-	"EhPCZBcp2usX+wVzgIO7T6acxfA5xZJ09EANdZ6jKKFqPEiMeJbE2kV/7jj0z9V2Awe+9ZpSgSYpEarb",
-	"6jJXAgGzlsV9tMmn/+AM8pHhTI54Sv/QFm19afbfH4Ffnwo0pkIoecpTdJVyNtT7qs9j+JWMJ3L6Axyx",
-	"OeOWYwqHRGKaiI8Ta8NOUj4hqVLLS+erdfS3jD4oghR+/43Nre0nO0+f7dad/WGQkpimJJJnJKFD2teb",
-	"sNzHpxGRI6KVwyJ0oYhvXgHV0TZU6lt7iCruFe0Jsk6kz/VZfslf4f1/KYvNxiRqpkADQeA3hI0jUkie",
-	"6lBEmbo1A8rvSdPxJEfF0M3rFvOZ+oJJZXustZVzoh6/ya2p6qheq699Ayuv+ifjh5/yLEUDfMlTKgmK",
-	"eMLTv/kYIT+HF7LFfoW3qitaD5rouZQIYrtsXO1jiWUmPKFP+L4ciUKrMRF0yOBcEUpYeJZMrIFReEJl",
-	"QtABFqSL9q0JE6LjLIqIEOgTlSME54eAQ/2V9sXglKABZTjpogMj3MeZkEjyhKgTQDvbrG0jJIm1HCcs",
-	"Gyua/E9GMqJIccQQ6GxEiCAM8gEEYeAZQRAGun9FpmJx3beq1v51R3XZucQpKB2Vvmd3rXqudazWQ2/d",
-	"FptO2XPI7PQad97j/tuev/0qY55qrwBYc/V2zapZmVWifuEnru0i7Wqp9vXLVE2bXEsEfiDCIqIIJXOy",
-	"lbfu/TtqijBwU1+np/F/F93BJ28n8Iu3H/WLj0SLijX/entcas0irc6t+kywjAr2O8t0xkTeBXjfw0B9",
-	"D7uk3WkGHBDegQh0t9wRm2Syrh+U+fu2PDuDTHYjS64pdpeEug0dfm0eKrSgDwU76lzuVEcSBgeQn1A7",
-	"zuDcMYZLndw+NlffU0nGYuGjU4esJRmr8ZgR4jTF09nHqe3XRys9q8PiJJw9H/fIbD2PauutZlDqyTvy",
-	"spOnaqXDBChnECgQAs54IfFggGIyoAyk6QUhEyU8aIr4FUMxlhjhPs9kobSK+iG0lIbmO7Q+MvrvjFSS",
-	"fmaqat6jq0FKntjTakUgeGRhocgn+XqXm34F/g4dI7EZM3BCJQm/IrHRb57ryKJ1FnNtGUwnOoKcj+Sz",
-	"G9gIg1+ywSAhk2ygROMHfElYlOArpXckU9UCBWmV819t0A2ixc9szdLWzn0OBzapOfusZGu5Gk9pcZG7",
-	"SqojFJOIxsYBBPGIPXRejOzcuIeoBIXzHCh9Dt5k9cJYbTNlAv/9+N1b3d4qLAK4Dhi3A6HCHGtrXXTE",
-	"0M88RCAvX0wPqZrGmDIswVKTWcoqbZfEbIjegg/QfjrEkti/j2FR9Cd1GhwDw+jPWuON3d7Ap4MnE2M8",
-	"5+F6/x4r65k2tNsgiPJBBUUw1P+oO5ugCCn6H3YnFBQBuYaHHWoEN7lwmb7V6RMO96mtx8i7QbD3ebac",
-	"KdPgJpz9dGlq8x52SDbv0crE5jzskuzmi283wVlRP4IWkqB53ta89DXINMkS6ZFy7xhBhMl0ClmrNlTI",
-	"QSO3XcDOSzMGOTG3P9tNPstc8aV4zFq6MxnDMYq9Ms8000q6QWN5JLW2Ln27XItP+1ZmUH1pjWWyuYAV",
-	"pPP1vMYIMIrH8NlsY/jMaNdv5PhNAk3TBVZHG+Ief9wUsoi1CL7C2uegRX+I+lMU4UwQc1A7SbndoM6J",
-	"Df5Gv+KhnYvmsFLnjn28vHBvnV90zMaoC9hRxYrU5dphD7nDlLMzogjgnz8oVCPMhgRF4GFXJOir8ywm",
-	"5dHsI0YUnTLwsaJVQaRUB55vORU3fj11pPZpsHdqRnYahKfaTIEvX3AhOTsNbtYgBnxJ0pTGql0IFuvO",
-	"vJNzuvVTuWT70rggt8fJ95aXH69Qu26E1sajRzqP1IZ4A/AIVegbSXpJPpCIp/He3gFnjETq7bdcvhQS",
-	"9xMqRiT27pGW+wAsjIfwjX9rB9WC1sddemw9+7LOPC0t9pmn4YOvY5FANfesrZsEN2FAcqm8+NFoJHoL",
-	"+z4IfUti+m5F9Oaz/Rbk8FCixRxajTN3bc1yKcPhVrGZwPveJ4UD1xpbrg1ltmfdhMo9Wap5yK513bHW",
-	"fupnNIkRZ0Sn1b5K+bjul0Or2ESCtTWsnvp//+f/ojGRIx6LtRBdjWg0QjgRHAlijGuYxd0aTJqUba0m",
-	"+3R708m+0d5+yt9obUTpN+7BkrINtzen2r1RJegihlXLN2oE9ZtYDc7Rfd/htCKMw5QyJ4q2VzhPQ8gh",
-	"V8QIdSKMXkK0qphLICzQb7/99lvnzZvO4WFovUbGv6J+VWr+WuEuthsqJTgGdVRtp31Rd+6GaF+4i/Cr",
-	"duumaF+4lDPPRiMuCLOJGfnUqhtsnqf6FuxkjtEF2KndG7VJ1hb7NZ3nm76VU7ruw13YjKP6ismywazy",
-	"VG4ZrKo2spj2eeINGf7DpG7l+QWljSXxhXGCVuIwYZFfb6yCPFZrJGkpUpNnqbcI7L7Iu3hruzjUXRzb",
-	"t45NFzf6p7YhXND3f/z4LRC8RN4mw+wxcvtDRW6Pjt+hZzu9Dc2oq8VhtOaPUbrXZzxukNK16K/bNx31",
-	"z6b95y9tXTxLR32r2kTLkG97Np9B2TJJZ4d875mcbalFIirMbYOq0hOb34o7nijCDKXgqAAXCUZOWLIu",
-	"3hZyTdvenhuvlEBw+1VZDtE0SnKhwch1+Xz0XZW0ty+rvStVuNpheVXeDQYkRfo+WYPTpeY1hr5mUdev",
-	"cNgBLBI5Nqv1zTWNYqytBaj7SgvdwYmKz40bOlynZqN4xHBonQljh8NxkrTQUgsqf/ElPefbQm8EEpf2",
-	"d3kjQ9a0IcPZwufjJU5onPcnHmatbnGuV4TCPRzuTg93f6KXG6+f4TzCyVkRcGrHVK/VWzb05OUrM7wV",
-	"gaAHpHuYxVxzttH3GTDU0n3pgGE9Ref7CRVWx7ZkkLC2pA8cHnRTke4iLFhq727CgbUVmBUItGEwGwcE",
-	"yfAYCGwfCLSnxxmF26jbO7vPFozpxY1qaOnEdWN5fvXtbfFDlV7OKP1DmKF/lAIo9pJqRQuRo5IWUhlT",
-	"8ag7LIKG9JKU8KxY7NxW/L6Djd5ExocIT7lLO8OHknOGhChCV18TmKQkgdBBOtUpjyPM4gQuTIEP1107",
-	"ytAHEhF6SWJzPkPSpMYfyzmy7DH1gqTNjR26U2oj4R4wOOhu3rbWS7sYYIMYr+fGmoYXDfk57Tef0RXB",
-	"0HK8sxJ4542luMzmyW3Qklp7GGcZ37fbE56gHv1WG2V7q1F5sxsnDK47fKwUxImc5ug+HmqWbq/Wpg+/",
-	"6huQkO6+3dvWIUg+MBFIzTTqyDeQkPpCPIhroQzOtTrFx0V3xc6ZcxN7nqZj2/RxjMaX8xrLBlfOgpo9",
-	"B7JTWIpUCoStql3xjBnsrDkXgzUIn3520RRuPbCScNncfbb71JvATYVsldmhR/SaCmkTO8Z0TBZ49Q0d",
-	"E/vqfMeRIS6Gu8lXwOufSH8/fnN0Ujn46XAkkyl6gRkjKTLr1d6l5JIgRzZzJ9fMFa+o7x7qOw8WYhed",
-	"5+hyWZqcO9eoCxsNUOoAwgPH0+f5He4VpOkIriSdfa2e0XMJUT+Tqjth9FWDeQJt6O1GLkk6Nbaha3BC",
-	"e2tohC/VK4yESHBzw1sHSHGC1M7UAqQi95zJ1CnwPiUdJaVIjDTJOuCiRR8/vC5CIQl5rohDUyIgzEoZ",
-	"2urZ6+ZdtI+ilABn44pLdyTlROytr1+RPuAxdSYpjzPQr7piq4vH+A/O8JXoRny87oBNivWUqA9ivdfr",
-	"rfeebq8/fdZbjzd2452oh7e2+097O5vR9vbuzpOt3mArfhL3B/0zntIhXKeU1/Jv+5+O9+EC4j/I9Cj+",
-	"6/4/jvaPTp4+3d75+OHFz78c//Jy/zTr9TZ3Xup5/XVje/PJ1pPdze1n+vtjEN1ZSv463fzXVfr02UX/",
-	"V7m9ff3HT5svBvglmzyJ//mPjz9tHerHLQ5dx+ASdGIqJlxQNdW/YilxNBoTJn/aevHTZk9NUTH0T1uH",
-	"J0TIzv77o45m024kLhsaVIz9V2XL/rT5KhKXP229iEY4FUT+tHVIBe88e/Zkt7Ph00cKcMwZ556VkIoz",
-	"rwrfwzzIzFtY3tWWcyeVHoJYf7azvbNTZocmq7p4Cezn0jtNMadbyGcDnWpGv9bO/9POr1KIp1nOFWPg",
-	"uzCnM/wtRZsHOEn6OLrw3s0Zuwf5+3fHJ0KrUWnGVgTAV6hXQRSAqW+mjwiLPdeeHNp/zsf5pXT4b2xu",
-	"bW14mch9ufrW7u7TJ5vzXtLU+LI0tasDCZvm5e9+9mq4OnU1uCQoGyYlfvNAIcPa5EoLywGShdUpqUDR",
-	"iEQXPnACd3O0p9MsCs3jPn+YpzqOVu5Nd0DfNtaz9XR7e7MkWdp72CtvtXAh1BjUi1VAynDJSqKiEwek",
-	"XAOmT4gyW0Y5jkAJqACtnjuwAedrzxFPYsAkijRrCT62wkEAZplg+IIoM1K9S9nZJH+3i15wOQKFxuAU",
-	"lAENIE2xGdXAUV1s9PmIUaVN0D90xsmtkQ5eKrsIAR/m6ANhQMut/9u27kxKmc5O60K3fqa0nzNiWwer",
-	"6yzRrQ+WB1VonvUCGAsw5eqM3ZaP1TrmzdtPRR/2m7wj+0WtN/tD3qX9QverP30puDo3pypHEdWAL2Ms",
-	"3TNX64pEdNH5J9IXVBL0y8mb16CQG8bh+lCakLSTm5QTPCSIs8So5WJCIoQhfA0KOajYV3WOO+DjMe4c",
-	"kwlWTBrre46Knm9olHLBBxK9vI4g8cIdjZosvSYx+kRjOUIfiDFp/M2pLfgmSySdJAS9shK04JfGQbRg",
-	"noPjX9VSlMfoDhFGqIZ2/KsdgxlCvkKzBPaisvq+5bQd1QJiNbeIG/PwVHcuD4K1xitoDoZjcKIIHSV0",
-	"0uc4BZWM4FQHYIrh6qca3Diz1nMfXjxwmj82zefzyc302nzeHL15qVPXHSPOu7mcCaklWI/E5XNjWPy1",
-	"ZFa4KGuXLO6ORYcYZoMXR3Kc/z1JMGWVd/6gkzJlZnfXjuNfY0nZhsP3huFPyLXahb+rPm+s+JOkOF2b",
-	"ERkaNWalB9cUZgyCC2qm+FTksim8t76uTtUsTcDgnfIsPbP9daMhDRy49iyl7Vjbzq1SuaBxgrVyBPO2",
-	"c7Ukgs4Xr2iF9VZ9qqEb9PfpwJJMShj6KwKAFxyIhiueXgwSfuU6mZ7bx5WekuEkmSJJC08uWDVuCgER",
-	"Pj/JQmah21xpnXVgwGetSKV6eXzYoJHNazY4JOBNQG9wTNp5zHR/vlUoXfCem7arM43/AxJ3Tcp0SQbl",
-	"adSPybs/dvKuc7Gkllm6seHI1ZhnWnduOJINR9xXNm79NlDLfNzFuHcGwcx+np2MexckuwVF2oExmRnk",
-	"oqg+0MrAwuBdBUi8FiAqIYGvYiSiEeeJjuJNcCrHhMk1B/YH/pzqvZ/ybDgCL4zdZnUBiQVgIkPuiT+i",
-	"sl88oW/+uSPqk4SzoTrJGpKnj9+9/2X/eK6meRMGERZbsxE5Sz0bDRgd7B9voRSbhwAswHgMDvaPWyB0",
-	"hkHE2YAOz5QGhpOz4kz1r7c7iHLFM8rQATSF3kNTz1Gmj2ll9Gk1TM1RmYlqKJUk882tJ97EoGmUkKaV",
-	"iXBMxjQyeddGsrkDbM5o30YdtNnbeNImpR11kP7jL0u7rd3BVZLDFywP1CYA2NhbcEjGHH1k9JKkQhnn",
-	"x7Ct1Hvvs35CI/QLwQlYpe1jgM5ShfV9ZRh8Brv5hJArH/xG8P2mk7sUXMC/WH2tDs1VeqCtAV+Slj4g",
-	"thr9KjbC7EirvySZE3aFol6lwKvxfhsnuY6JmvArWgU3HMqYpNrdKcBDSkVRTUJtT48Lbw0cnbgPXcDt",
-	"ClDC1brNCqTC8Dxi4v0RoLyLUuh2ReRlzcRzRHA0stCxtq6ShTm2iqR6tIJ8NkOP9JQ4E+ub63awQbjw",
-	"y1vFyy6CmiOuZqua3kZ1Irlp1yvflvQVzcjonTd1eFFRbQF92vP6ncQb65PwX+fxleprb8jbuoEfyMBG",
-	"KsmCbgAIQxQZmPGZz7P7yfpETBYDFtIkbMX+u1+9JycbO3tPNvZ6vd9Lmh2WpCMpyPdiiU5P4/z/OqV/",
-	"TvQ/e6V/fm93zDgTsqRpoPeX+ZKwOY1uWT/MLV0wXm+OH6kV1gzsBKxTlNp6yiDtA3n9ZVrAMUiqLXqA",
-	"yPrPL09WBMBprPmzSMw34DsbT3PPWd1r5ogq+65vYzaVu5zhvChqkvJaHsPm3LTWpg5brNNDKCUeIbeU",
-	"hJy3BvaxtmpKbUPcQlM5lt7M0iLI6inzCqHWcohVAOyFEyEFW2Q1Ywm9KCeRWBdkiJj2YhYh2bVuobGE",
-	"Pn0lREXEEVSXQQVI/nmlMKpSggY0Uc+Y0mUDmgqJ5BW/Jeb8Nwud+l97wCDqF2/lXZ8b26fehkjbI1mq",
-	"16LwXSsdtgPsYj0JUpcr8aQw8ygbEybPdJ2fswaXculSr3lFlMVXxJOERLLiZH6VJQnaL2I2aiZ34ht1",
-	"6w4vKnnsu7fWz4oG7kRD885lszFfd771DLtZiZrCuVRaK+OBWexadhuz3b8qtk0EXQi4mPOBXFJy1fYa",
-	"Wi1h1/ztZ9/Zh5/dZ+30qNtrwq3O6pZjfeizOmf4JfdLW53pNid2QffFDm3XcvFqrfm2sbV6rrDQGiyJ",
-	"wcavi9VHcdZKnH0PAsW7AYtCh9WT2MJ0ePz2S6Jz+C423otv1XRkkpnUD+odKCaKJxOCU5SxmKRIkEuS",
-	"4qTki60c7+95Kz/h2WIOX3U+MX2lteG+Z167t/D+fqIyGkUpHmg99hP9A6dxOp0fv5jhF67PYQa3PIiM",
-	"NtGhxcO2Xklsf2stfM0+aSVxS/jrc3MEDFjfj58jsAB62mOOwI+WI6CvSqFVzsqcsGJvUYkmpK9S5ZHF",
-	"JNRdJQ7UITtbJg4sxtINVHzXSLK7p1hbgqhFrSGWLlJpaWGIYn/qW1uc4lL9i/kiVYOj/geIVL3KZf6z",
-	"/ptHkfpji1S1Jg0SoNfrdXqd3tOdZw8nM2vAyG1l5kI8O4NMwLNzcA+XINQt6NAuxSoGl6WRQTwt1fDq",
-	"+migIRqqVYgbpXGxFVqrrw0Vjm/CYIyvj3QLG71eLwzGlNnPc+p6OcPw0a1pUhZZZKYEd0FsYv2mwaEJ",
-	"4eoWJC3ovhyKVjt3UDDaFN1bAJDD0m9BWI6PlXL8dT0hv4ljQg4XZIr4FQMYbev2VoaizXNoTJSbnyOX",
-	"d3VX+XFePA2TcjQ3Maw0oggzJAi598ywhhEv5Mywg26Rd0CZkFRm/uU5Kn5ccHkqeWK3XSc+M83TTWta",
-	"bnwz8thuNe42yBzuxtPYHDdztuePd6erqkRtbj/Zeerc9Fro2m3Lq2Euxb65V6jNnLywZ5VH2i5jSXq3",
-	"cgTV2K4Zw15fwC1trGFqa6Ra1Wq/uMujmg7CklA3X7mCBL4q36qtNdHmOl3+Ur3beq+605sw+BUnNNaA",
-	"WA2QiTXspM3NPfBxQ64fHwwIA8Q/rYuv8hSd69U4L66MwdsxN3H3sU6LGRGAjiFCGlSZNV091UAgCUSu",
-	"4Z6davxqNPWlLBaoYjiOqQaKeV92ejcWSK3u85z+X63C+zk4Df752++nAaIGKNIg9FpHC7mekEiSGJ06",
-	"/oDTIESnTvlW/Tmv4Ko+8hSdFnVcT4M1WIoKa1ZhCZpQzW7CQJAoS6mcHisy6nnvT+g/yHQ/k6MGRS6K",
-	"eAbwb/vvj5QKEyLSHXbReS+HfsP9KCaD6ufzLjomDCqSGAtVNTDiQkJOCOC5Qo4UwbGuM6qr0Vx38IR2",
-	"Lsi0YGcMYwxubuDcHXCPDMIs7lylVErCkPOTPdhzdUuNYfU1xVRwho6YEjhYs8NaiGKSAi5ZngE7gTPt",
-	"lNmArd6bE8V0XfQSMIoGOJJwbx+tQs5rqIEoQ124N0Rq/4kQGeGmvtDsI9ZQxMcGzPyUyREXRLf8HJ2P",
-	"8QXR+BWdmEfiHBkUIAd2TF5xDYMUp3SgWAtPcCq7p+yU6YFFOEkg9zeTIyWEIrhIDam20reuVks9zxfg",
-	"HOm16aIPBoNHoAin6VQNF9TZFaFs5jQxvfWzeEikauj8n50PEAAeU9mB/54bmA4MYE0JGUCon6qnT1np",
-	"8Q9krDfzud7JCY0IE7DfDIuohVwtLWt5geDogfvuVJQWdS0IA0B/ylPp+IQwHYXv8nS4bvoS62+OTpy7",
-	"ioHLP8rCVNoPMN5Gt9ft6drPhOEJDfaCrW6vu6XPsxFssepF7b2vwZB47KYPTvHgCk4bZHhHI0jhttkx",
-	"mE2L88XweW5ihFrq5st94d7rpvl97i7KMeHgbokiGKyRiwenF0ovhhKZQOSjONiDpIaXuY5hkZpghpu9",
-	"HjjmNGiTY+rCHeh/Ca2XOrI0p87nAm+uGQdAqfUGH85BgzOXzB2QtzmXqw1D+fHYbr5Ypa62hEqWwlHU",
-	"HoFOi6+6gDVNKnmotxuQr7Z/mjoy76zXX7gJA++2WqSl4iUY/XZvo+ntfPHXPzIlcnhK/yBQ+Wi7tz3/",
-	"pbdcvuIZ0y9s7s5/4YTzN5hNjS9A4xeJbDzG6TTYC16X4QvgJgI2IDBKZcwvUqnjH7wOeCgKUB84Pq9B",
-	"9nYmgNxofoBuqohbX3M0pJsy8NZX55P6dcbO16O0lzYyPWCNZ/OeK0EuEZZwRwILzkAOKGM0vcRJ5cKH",
-	"Bj+SJB0DBBzKU89LUH2OyxhkOiWiAvcXwu3zZlA8AEizYHiJVnixi4eH8ECS1KDzUSEyEu+hAYEbKzAb",
-	"ziLSRQc4SXIgaDzElOmHAVIgJWKkevMJnyGRDhjSMuLHhBAAMkj9WfDRgYsjtOqABmlKrwWO07MK51TG",
-	"G3yEAHwICEAH8c/g9vkF+iyoPfWywbazSHZO2uyN1qtJXGacdwWG1KqTDf3INn9qtsEu2yyoQ5Rw8xp0",
-	"CQ1YaOuDmGt1lqE0lKkXuPVR+bhL5eNAGW6Vs5z7AHbb6x2at87AJIScJ5ziMZGwXg31ZYpHDAMdHTZW",
-	"yKw9q5hNPf/lpvHa5FwzRmP4zgqCmNiHViVGPIm1BnQKN0i16DkN0ESpMuCxAmvFNrhicaunokgJ1KoQ",
-	"RoxcOT0LBOUuSGx8F7pCmXoG4hVNlo3j8dPex+UMnIoIqTs3awT+XIkCFcEbE4ephE+UyNnerMQmPCGF",
-	"cnRg8bvpVb8jsEk7WVZzMjdIsrJ2/h8qm+7QzskcNHmly+sthS+11017pF15U+W1mtxxH5iWzJ5qpOFr",
-	"6VGwgopiCybgq+9NLyKzXEYBSRQG3guax8TYTSSmEuwiG2NeVduc8St05UB6FKFoKhBJ6JD2NeZifvt8",
-	"TTG+vp6eP6s0jRj1p7YEBtqXaMyFRBthr9dzs6qhkBVOEudu3BinF9q6SYl2NSEsNLSX5EUh5bL8ybwR",
-	"90C7eomQL3g8XUz8uJkGn33lP0q1PCw1ziyNTGWxBXb6zESIm7Lb2pTEW0rALj0yXSfML48sU12R1Ob8",
-	"6CWGiIWyXOuZDI8a1V2JOb1i+SLwAcomSPLa9nMlXDmlpSzc6vJpQQFXqtA515lbAPAVBVPHeNpcMBUd",
-	"FoWthK3sMqPq6ZLCRik7h06hx+X0HIc2n7/mOonxtFau63lcrLPKVrbe4qX6qo1b2imf+bhX71wlKbhe",
-	"B0OBzUv6u6Pcuju3jNVT27yxUy1qSZ1isU1f9dR49/2JDnSuCATxNZJOcCpteOY0+EAiwqSGPD4NkIhS",
-	"QtiekgTqa4jK6GtM3E0gs2EcmlpMTHQkEVMWFqIsSrKYiJKdL54bTysoMq5bAJaBszZGz7SwBe8qvGOJ",
-	"9/nrt3DNzRcuHkz7W7hlZkkZZ2Uf5cy9yBl37xhPiyNjnPDaLXwtBj/mYSTNLSPF/IppY6UkQm4bIG4t",
-	"Jv4kEeDZmXm38oPMjxH7+flRltxnuNjdPYtIj/70rOI7eRjh0RiWXt4XEy7gcf4SBhOuk0ktTpWTd6tO",
-	"z1cGBUt9+/Uvxr/RVXb1f63bVyB0bttp5wK57lxdXXWUHOlkaUJYxGPdh18pKZVqsvWZatWYTAkmb8El",
-	"V/NYXIfIC1S194xUsXunaPP62gb1cXTB+FVC4iHR50SOr1/h/WN1ePanLkKZB8H/xiOZjnWOkHMIUQty",
-	"F10MU6hmjFlsSjeJWhkx8FHKVHFEXg8NHQ2KpKPcrW+bV0osTRI05JQNQ3fIRR9YGn2XxogyIQmGcw0S",
-	"migbIsx0IU9bPVCn6drMTYOgW3bj5aUFS6XAlAXfVwNg+cT/fvzurfYIrWITldBlEBUZoixNbPYfFIhc",
-	"Q8oiUtb5vzOSTlG+f/K3JykX+lmx9ry+LLOqMPgTtmit/kNQk06eYg9c0YYOpp4hrOqxQ7dmyc4tmc41",
-	"LSDhdy1P+IQXipPXQa8r9sxdl4v4soTjtID3azeY1pu/uRjHjRECpT2/sYzB9U3srfuJaKNVRq4gFxoQ",
-	"NxhBONE5TJQhi7W29qgQ3aVCBKK9EMS3D1kv6lit4TR77Z/9UmF89RcxJRtzoBsJuOwuHjdyraZSP1V1",
-	"LyzMIu1rBXRk53YGmE7FXakmI+ldBZX6PuPHHuzsCi0/+8D3nZAywOHru1rNCPUWN96FifdGocsIQObB",
-	"tpHmBcJMNcDyBkFSgwN6FBZ3bj2VN5Xj67WXQBfw8vIK9Po3NaEawFgbfDHgfjKPVV21RGuQ4FVJCIYa",
-	"8ZmsQ7yvSrjZYXTKMWbTNY2ImcO39afIONHliIybRE4F1ZV8A7HTgI7rI+Hn2zUHCHHg72nG+16o3TL2",
-	"nGnZyKgZKG0FQngDKqsLAe6H8l5AsvmAjxuEm6HTo1i7F7FWAz4mwihFPv+Qw2d1qVaHJl9etDU4WCZl",
-	"9pnlZamNahm/ixUht2LysjnwnXhBtPyd6weZ8EmWYGkRAHP8zflOkRz+fcKTxLhA9HeuE6Ro0LpBDOBg",
-	"qL0eTjEQUyrbcX/odEfOiHMhpJhX6Men1w9UMelt5kHuFdEo9zllZ7gdqkDlS1jl3qoBFVN9NlZ+I+r9",
-	"5s3CJnxDzclWXLxxBxOvlmR50EopSx3x2/8BZ/xtj/h5zhCzH5vcIUYcPLpCXDVgc9FrYE4xj+J42C9c",
-	"v9JcYWZcaslXusyT4wxYBvgMK2fQCKZoZdZpu2KQp06to9EKL3v5p8vT4WmAYhrX8BGG5Bqt5FU+VoIv",
-	"i9wwqYE7NDFgK3gGtApZ9ngGzX4QHr07R1pNh9TpfLgEFX1bFXJp43b9a+3LmfdV7ZVUfd3iHATmua6x",
-	"Ub5z2roCWVg3iZU5q/WQvG6YUj3yNKfVos4Y8JdR+SrFxNaeI4j3XFFBzF1UyNNtuFHq01CWsZ4fT+s/",
-	"92n9eBbfpUn+AawZ5jHJjcueSicPMqHsQugbj/ktx4ey0uenTFTrkS3ntSyVpPDHUAqDctVfkid0SvKM",
-	"SErWIKU3JgJdjWg0ckrq8IH5yq0v4Dnz8mo7c72XJ07tjW/ovyxVDPGT83Nj+aGmskHLC0KngE694E0L",
-	"KXkbp2OpiEuDiMsH+yjm7t3z6CR4Lu97lE7VmQeLrBSs/rXBF+NqoDNUtbyGzl1qa64q88Nt+CX2+zy1",
-	"xjVYHrf8vWo2S9mGd7fFF9FdLBctKRoKY+Wr72t9B88aMc1ZIrq89FZv01qFswCNKEPnr7neyOdd9Ion",
-	"Cb9SJqN5N4IykdrWzH0ggrA4Bze8IFO0+jNfEeDk6Oq6kijiE0qERaI3TKts4BHCAuVoe4gzyXOzVYSI",
-	"XCojmucJiyMu5FoIwQOZEqxPCDVwSCGMUgLExCZncUgY0RnzZtwDmI8oekAZA9gmpTO74xV4Kgqb+TlU",
-	"eFXcqbrb6m2GaEgvwZRW7HoFuIWAePHBlu+2oQ1o9GWafhTkNRbSggj6lD+7lgUj/U4nPlynrd6m/86V",
-	"9RGAs0HTxi4mAEiVpZX9yePamMEhJhpju+qifZfsQdXV35zQ2BrQp9vtesF7H6XtUtL20JqIioVzzvFX",
-	"uUWrOeBi4VS6lUS20uvbSmSzkW4jkJ3CWnOvIdmHfSXmnHw6Nq94GsHRqItMiS6NpYpSMlHyDkcpF6Kc",
-	"ZfTc5m9bidxoWhYVxO7bnnSqm+UUzG9Ce/PiioJ0nvpzi5SNW8TSc+q/Nah6dviPqt69WHfFllkqU25S",
-	"lLP7tqacrenz1fxVhn5xa/t8raKN3Pgr/XytVLq50TInIbKp+o4SJ1DXlEOFFgwlC3QYbc/FuKQCXZCJ",
-	"VM9GCcEpicMiUgAoDODD4vZXRGXo5GlY5GS3fZ+kgbdr5bIaZM5sJvJU9NIAJT8SEpoiR6kCzIooFfeq",
-	"VvWyLO/ygYflPcxz1uc8IRhyReceVpYpTJBqhCe1qm5K59pD50VhoXO0aroIEcvGfZKGDdWB1rQKDR5R",
-	"zUTnwDAQIQP+gdQipdar96iwgDL+kNQjO5WM5G/OTfeuqmnp2e7hHLXoAIt2bzgLPwtH6wAQ8tztATkm",
-	"KZkkODLfK225in20IlCxR9A4ExL1SW0naas1L60Fj4mMSkTlHsIo31g431qYoaPjd+jZTm8Dthla/e23",
-	"337rvHnTOTxUVrDZdTBIDaDjluZCprSlsm1NfUZlrRXCW8t5d7q+3Se8pRVvm7YGm9UyVlE9orEko1uS",
-	"LX8vTzbRJXNAcTNeyoXai7W/1LyTh0a3NrQ2pZdh4VbNa3m7GxsGHxfKbC7aWl6d047SKaap29UW8cLt",
-	"2vIotl2n8twiaTOzK2+2T2H97iX3oklUjMt99m5iPSxuHpXZpXoTunlBTjFas2P9iVUPUXPlHlKpNAEK",
-	"P6IShkX9UJ1B5ZClLN6cQr1/nkQqnpJvffh/S4OoUrxwoXuPuSVpXVVOY8ZFYi9GamtHAOCcwZhb1Ujh",
-	"JEa2Fk4yXVMndqgVVYsGow7TScqhuFUpTQCjhEc4sdhUfjXWqbh4BxBzJVrliGB7c/HmwgKe7mwB4Lmw",
-	"vdunZUXduEQOoN+ZvVOtZ6HhOIsaNIcE0NDRGxxb2PmWWHh5T/Niey4G4aPP554tF4fYpbvLrvBy97EP",
-	"Ca/goe/dUPkCBZGiUQOC7ypPjUNG6eihUc/XDJBgPk0gm96UXfSBDDJhPTPbm5vFjR2XtDY7fgRhMldQ",
-	"hTYCZuuBqUeMt4czdBocUmFvTJMCkvOAx6ZsF0SYEnQMrZ0Gz43MVMOZpCShY8pwOlXmC0YjzGKoc8KZ",
-	"EqvUlEl1BB2USWHoA4kIFKyySH8fWUIv9NM/vzwJK16t6nSpFCQZhKA7XKV4MtE5XRidO0+dW5TaRuTh",
-	"qrS+5S2dBkEN12y2t24WhOz11AC+Bxzh+nGylR8nb7BMaZQl+Hs6TLZnHiZqP93mrGg6I0xGbYnpVh1u",
-	"e7x+sozllC9w2W76yC4Yv3LOj3mXTnLxi1Z29f9WQCQM1NC6YNKEJUav95X/OqerXDCueDsBbjzONZui",
-	"n4rC4RHQ/p5LQuRzcIDZikSClEFnz2hcHAfuhrDmotoWZoSpkbjl4eVy2BXRpo25In4ezQ4wA7QpjWvt",
-	"6OIRj4lFyi1UfRM+xdIzGEvnYoOXSdzuzs6il5ichVt3aL4CJvx0QpAute+5qqTzUOCWLLjYbU3tB7yw",
-	"FJZYB0V6cQDbK4f2KishcOkgv4RXLBRPi2byerY6iJ2PglxTIeFWrSBQAxRhgc410bu2Iq6tbasPctgZ",
-	"273tNX1g/yns/cqGNlmvDQr0LXXmu7Dvy/6F5mx71z8BSUoI5g0qalFPRUg8GKCYDCgDiPcLQiYGTgRk",
-	"spIzuM8zWSLGc7DNHT+8CUBhmeO6Wo1RIokvFF8BplHZaa5vXKmmsNqjJM595w1JFY5rcvnEigohPzc5",
-	"g0ElC4ME90miE7YGJE1JjEY8EwTGaRGPXIdx6Lj9grDw+QVh4e0LvrQCpG/SzsozaC3MHCrOysZwGegx",
-	"JePuUzJyA3xF1Gl9C2/iNzbJF8zeALM2ObMVwc905GY2rr0DQ1zK3Rrjqa41BAFCaBjZhk1AT+S3hQC6",
-	"Xpe+xpD6sn98cHTUwemYwwWk9z+/t6efhp6Auhaw2w2CqEbQ/Pvxu7ch6mfS3OpU5yTgU+ypMyOdTmSe",
-	"u1tNNlsR6IJMu2i7t1UoiQMCtQpVU3wwsEd7npejtFPGy4hyfkfnMRDg2Mz/raHrXOkIMNVQx76MnlJk",
-	"jnbU/168/PnoLRDpzcvj4/2fX8K3p+xXXZJ6Dx2oqe/tvZsQpp7a6PZ2Ttkpi64v//7x1b9+/+0F+30i",
-	"90/G5Jd3W0fH27984vHWq27XVM3XZcqDveB/Z/TmSUn1Sqz3P7/vEAZroQxGywD/waJra/5Lr3jap3FM",
-	"2IMnv3q2xdzN27LATpN0ucMctc3bq2z6grsvA+1bYGO7MrvAbirvHmPflPIxRAjmSpwl+utxA44QjS2U",
-	"kJZ+vhQiuGLaRS+hzJnWDLWVkuuR4bwcjlVIpqilUax50+IgucQ/imXci/4lnF/drJJmCPpkm2yL9tm1",
-	"BzNmfJ/oQDnGgA+q938ykmlJVVJxNxdQcZu3jgEJvo3W69BmXoTK7oD48Xr90r5GMDr1zIrT4S0vW6p2",
-	"Vy3oH1rJPT9qQBgiEJbViwf5AK34eGnF+LT0biwnkOgSjBp2Hfwi+mwpdMWVXH3UIs10YK1t28faolNq",
-	"aGe9t16VNoUX7BW9Ztm4hRfMKFIP6AT70ySSGAniZXNwvY4xmzYUFbRIpjWFZ4ZKcXO/Ksv61zZIPYUl",
-	"JbLhUK26Ls+80VPKHmexWDNoPk7d6gLQ550tG56DDOaw7yE6TyEhTZyDkaRsQMJkOoUiCjaVNLfDdP5o",
-	"js8IaIhTZLyfLROg7waax3dUmpksrEMUiYY11WJ3t1G3sC6s/ZSgKc8QRhGV9A/C/lZVPMJcQulwnnd0",
-	"u8+e7jzZ3trcWGB0G5tbYUNypB3dJ5OkN+VZigb4kqdUEjRIMyqdcQZ9zDDDgTPUUjRLHSyFnxwiRAbM",
-	"uIhqFJOBig2+EgM/sOryqLDcU6V97BPlmtzaMW52tYYCohLEVJqxpQX7d5Zy48ENWvrEKQVTvkvjWFfH",
-	"XcI4dnIejFm8X4pLm4tfbmAapZB6VMqivOtcIgAIgH5wIqAGUIEkLKPRSs7WzQZ3dWZ3lMnT6ngsRel3",
-	"dxc2natj//GNZpeCi544VWo8mskPbyaXdsS9mcduL7cwi5fI63i0bH9Uy7aovO0xZ1dKjLuADlTi95v7",
-	"UTG+b2NWqxqOMZsf/q3sWO9x/K0t2Ce7T3ae7O7ubgdhPdF1Z/dpY6prIT1AuVBHO3wF0ocRpXKbdLZV",
-	"QSSUQXCT8SRH2zu7z9YgvnpJ0pTGulICFeY9xVOzx/zEN+bNXj5kk7l4Rzao25eW92axKy+6ms7cKTSQ",
-	"/Vk+B4uiVCY6WP33ZRJ/S8XkUR25NyPYtVnu1PgtC/7v1+iFi8Y64AwD25/Qf5DpfiZHwd5nyOzSFU58",
-	"ZU7tZTbAcRtxIbvooyDoHE/oOWx1B6UrCIMsTRwor68xV6xzU8LpB80rpWqP6rRleEYfagOcJUoe4QkN",
-	"qrvkFy6khkmapGRAr+2l2HyEhF3SlDMdjr8BT5lZyBk5O5QItFrkGYZuOcMQCsVQmakPawgDjt0YTxGO",
-	"lC7ZLSAnK5IF1qfc5ctqNXoTNKYpwmLKolHKGc+EvlC46lQD1jdZTT9FOfVq+6WSiqELoROXTmTILHJL",
-	"NkJGozuXMqpOvacDNwVMX8HNi0uyWJeArN9FFaY6ztjpqZoWOOtW54x7YS7Etat3lO5eFr1Wdm1Nl/JB",
-	"y4bNS2VkxFpOaQeUf0SmZn8QZwAuLppn0vk5HBOJaVIs4S1SUkyPTkZKvUOTIIU2jdqHYTOLPa0fu0Qv",
-	"eIin/igRZaAZGjMjNFdx4xLdkmkXaVdGoWsCfZl2P1FpSvppTVUta1VTBTXSzM3K6JsvN/8/AAD//w==",
+	"7L2Lcts4ljf+KijudNn+LyXLlzixU1NTjp10eya3jZ3OdMdZGyIhCWMK0BCgbXXKVf+n+R7se5KvcACQ",
+	"IAlKlGXHybSndjuWROJycHBwbvidr0HExxPOCJMi2PsajAiOSQp/fiAynXb2B5Kk6mNMRJTSiaScBXvB",
+	"MYk4iwWSHF1hKlGfDHhKkBwRxMi1RBFOkm4QBiIakTFW75NrPJ4kJNjb6YWBnE5IsBdQJsmQpMHNTRj8",
+	"s/MBS/KajqnswH/rnR7gJBHQxwWZojFW/39B0ISkaMSzFK2qn2IeCSTwFD0Je73eWsMgnvR684fxgYwx",
+	"ZZQN5w1lhAVKyEAiyuC7KEtTwiSMqmEA27u7u54B3ITBBKd4TKRZhf3JJKERZvIAi6PD+kBORgRh+8yK",
+	"QAf7x+joMESvKaaCsxWBaEyYpANKUsQHCLPicYSjlAuBqBRITIUkY4FWGZfqoePjt0A7qjqZYDkKwoDh",
+	"sRpt/v5ZhMUZjYMwSMm/M5qSONiTaUa8Ew62AjU3KUmqmvzf09P4v/8S5CQQMlWEVgR4gWU08s31KIYZ",
+	"oMtN1FfPhAgLlBKZpYzE6GpEGKISXWGBopRgSeKGCbQd8tPtp8/8XHKQCcnHryhJ4lkDjeAxNFDPwWAT",
+	"KiSJUX8KfzmtiIah6hbOoIXWpN72jvnl9YSn8hVNyIwhM0TgMTSgCUGrnBGUZqz0UxNb6F/P1Itny1NY",
+	"j7bNSGHXSzKeJFgqCYQlokKNes5A247x2c729o53jO/jwRvM8JCkc1n2/eErZJ7VvNswtkk8OBvr587g",
+	"ufaLvjlnjCeGRG2HaUnaYqT20daDnTfW3+lkDqOiP+hEM6mfvmh1kPIxiLaYX7GE4/hslJKBWGsxnz/o",
+	"ZDE+bphPyocpHs+axUQ/4hEO5mXRRa9xCusxwgxtbaI+lU3SwrS2AM/0Nrc2djeebu1ubj0NgwFPx1jq",
+	"WexsB95JfRQkPYIjRU5nzSwTJDVnj5x65ue0Q0nThFQjZ7aR5bbCjXpVTDgTBA5WR/juM3FF0g9EZAlo",
+	"HRFnkjD405x1am7r/xJqgnk/0Eqf84Rg+PoSJxmB112ZjaHt2tc0BjGtP5ix2rbCQDFqsBes4wldv9xY",
+	"d6lAiVjfWDcLLdbLK7ieH83irD81x/P61rpnRGJdrW+C+yQJ9oI32XCYENTnKftbENqpDHAiCFAuSggG",
+	"mn8NRDYe43Qa7AWgGqLDl69fnrxEqzxF7z+eoCsqRwgjliUJgmbWivZuTxpBEhLJh6DM+5QMSJqSWClz",
+	"ghSTUTME2sRYkjtZf2joAaa4H0VkIjGLCEqI0s/QGNOExIizYrrBZm9jp9Pb6Gxt6M3EsnFfT2zpiZum",
+	"HmLqQ4KwRDgeUwkUKCa8sQHTNJx3F9P8Dpk4+DmdDgaUxdyISKOG38l0dVMPMN1f+PAKp1Kgo0Nnqr1e",
+	"r9Pr9J7uPFNTvXFPjr/oEf7XemEMr+tfxXrtnHjJLknCJ0QTzGONwVOhtQXFCE9ASVGqCIx5RSBFInXk",
+	"Oea21/71Dcy8s15/YZb52ral4iWY3iue9mkcE7bguTggWGYpKR8YijrmB6WiK0vT2G6coQFPgV72tHeP",
+	"jTERAg/VIr4yr4OVeolpgvsJ6YJiwtMhZvQPrJei2q9t1nacUHZBYiS5siRKr3r7fctLDyGlTyr7cgFG",
+	"epmmPH1jWmzgnXyUYzyFYWZCmTTKniGCZ2lEtLnjUJEPBiHiqbJ8R1jNrTTQtR+Cy95y+YpnLF6QyXL5",
+	"UF7uj+yC8SvHz+Ff0tyzglZ2i/+tANkHajSaraJi//u7cY18vTqCpJckXRFITEiSUDZc849AixYCbc8e",
+	"REKGOJqW+38N36EhYSSlETLNhqhPKBuiyQgLtbEy2cTQEmmag89JS2D/BO2P3naMmTJ7+EIwd4nLO1Pw",
+	"iOIECRJlqWJ9rQ0INMFD4tCweRpOR5ljnPgnUzJL/G1+dB+BiVUmdGdbfr/Y1srgAdtIMZAygtSexih3",
+	"BqKYEy25yDUVEq3+/PIkRO/fHav/fjxBmMXo/f7JwS8IJ/SCrHWRoq2ZFLRu3JWUgYFmO34O3yZeXlLi",
+	"5TxnlPPuKfsRhMkJ528wm34g/86I0F7tdjKlzAWqfZSoDhC5jgiJSRzcqay/INMVAS7iZAr+ctTP4iEB",
+	"75WYECa7SNFev9gvmAMc3H0y5SyGzymWpKMHaqjzHEUJVeNBYsSzJNYu+nPHoX+uths48K3XlAo0SYlQ",
+	"3VaXuRIImLUs7qNNPv0HZ5CPDGdyxFP6h7Zo60uz//4I/PpUoDEVQslTnqKrlLOh3ld9HsOvZDyR0x/g",
+	"iM0ZtxxTOCQS00R8nFgbdpLyCUmVWl46X62jv2X0QRGk8PtvbG5tP9l5+my37uwPg5TENCWRPCMJHdK+",
+	"3oTlPj6NiBwRrRwWoQtFfPMKqI62oVLf2kNUca9oT5B1In2uz/JL/grv/0tZbDYmUTMFGggCvyFsHJFC",
+	"8lSHIsrUrRlQfk+ajic5KoZuXreYz9QXTCrbY62tnBP1+E1uTVVH9Vp97RtYedU/GT/8lGcpGuBLnlJJ",
+	"UMQTnv7Nxwj5OYyT5N0g2Pu8oFX2K7x/86XZIlsR2iEV2sH//fjdW7DEUEEnEMRCcRQo1eDGWmXcNPFc",
+	"GXUYpfpoCRG4xQSicq2Ljhj6mYeI0QT4Ub35HKUExwjrfrVrbF+80HzoDDtE++ItaD3Ol6r7fXEMBHK+",
+	"1tL5ujPkHUPD/6+JFhU+r4eS9AqX2MQuROMeOJZYZsITEIbvy/E5tBoTQYcMTluhJuRhZLEGpvIJlQlB",
+	"B1iQLtq3hl2IjrMoIkKgT4p2cKoKUHVeaQ8VTtXiMZx00YE58saZkEjyhKhzUVPeWnxCkljTj7BsrGjy",
+	"PxnJiCLFEUOgyRIhgjDIBxCEgWcEQRjo/hWZCpZ336r6QK47qsvOJU5BFav0Pbtr1XOtY7UeLiPNFEXK",
+	"ykVG/tX27D1Kpe35Qqky5qn2lYCNW2/XrJqV5CXqF97zmmzRDqhqX79M1bTJtUTgHSMsIopQMidbWaDd",
+	"v/uqCI439XV6Gv930R188nYCv3j7Ub/4SLSosPevt8fR2Czo69yqT0rLqLkALnUBMYkwUN/DLml3xgMH",
+	"hHcgAt0td8QmmaxrTWX+vi3PziCT3ciSa4rdJaFuQ4dfm4eqDz44FOyoTTKEM+R5QwyDA0jnqJ1zcCAZ",
+	"O6++Dj7+V99TScZiYa+vjvBLMlbjMSPEaYqns89Z26+PiHpWh8UROXs+7lnaeh7V1lvNoNSTd+Rln1jV",
+	"qQEToJxBXEUIOPyFxIMBismAMhCzF4RMlFShKeJXDMVYYoT7PJOFji/qp9NSCq3vNPvI6L8zUsmRmqnZ",
+	"es+0BvF5Yo+xFYHgkYWlJZ/k611u+hW4h3RIye4pOLqShF+R2Cg+z7UGa33rXBtS04kOuOcj+ezGgcLg",
+	"l2wwSMgkGyiZ+QFfEhYl+EopJMlUtUBBjOX8Vxt0w4b2M1uzGLZzn8OBTfrPPiuZpq4qVFpc5K4S2AAx",
+	"iWhs/GUQvtlD58XIzo03jUrQRM+B0ufgfFcvjNU2o2zomBersAjgaclNCfDywHlX2A4gSF9MD6maxpgy",
+	"LMGwlVnKKm2X5G+IXOMhRIdYEvu3az8omXsMDKM/a1U4dnsDFxieTIyvIc9u8O+xsgJqI+ENgigfVFDE",
+	"jv2PurMJigis/2F3QkERv2x42KFGcJMLl+lbnW3icJ/aeoy0METLNLgJZz9dmtq8hx2SzXu0MrE5D7sk",
+	"u/ni201wVtSPoIUkaJ7mNi/bDxJzskR6pNw7RhBhMp1Ckq+NrHJQ1W0XsPPSjEEK0e3PdpP+M1d8KR6z",
+	"JvBMxnCsZa/MM820km7QWB54rq1L3y7X4tO+lX1UX1pjsmwuYB7p9EavlQKM4rGINttYRDPa9Vs/fltB",
+	"03SB1dEWusd9OYWkay2Cr7B2RmjRH6L+FEU4E8Qc1E4Os08zbnDP+hUP7Ys1h5U6d+zj5YV76/yiQ1xG",
+	"XcCOKlZketcOe0i1ppydEUUA//xBoRphNiQogoCEIkFfnWcxKY9mHzGi6JSBSxqtCiKlOvB8y6m48eup",
+	"I7VPg71TM7LTIDzV9gt8+YILydlpcLMGIfNLkqY0Vu1CbF135p2c062fyiWjmMYFuT0+0be8/HiF2nXr",
+	"tDYePdJ5pDbEG4CrqELfSNJL8oFEPI339g44YyRSb7/l8qWQuJ9QMSKxd4+03AdgYTxEKOFbe64WtD4e",
+	"Hdz37eD2SKv6lmrp4JipIzw4dxdZeHM1kLqhdBMGJD+rFlcYzDnXwusRhL4lMX23InqzxnMLcngo0WIO",
+	"rcaZewJneeDhyK9YkhCs6JPC321NUNeyNLu5blgWO1hyvVVd77XdsP2MJjHizOzPVykf192YaBWbdALt",
+	"I1BP/d////+gMZEjHou1EF2NaDRCOBEcCSIdiXK3ZqQmZVtb0j7d3qC0b7S3KvM3WpuW+o17sC9tw+2N",
+	"zHZvVAm6iLnZ8o0aQf2GZ+5Lxmy6KHXMqbAAddq9UTuiPKfwvk+nsAeyPlRtVHSvcIaHcFNCjSfU6V6a",
+	"x9Cq4n6BsEC//fbbb503bzqHh6F19hm3mPpVWWdrhS/d7ng4lJUVcRfncYiiEReE2fSjfGpVCVCOPJQX",
+	"9zWd56G/lWu+7sle2Jil+l7SsrG+8lRuGcurNrKYDn7ijaj+w+T75UkpJT6V+MK4githqrC4lGFsozyU",
+	"bSRnKZCVX21oEfd+kXfx1nZxqLs4tm8dmy5u9E9tI9xg9fz44W0geIm8TebpY2D7hwpsHx2/Q892ehua",
+	"UVcL2b7mD+G6d648zqDSXfqv2zcd9c+m/ecvbR1dSwfFq9pDy4h4ezafQdkySWdHxO+ZnG2pRSIqzBWV",
+	"qg4Rm9+Ki8Eowgyl4K4BqxsjJzhbF28LOehtb8+Nb04guDKtLIVoGiW50GDkunw++u7X2iu71d6V6lvt",
+	"sLwq7wYDkiJ9CbHB9VTznUNfs6jrVzjsABaJn5vV+uaaRjHW1gLUfaWF7uDkBsyNnjpcp2ajeMRwaNfh",
+	"WhajhEc4OdOxDUjPw8kVnubJ5SFyY6ESTMlVEzmNeSRWkL3gg8SIX61p1dK/in6JkI9G7xoyO9fkcfsU",
+	"LFH2urmcnzPW2cIaxyVOaJwPXTwM999CU6qI2XtQl5we7l5HKjde14qcXerfRqajFaF3NNLP5ntpD4xV",
+	"MrG8WTwON++KvJ8rnl4MEn6lbOBPpL8fvzk66SILboEykeEkmSJJC/6GwI7bKxFaDNzh5nWbL62vdsL6",
+	"Nqik0nc9QScuz2s2OCQTLqhEb3BM2m1S3d+sXdoxKBmvVa8NoeZcWFYW/cvsA+H7TADQgnbpBIB6yt33",
+	"E/qvjm3JoH9tSR843O+mFt5FmL/U3t2E92srMCuwb8PaNq4PEvkxsN8+sG/l0xmFy/jbO7vPFozRt1QH",
+	"3di8X5N6W/xQpZczSv8QZmjSpdCfvaNf0aedI9QzpuJRd1gEDeklKcH5sdi5rP19Jw94E5MfIrDqLu0M",
+	"b2DOGRLiX119H2iSkgSCXulUpzCPMIsTuC8Kzn137ShDH0hE6CWJjYYASdAafjHnyLIr3YsROTfq7U6p",
+	"jYR7wLC2u3nb2uHtotcNYnyGfrRYsNppv/mMrgiGluOdlZA/byzFXV5PrpKW1NpXPsuNdLs94QlH02+1",
+	"Uba3GpU3u3GU4szHSkGcyGkObuahZunyfm368Ku+AA73WrZ72zp4zgcmdq6ZRh35BhFX44GAuBaIM7JW",
+	"p/i46K7YOXOAKOZpOrZNH8doeE2v28fAalpMx+dAdgpLkUqBsFW1Kz5eAx04BxdBY5DqZxe9kqEHVhIu",
+	"m7vPdp96L2RQIVtlaukRvaZC2kStMR2TBV59Q8fEvjrfh2OIi7V7i5Ws4vLBT4cjmUzRC8wYSZFZr/be",
+	"HZcEObCjO7lmrnhFfXbuOw8UbBed5+CaWZqcOygShY0GIJ2AYITj6XPH06fpCE5RfZtCIDuXEPUzqboT",
+	"Rl81kE/Qht5u5JKkU2MbugYntLeGRvhSvcJIiAQ3ABc6co4TpHam17PoTKZOgfcp6SgpRWKkSdaBYAP6",
+	"+OF1EdRLyHNFHJoSAfF3ytBWz6JtdNE+ilICnI0rwYmRlBOxt75+RfoAR9eZpDzOQL/qiq0uHuM/OMNX",
+	"ohvx8bqDtSvWU6I+iPVer7fee7q9/vRZbz3e2I13oh7e2u4/7e1sRtvbuztPtnqDrfhJ3B/0z3hKh3Bv",
+	"Wl7Lv+1/Ot6Hm8b/INOj+K/7/zjaPzp5+nR75+OHFz//cvzLy/3TrNfb3Hmp5/XXje3NJ1tPdje3n+nv",
+	"j0F0Zyn563TzX1fp02cX/V/l9vb1Hz9tvhjgl2zyJP7nPz7+tHWoH7cwnB0Dy9KJqQDnCOXsr1hKHI3G",
+	"hMmftl78tNlTU1QM/dPW4QkRsrP//qij2bQbicuGBhVj/1XZsj9tvorE5U9bL6IRTgWRP20dUsE7z549",
+	"2e1s+PSRAht4xrlnJaTizKvC9zAPMfgWlne15dw5qIcg1p/tbO/slNmhyaouXgL7ufROU/T0FvLZIEeb",
+	"0a+18/+086sU4mmWc8UY+C7K8wx/S9HmAU6SPo4uvHftxu5B/v7d8YnQalSasRUBObXqVRAFYOqb6SPC",
+	"Ys81Rof2n/Nxfikd/hubW1sbXiZyX66+tbv79MnmvJc0Nb4sTe3qQMKmefm7n70ark5dDZMKyoZJid88",
+	"SPCwNrnSwnJ8eGF1SipQNCLRhQ+bxd0c7ek0i0LzuM8fsKyOo5V70x3Qt41abj3d3t4sSZb2kY3KWy1c",
+	"CDUG9YKSkDJavJKo6MSp0aDrRUyIMltGOWBICZEErZ47+CDna88RT2KAZIs0awk+tsJBAGSjYPiCKDNS",
+	"vUvZ2SR/t4tecDkChcYAkpSRSyDBthm+xFFdbB7FEaNKm6B/6NypW0OavFR2EQI+zGFGwoCWW/+3bd2Z",
+	"lDKdndaFbv1MaT9nxLYOVtdZolsfLI+e0jzrBcBUYMrVGbstH6t1zJu3n4o+7Dd5R/aLWm/2h7xL+4Xu",
+	"V3/6UnB1bk5VjiKq8a7GWLpnrtYVieii80+kL6gk6JeTN69BITeMw/WhNCFpJzcpJ3hIEGeJUcvFhEQI",
+	"QyQZFHJQsa/qHHfAx2PcOSYTrJg01veWFT3f0Cjlgg8kenkdQQqROxo1WXpNYvSJxnKEPhBj0vibU1vw",
+	"TZZIOkkIemUlaMEvjYNowTwHx7+qpSiP0R0ijFAN7fhXOwYzhHyFZgnsRWX1fctpO6oFxGpuETdmlKru",
+	"XB4Ea41XYFsMx+BEETpK6KTPcQoqGcGpDsAUw9VPNbhxZq3nPrx44DR/bJrP55Ob6bX5vDl681JfunCM",
+	"OO/mciaklmA9EpfPjWHx15JZ4YJMXrK4OxYdYpgNXhzJcf73JMGUVd75g07KlJndXTuOf40lZRsO3xuG",
+	"PyHXahf+rvq8seJPkuJ0bUZYadSYlR5cU5gxCC4oGeVTkcum8N76ujpVszQBg3fKs/TM9teNhjRwqlVk",
+	"KW3H2nZulcItjROsVWOZt52rFWH0TYeKVlhv1acalqAC5qY+62zt/4DkZ5N2XuL+PBX9MQH6x06Adu66",
+	"1LJzNzacHR3zTGttDYeB4Yj7ymiu36BqmdO8GPfOIJjZz7MTmu+CZLegSDu8LzODOtzXwiMOg3cVaP9a",
+	"zKKEzb+KkYhGnCc6sDTBqRwTJtccZCn4c6qFQsqz4QgcA3b/1SUnFoBSDukQfif/fvGEvkbpjqhPEs6G",
+	"AknekJl+/O79L/vHc5WfmzCIsNiajZFb6tkoZehg/3gLpdg8BHgUxog92D9ugZkbBhFnAzo8U0oBTs4K",
+	"75+fEdxBlGsQUoYOoCn0Hpp6jjLtUFR2iNYM1ByV5aKGUsng39x64s1VmUYJaVqZCMdkTCOTlWtEnjvA",
+	"5usC26iDNnsbT9rcF0AdpP/4y9KeVHdwldThBQt2tYlJNfYWHJIxRx8ZvSSpUPbiMWwr9d77rJ/QCP1C",
+	"cAKGUvuwlLNUYX1fGQafwW4+6eTKB79ddr+5+i4FF3B5VV+ro7+VHmhrU5akpQ/rr0a/ito6O/jnLxLo",
+	"RAKhzF4pFmgcssZvq8N0JiKIVsEzhDImqfbACXDaUVHUd1Hb0+NVWgPfG+5DF5B7Dym4at1mxfZgeB4x",
+	"8f4I6i6IUjRxReSFBsVzRHA0srDFttKZBR63GqZ6tAKuN0PB9BQdFOub63awQbjwy1vFyy5InyOuZuug",
+	"3kZ1Trlp1yvflnRfzEgynTd1eFFRbQFF2/P6nYTA6pPwX/bwFc9sb1vaSp4fyMAGz8iClil4xoukwPjM",
+	"52z8ZM10E1jHQpocoth/sa735GRjZ+/Jxl6v93tJ08OSdCQF+V4s0elpnP9fp/TPif5nr/TP7+2OGWdC",
+	"ljQN9P4yXxI2Z3Yt6xq4pVfA62DwowTDmoEBgXXWTFvnDWQiIK8LRws4BnmeRQ8Q7P355cmKAGySNX9i",
+	"g/kG3Dnjae7MqTtyHFFl3/VtzKYCtDO8GkWVYF4LrW/OzbRs6rDFOj2EUuIRcktJyHlrYB9rq6bUNsQt",
+	"NJVj6U12LOJ+nsLLEP0rR/0EQHQ4QTuwRVYzltCLcl6DvZAUIqbvNBVRwrVuobGEPn0lREUQDFSXQaWI",
+	"wfNKqWKlBA1oop4xxQQHNBUSySt+y3oH3yya53/tAeN6X7y1sH3ZBT71NkTaHslSvRY2Z08DoHWAXawn",
+	"QeoCQp6sWh5lY8Lkma68ddZwoax05dO8IsriK+JJQiJZcZu/ypIE7RdhBDWTO3GaupXAF5U89t1b62dF",
+	"A3eioXnnstmYQjrfeobdrERN4VwqrZXxwCx2abeN2e5fFdsmgi4A6A99IJeUXLW9GVXLITV/+9l39uFn",
+	"91k7Per2mnCrs7rlWB/6rM4Zfsn90lZnus2JXdB9sUPbtVy8Wmu+bWz1rCsstAZLYrDx62L1UZy1Emff",
+	"g0DxbsCi9Gj1JLYYKB6//ZLQJ767dvfiWzUdmfwa9YN6B8r74smE4BRlLCYpEuSSpDgp+WIrx/t73spP",
+	"eLaYw1edT0zfsmy4gphX0y68v5+ojEZRigdaj/1E/8BpnE7nxy9m+IXrc5jBLQ8io010aPF4rlcS299a",
+	"C1+zT1pJ3BLE/9zkAQMs+OMnDywATfeYPPCjJQ/o2ztolbMyJ6zYiz2iCUatVNxmMQl1VxkFdfzTlhkF",
+	"i7F0AxXfNZLs7inWliBqUWvwr4sU81oY79mfjdUW9LlUYmW+SNVArv8BIlWvcpn/rP/mUaT+2CJVrUmD",
+	"BOj1ep1ep/d059nDycwaynRbmbkQz84gE/DsHFDJJQh1Czq0y72KwWVpZBBPK2Xi5pdeLIij4QSqBcMb",
+	"xXSxR1rrtQ3FyG/CYIyvj3QLG71eLwzGlNnPc2rKOcPwEbRpUhYFY6ZodwFXYv2mwUwJ4ZoRZDPovpwr",
+	"+tXOHcSGNgUfFwCPsPRbEELioyDpkbkX4lcg8lsjJhZxQaaIXzHAArf+cGVB2gSIxgy6+clzeVd3lTjn",
+	"xX4wuUhzM8ZKI4owQ4KQe08ZaxjxQl4OO+gWCQmUCUll5l+eo+LHBZenkkB223XiM/M/3Xyn5cY3I8Ht",
+	"VuNugyLhbjyNI3EzZ3v+ePePqtrV5vaTnafOraSFroi2vMbkUuybu4vazMkL0VV5pO0ylqR3Kw9Rje2a",
+	"Kwfoy6KljTVMbX1eq3PtF5CfqukgLAl185UrSOCr8g3QWhNtrn7lL9W7rfeqO70Jg19xQmMN3tQA71fD",
+	"+dnc3APnNyQB8sGAMECn00r6Kk/RuV6N8+J6E7wdcxOQH+t8mRGx9bUMAsqartxr4HoEItdwJ0w1fjWa",
+	"+nIZCwQsHMdUg5q8L3vDG4vzVvd5Tv+vVhP+HJwG//zt99MAUQNqaFB8rQeGXE9IJEmMTh1HwWkQolOn",
+	"dLD+nFcPVh95ik6LGsKnwRosRYU1q1fomxC4bsJAkChLqZweKzLqee9P6D/IdD+TowZFLop4BlBl+++P",
+	"lAoTItIddtF5L4cpw/0oJoPq5/MuOiYMyqoY01U1MOJCQrIIYI9C8hTBsa5xq7FZrzt4QjsXZFqwM4Yx",
+	"Bjc3cO4OuEcGYRZ3rlIqJWHI+cke7Lm6pcaw+ppiKjhDR0wJHKzZYS1EMUkBQytPjZ3AmXbKbCRX782J",
+	"Yrouegl4OgMcSbhjjlYhGTbUoImhLhodIrX/RIiMcFNfGLjuNRTxscHAPmVyxAXRLT9H52N8QTTWQifm",
+	"kThHBrHGgciSV1xD9sQpHSjWwhOcyu4pO2V6YBFOEkgKzuRICaEILv1CDq70ravVUs/zBThHem266IPB",
+	"ixEowmk6VcMFdXZFKGM6TUxv/SweEqkaOv9n5wNEhsdUduC/5wZSAgOwUEIGkANA1dOnrPT4BzLWm/lc",
+	"7+SERoQJ2G+GRdRCrpaWtbxAcPTA3WwqSou6FoQBIBXlOXZ8QpgOz3d5Olw3fYn1N0cnDoRx4PKPMj2V",
+	"9gOMt9HtdXu67jhheEKDvWCr2+tu6fNsBFuseql472swJB676YNTuLqCKQap39EIcrtt2gxm0+J8MXye",
+	"mxihlrr5cl+4d5Bpfve4i3L8Mrh0oggGa+Ril+mF0ouhRCYQ+SgO9iDb4WWuY1hUIZjhZq8HHjsNMOSY",
+	"unBf919C66WOLM2p87nARmu+s67UeoNl5iCXmQvRDiDZnIvAhqH82GE3X6xSV1tCJUvhKGqPlqbFV13A",
+	"miaVPNTbDchX2z9NHZl31usv3ISBd1st0lLxEox+u7fR9Ha++OsfmRI5PKV/EKg3td3bnv/SWy5f8Yzp",
+	"FzZ3579wwvkbzKbGF6CxdkQ2HuN0GuwFr8tX7eGKAjaAJUplzG9YqeMfvA54KAoAGjg+r0H2diaAMmh+",
+	"gG6q6FBfc+SemzJI1Ffnk/p1xs7Xo7S3OTI9YI298p4rQS4RlnB5AgvOQA4oYzS9xEnlJogG6pEkHQNc",
+	"Gcpz0kuwco4vGWQ6JaICTRdCTZVmADcA87LAbYlWeLGL3YbwQJLUIMlRITIS76EBgassMBvOItJFBzhJ",
+	"ctBiPMSU6Yfh+ntKxEj15hM+QyId4J5lxI+JLQC8jfqz4KMDF/Nm1QG40ZReCxxvaBV6qIyN9whX9xBw",
+	"dQ46ncGY8wv0WbBw6mWDw2ZR15x82hutV5O4zDjvCryjVSdN+pFt/tRsg122WVCHKGG8NegSGlzPVh4x",
+	"9+0sQ2nYTS/I6KPycZfKx4Ey3CpnOfeBwbbXOzRvnYFJCMlQOMVjImG9Giq+Fo8YBjo6bCzcWntWMZt6",
+	"/stN433KuWaMxpudFQQxsQ+tSox4EmsN6BSulmrRcxqgiVJlwGMF1optcMViLE9FkSuoVSGMGLlyehYI",
+	"SjOQ2PgudF049QzEK5osG8fjp72Pyxk4FRFSd27WCPy5EgUqgjcmDlMJnyiRs71ZiU14Qgrl6MDil9ar",
+	"fkdgk3ayrOZkbpBkZe38P1Q23aGdkznI50qX11sKX2qvm/ZIu/Kmyms1ueM+MC2ZPdVIw9fSo2AFFYUB",
+	"TMBXX6heRGa5jAKSKAy8NzePibGbSEwl2EU2xryqtjnjV+jKwfooQtFUIJLQIe1rfMD8WvqaYnx9bz1/",
+	"VmkaMepPbbkGtC/RmAuJNsJer+emW0PRJZwkzqW5MU4vtHWTEu1qQljogpWSF9Wgy/In80bcA+3qJUK+",
+	"4PF0MfHjZhp89pWqKNWdsNQ4szTSYbxFdvrMRIibstsa2l5SwC49Ml3Tyi+PLFNdkdQmA+klhoiFslzr",
+	"mQyPGtVdiTm9Yvki8AHKJkjy2vZzJVw5paUs3OryaUEBV6qLOteZW9TpK8rUjvG0uUwtOiyKMAlbhWRG",
+	"scwlhY1Sdg6dYpDL6TkObT5/zXUS42mt3OPzuFhnlbZsvcVLVW0bt7RTYvNxr965SlJwvQ6GApuX9HdH",
+	"uXV3bhnEp7Z5Y6ey0ZI6xWKbvuqp8e77Ex3oXBEI4mskneBU2vDMafCBRIRJDc97GiARpYSwPSUJ1NcQ",
+	"ldH3m7ibQGbDODS1pTLRkURMWViIsijJYiJKdr54bjytoMi4bgFYBs7aGD3Twha8q/COJd7nr9/CNTdf",
+	"uHjw12/hlpklZZyVfZQz9yJn3L1jPC2OjHHCa7fwtRhgmYeRNLeMFPMrpo2Vkgi5bYC4tZj4k0SAZ2fm",
+	"3coPMj9G7OfnR1lyn+Fid/csIj3607OK7+RhhEdjWHp5X0y4gMf5SxhMuE4mtQBWTt6tOj1fGXgs9e3X",
+	"vxj/RlfZ1f+1bl+B0Lltp50L5LpzdXXVUXKkk6UJYRGPdR9+paRUVsjWEqpVDjLlgrzFgVzNY3EdIi+m",
+	"1N4zUgX1naLN62sb1MfRBeNXCYmHRJ8TORZ8hfeP1eHZn7rQZR60+RuPZDrWOULOIUQt+l10MUyh8i5m",
+	"sSkzJGolr8BHKVPFEXntLnQ0KJKOcre+bV4psTRJ0JBTNgzdIRd9YGn0XRojyoQkGM41SGiibIgw00Un",
+	"baU7naZrMzcNtG7ZjZeXwSuVrVIWfF8NgOUT//vxu7faI7SKTVRCl+xTZIiyNLHZf1DMcA0pi0hZ5//O",
+	"SDpF+f7J356kXOhnxdrz+rLMqhjgT9iitVoFQU06eQoTcEUbOph6hrCqxw7dmiU7t2Q617SAhN+1POET",
+	"XihOXgfWrtgzd13a4MsSjtMC96/dYFpv/ubCETdGCJT2/MYyBtc3sbfuJ6KNVhm5glxogOJgBOFE5zBR",
+	"hiwI29qjQnSXChGI9kIQ3z5kvahjtQbg7LV/9ktF3NVfxJQXzBFwJAC2u0DdyLWaSv1U1b2wMIu0rxVg",
+	"k53bGWA6FXelmoykdxW46vuMH3tAtSu0/OxD5XdCyoCTr+9qNUPXW0B5Fz/eG4UuQwOZB9tGmhcIM9WQ",
+	"zBsESQ0n6FFY3Ln1VN5Ujq/XXgJdwMvLK5js39SEakBpbfDFgPvJPFZ11RKtQYJXJSEY6plnso79virh",
+	"ZofRKceYTdc0VGaO69afIuNElyMybhI5FbhX8g3ETgNsro+En2/XHEDHgb+nGQh8oXbLoHSmZSOjZsC3",
+	"FdDhDXCtLja4H+N7AcnmQ0RuEG6GTo9i7V7EWg0RmQijFPn8Qw6f1aVaHbN8edHW4GCZlNlnlpelNqpl",
+	"/C5WhNyKycvmwHfiBdHyd64fZMInWYKlhQbMgTnnO0VyXPgJTxLjAtHfuU6QokHrBjFIhKH2ejhVQkxZ",
+	"Z8f9odMdOSPOhZBiXqEfuF4/UAWrt5kHuVdEw9/nlJ3hdqgimC9hlXvLCVRM9dkg+o1w+Js3C5vwDfUR",
+	"W3Hxxh1MvFqr5UFLqCx1xG//B5zxtz3i5zlDzH5scocYcfDoCnHVgM1Fr4E5VT6K42G/cP1Kc4WZcakl",
+	"X+kyT44zYBngM6ycQSOYopVZp+2KgaQ6tY5GK7zs5Z8uT4enAYppXMNHGJJrtJKX/1gJvixyw6QG7tDE",
+	"gK3gGdAqZNnjGTT7QXj07hxpNR1Sp/PhEob0bVXIpY3b9a+1L2feV7VXUvV1i3MQmOe6+Eb5zmnr0mRh",
+	"3SRW5qzWQ/KCYkr1yNOcVosCZMBfRuWrVBlbe44g3nNFBTF3USFPt+FGqU9DWcZ6fjyt/9yn9eNZfJcm",
+	"+QewZpjHJDcueyqdPMiEsguhbzzmtxwfykqfnzJRLVS2nNeyVKvCH0MpDMpVf62e0KnVMyIpWYOU3pgI",
+	"dDWi0ciptcMH5iu38IDnzMvL8Mz1Xp44RTm+of+yVErET87PjXWJmuoJLS8Inco69Uo4LaTkbZyOpeou",
+	"DSIuH+yjmLt3z6OT4Lm871E65WgeLLJSsPrXBl+Mq4HOUNXy4jp3qa25qswPt+GX2O/z1BrXYHnc8veq",
+	"2SxlG97dFl9Ed7FctKRoKIyVr76v9R08a8Q0Z4noutNbvU1rFc4CNKIMnb/meiOfd9ErniT8SpmM5t0I",
+	"6kdqWzP3gQjC4hzc8IJM0erPfEWAk6OrC06iiE8oERai3jCtsoFHCAuUo+0hziTPzVYRInKpjGieJyyO",
+	"uJBrIQQPZEqwPiHUwCGFMEoJEBObnMUhYURnzJtxD2A+ougBZQxgm5TO7I5X4KkobObnUPpVcafqbqu3",
+	"GaIhvQRTWrHrFeAWAuLFB1vX24Y2oNGXafpRkNdYSAsi6FP+7FoWjPQ7nfhwnbZ6m/47V9ZHAM4GTRu7",
+	"mAAgVZZW9iePa2MGh5hojO2qi/ZdsgdVV39zQmNrQJ9ut+sF732UtktJ20NrIioWzjnHX/4WreaAi4VT",
+	"6VYS2UqvbyuRzUa6jUB2Km7NvYZkH/bVnnPy6di8qmoER6MuMrW7NJYqSslEyTscpVyIcpbRc5u/bSVy",
+	"o2lZlBa7b3vSKXuWUzC/Ce3Niysq1XkK0y1ST24RS88pDNeg6tnhP6p692LdFVtmqUy5SVHn7tuacrbY",
+	"z1fzVxn6xS3687WKNnLjLwH0tVIC50bLnITIprI8SpxAwVMOpVswlCzQYbQ9F+OSCnRBJlI9GyUEpyQO",
+	"i0gBoDCAD4vbXxGVoZOnYZGT3fZ9kgbertXRapA5s5nIU+pLA5T8SEhoihylCjArolT1q1ruy7K8ywce",
+	"lvcwz1mf84RgyBWde1hZpjBBqhGe1Mq9KZ1rD50XFYfO0arpIkQsG/dJGjaUDVrTKjR4RDUTnQPDQIQM",
+	"+AdSi5Rar96jwgLK+ENSj+xUMpK/OTfdu6qmpWe7h3PUogMs2r3hLPwsHK0DQMhztwfkmKRkkuDIfK+0",
+	"5Sr20YpAxR5B40xI1Ce1naSt1rzmFjwmMioRlXsIo3xj4XxrYYaOjt+hZzu9DdhmaPW33377rfPmTefw",
+	"UFnBZtfBIDWAjluzC5mal8q2NYUblbVWCG8t593p+naf8NZcvG3aGmxWy1hF9YjGWo1urbb8vTzZRJfM",
+	"AcXNeCkXai/W/lLzTh4a3drQ2pRehoVbNa/l7W5sGHxcqL+5aGt52U47SqfKpm5XW8QLt2vLo9h2nZJ0",
+	"i6TNzC7J2T6F9buX3IsmUTEu99m7ifWwuHlUZpfqTejmBTlVas2O9SdWPUTNlXtIpdIEKPyIShgWhUV1",
+	"BpVDlrJ4cyr4/nkSqXhKvvXh/y0NokrxwoXuPeaWpHVVOY0ZF4m9GKmtHQGAcwZjblUjhZMY2Vo4yXRN",
+	"ndihVlQtGow6TCcph+JWpTQBjBIe4cRiU/nVWKfi4h1AzJVolSOC7c3FmwsLeLqzBYDnwvZun5alduMS",
+	"OYB+Z/ZOtZ6FhuMsatAcEkBDR29wbGHnW2Lh5T3Ni+25GISPPp97tlwcYpfuLrvCy93HPiS8goe+d0Pl",
+	"CxREikYNCL6rPDUOGaWjh0Y9XzNAgvk0gWx6U3bRBzLIhPXMbG9uFjd2XNLa7PgRhMlcQRXaCJitB6Ye",
+	"Md4eztBpcEiFvTFNCkjOAx6bsl0QYUrQMbR2Gjw3MlMNZ5KShI4pw+lUmS8YjTCLoc4JZ0qsUlMm1RF0",
+	"UCaFoQ8kIlCwyiL9fWQJvdBP//zyJKx4tarTpVKQZBCC7nCV4slE53RhdO48dW5RahuRh6vS+pa3dBoE",
+	"NVyz2d66WRCy11MD+B5whOvHyVZ+nLzBMqVRluDv6TDZnnmYqP10m7Oi6YwwGbUlplt1uO3x+skyllO+",
+	"wGW76SO7YPzKOT/mXTrJxS9a2dX/WwGRMFBD64JJE5YYvd5X/uucrnLBuOLtBLjxONdsin4qCodHQPt7",
+	"LgmRz8EBZisSCVIGnT2jcXEcuBvCmotqW5gRpkbiloeXy2FXRJs25or4eTQ7wAzQpjSutaOLRzwmFim3",
+	"UPVN+BRLz2AsnYsNXiZxuzs7i15ichZu3aH5Cpjw0wlBuga/56qSzkOBW7LgYrc1tR/wwlJYYh0U6cUB",
+	"bK8c2qushMClg/wSXrFQPC2ayevZ6iB2PgpyTYWEW7WCQA1QhAU610Tv2oq4tratPshhZ2z3ttf0gf2n",
+	"sPcrG9pkvTYo0LfUme/Cvi/7F5qz7V3/BCQpIZg3qKhFPRUh8WCAYjKgDCDeLwiZGDgRkMlKzuA+z2SJ",
+	"GM/BNnf88CYAhWWO62o1RokkvlB8BZhGZae5vnGlmsJqj5I49503JFU4rsnlEysqhPzc5AwGlSwMEtwn",
+	"iU7YGpA0JTEa8UwQGKdFPHIdxqHj9gvCwucXhIW3L/jSCpC+STsrz6C1MHOoOCsbw2Wgx5SMu0/JyA3w",
+	"FVGn9S28id/YJF8wewPM2uTMVgQ/05Gb2bj2DgxxKXdrjKe61hAECKFhZBs2AT2R3xYC6Hpd+hpD6sv+",
+	"8cHRUQenYw4XkN7//N6efhp6AupawG43CKIaQfPvx+/ehqifSXOrU52TgE+xp86MdDqRee5uNdlsRaAL",
+	"Mu2i7d5WoSQOCNQqVE3xwcAe7XlejtJOGS8jyvkdncdAgGMz/7eGrnOlI8BUQx37MnpKkTnaUf978fLn",
+	"o7dApDcvj4/3f34J356yX3VJ6j10oKa+t/duQph6aqPb2zllpyy6vvz7x1f/+v23F+z3idw/GZNf3m0d",
+	"HW//8onHW6+6XVM1X5cpD/aC/53Rmycl1Sux3v/8vkMYrIUyGC0D/AeLrq35L73iaZ/GMWEPnvzq2RZz",
+	"N2/LAjtN0uUOc9Q2b6+y6Qvuvgy0b4GN7crsArupvHuMfVPKxxAhmCtxluivxw04QjS2UEJa+vlSiOCK",
+	"aRe9hDJnWjPUVkquR4bzcjhWIZmilkax5k2Lg+QS/yiWcS/6l3B+dbNKmiHok22yLdpn1x7MmPF9ogPl",
+	"GAM+qN7/yUimJVVJxd1cQMVt3joGJPg2Wq9Dm3kRKrsD4sfr9Uv7GsHo1DMrToe3vGyp2l21oH9oJff8",
+	"qAFhiEBYVi8e5AO04uOlFePT0ruxnECiSzBq2HXwi+izpdAVV3L1UYs004G1tm0fa4tOqaGd9d56VdoU",
+	"XrBX9Jpl4xZeMKNIPaAT7E+TSGIkiJfNwfU6xmzaUFTQIpnWFJ4ZKsXN/aos61/bIPUUlpTIhkO16ro8",
+	"80ZPKXucxWLNoPk4dasLQJ93tmx4DjKYw76H6DyFhDRxDkaSsgEJk+kUiijYVNLcDtP5ozk+I6AhTpHx",
+	"frZMgL4baB7fUWlmsrAOUSQa1lSL3d1G3cK6sPZTgqY8QxhFVNI/CPtbVfEIcwmlw3ne0e0+e7rzZHtr",
+	"c2OB0W1sboUNyZF2dJ9Mkt6UZyka4EueUknQIM2odMYZ9DHDDAfOUEvRLHWwFH5yiBAZMOMiqlFMBio2",
+	"+EoM/MCqy6PCck+V9rFPlGtya8e42dUaCohKEFNpxpYW7N9Zyo0HN2jpE6cUTPkujWNdHXcJ49jJeTBm",
+	"8X4pLm0ufrmBaZRC6lEpi/Kuc4kAIAD6wYmAGkAFkrCMRis5Wzcb3NWZ3VEmT6vjsRSl391d2HSujv3H",
+	"N5pdCi564lSp8WgmP7yZXNoR92Yeu73cwixeIq/j0bL9US3bovK2x5xdKTHuAjpQid9v7kfF+L6NWa1q",
+	"OMZsfvi3smO9x/G3tmCf7D7ZebK7u7sdhPVE153dp42proX0AOVCHe3wFUgfRpTKbdLZVgWRUAbBTcaT",
+	"HG3v7D5bg/jqJUlTGutKCVSY9xRPzR7zE9+YN3v5kE3m4h3ZoG5fWt6bxa686Go6c6fQQPZn+RwsilKZ",
+	"6GD135dJ/C0Vk0d15N6MYNdmuVPjtyz4v1+jFy4a64AzDGx/Qv9BpvuZHAV7nyGzS1c48ZU5tZfZAMdt",
+	"xIXsoo+CoHM8oeew1R2UriAMsjRxoLy+xlyxzk0Jpx80r5SqParTluEZfagNcJYoeYQnNKjukl+4kBom",
+	"aZKSAb22l2LzERJ2SVPOdDj+BjxlZiFn5OxQItBqkWcYuuUMQygUQ2WmPqwhDDh2YzxFOFK6ZLeAnKxI",
+	"Flifcpcvq9XoTdCYpgiLKYtGKWc8E/pC4apTDVjfZDX9FOXUq+2XSiqGLoROXDqRIbPILdkIGY3uXMqo",
+	"OvWeDtwUMH0FNy8uyWJdArJ+F1WY6jhjp6dqWuCsW50z7oW5ENeu3lG6e1n0Wtm1NV3KBy0bNi+VkRFr",
+	"OaUdUP4RmZr9QZwBuLhonknn53BMJKZJsYS3SEkxPToZKfUOTYIU2jRqH4bNLPa0fuwSveAhnvqjRJSB",
+	"ZmjMjNBcxY1LdEumXaRdGYWuCfRl2v1EpSnppzVVtaxVTRXUSDM3K6Nvvtz8vwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

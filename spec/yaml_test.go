@@ -97,3 +97,35 @@ func diffYAML(t *testing.T, at string, a, b any) {
 		t.Errorf("%s: YAML 1.1 reads %#v (%T), YAML 1.2 reads %#v (%T): quote the value", at, a, a, b, b)
 	}
 }
+
+// TestNullableHasType: in OpenAPI 3.0.3 `nullable: true` admits null only
+// beside a `type` in the same schema; without one it does nothing, and
+// validators other than kin-openapi (Redocly, Spectral, Prism) refuse the
+// documented nulls. Checked here too, so `go test` catches it without Node.
+func TestNullableHasType(t *testing.T) {
+	b, err := os.ReadFile("webadmit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := yaml12.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(at string, v any)
+	walk = func(at string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["nullable"] == true && x["type"] == nil {
+				t.Errorf("%s: nullable without type", at)
+			}
+			for k, e := range x {
+				walk(at+"/"+k, e)
+			}
+		case []any:
+			for i, e := range x {
+				walk(fmt.Sprintf("%s/%d", at, i), e)
+			}
+		}
+	}
+	walk("", doc)
+}
