@@ -1456,6 +1456,9 @@ type CustomFieldAnswerResult = CustomFieldAnswerEnvelope
 // Forbidden Error body of a 404 (and of other errors where the server gives one).
 type Forbidden = ErrorMessage
 
+// InvalidRequest Error body of a 422: for each offending field (or `schema` when the body does not match the request schema), the messages explaining why.
+type InvalidRequest = ValidationErrors
+
 // NotFound Error body of a 404 (and of other errors where the server gives one).
 type NotFound = ErrorMessage
 
@@ -4757,6 +4760,12 @@ type UpdateApplicantDetailsResponse404Headers struct {
 	XRateLimitRemaining *int
 }
 
+// UpdateApplicantDetailsResponse422Headers the declared response headers of an HTTP 422 response for UpdateApplicantDetails
+type UpdateApplicantDetailsResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
 // UpdateApplicantDetailsResponse429Headers the declared response headers of an HTTP 429 response for UpdateApplicantDetails
 type UpdateApplicantDetailsResponse429Headers struct {
 	RetryAfter          *int
@@ -4771,6 +4780,8 @@ type UpdateApplicantDetailsResponse struct {
 	JSON200 *UpdateApplicantDetailsResult
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *InvalidRequest
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -4779,6 +4790,8 @@ type UpdateApplicantDetailsResponse struct {
 	Headers401 *UpdateApplicantDetailsResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *UpdateApplicantDetailsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateApplicantDetailsResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateApplicantDetailsResponse429Headers
 }
@@ -4791,6 +4804,11 @@ func (r UpdateApplicantDetailsResponse) GetJSON200() *UpdateApplicantDetailsResu
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateApplicantDetailsResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateApplicantDetailsResponse) GetJSON422() *InvalidRequest {
+	return r.JSON422
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -5109,6 +5127,12 @@ type InitiateExportFileResponse404Headers struct {
 	XRateLimitRemaining *int
 }
 
+// InitiateExportFileResponse422Headers the declared response headers of an HTTP 422 response for InitiateExportFile
+type InitiateExportFileResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
 // InitiateExportFileResponse429Headers the declared response headers of an HTTP 429 response for InitiateExportFile
 type InitiateExportFileResponse429Headers struct {
 	RetryAfter          *int
@@ -5123,6 +5147,8 @@ type InitiateExportFileResponse struct {
 	JSON201 *ExportFileEnvelope
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *InvalidRequest
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// Headers201 the parsed response headers for an HTTP 201 response
@@ -5131,6 +5157,8 @@ type InitiateExportFileResponse struct {
 	Headers401 *InitiateExportFileResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *InitiateExportFileResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *InitiateExportFileResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *InitiateExportFileResponse429Headers
 }
@@ -5143,6 +5171,11 @@ func (r InitiateExportFileResponse) GetJSON201() *ExportFileEnvelope {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r InitiateExportFileResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r InitiateExportFileResponse) GetJSON422() *InvalidRequest {
+	return r.JSON422
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -7806,6 +7839,13 @@ func ParseUpdateApplicantDetailsResponse(rsp *http.Response) (*UpdateApplicantDe
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest InvalidRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7867,6 +7907,23 @@ func ParseUpdateApplicantDetailsResponse(rsp *http.Response) (*UpdateApplicantDe
 			headers.XRateLimitRemaining = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateApplicantDetailsResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateApplicantDetailsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -8290,6 +8347,13 @@ func ParseInitiateExportFileResponse(rsp *http.Response) (*InitiateExportFileRes
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest InvalidRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -8351,6 +8415,23 @@ func ParseInitiateExportFileResponse(rsp *http.Response) (*InitiateExportFileRes
 			headers.XRateLimitRemaining = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers InitiateExportFileResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
 		var headers InitiateExportFileResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12249,6 +12330,16 @@ type ForbiddenJSONResponse struct {
 	Headers ForbiddenResponseHeaders
 }
 
+type InvalidRequestResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+type InvalidRequestJSONResponse struct {
+	Body ValidationErrors
+
+	Headers InvalidRequestResponseHeaders
+}
+
 type NotFoundResponseHeaders struct {
 	XRateLimitLimit     *int
 	XRateLimitRemaining *int
@@ -12599,6 +12690,26 @@ func (response UpdateApplicantDetails404JSONResponse) VisitUpdateApplicantDetail
 		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
 	}
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateApplicantDetails422JSONResponse struct{ InvalidRequestJSONResponse }
+
+func (response UpdateApplicantDetails422JSONResponse) VisitUpdateApplicantDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12970,6 +13081,26 @@ func (response InitiateExportFile404JSONResponse) VisitInitiateExportFileRespons
 		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
 	}
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InitiateExportFile422JSONResponse struct{ InvalidRequestJSONResponse }
+
+func (response InitiateExportFile422JSONResponse) VisitInitiateExportFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15832,212 +15963,215 @@ var swaggerSpec = []string{
 	"r9Pr9J7uPFNTvXFPjr/oEf7XemEMr+tfxXrtnHjJLknCJ0QTzGONwVOhtQXFCE9ASVGqCIx5RSBFInXk",
 	"Oea21/71Dcy8s15/YZb52ral4iWY3iue9mkcE7bguTggWGYpKR8YijrmB6WiK0vT2G6coQFPgV72tHeP",
 	"jTERAg/VIr4yr4OVeolpgvsJ6YJiwtMhZvQPrJei2q9t1nacUHZBYiS5siRKr3r7fctLDyGlTyr7cgFG",
-	"epmmPH1jWmzgnXyUYzyFYWZCmTTKniGCZ2lEtLnjUJEPBiHiqbJ8R1jNrTTQtR+Cy95y+YpnLF6QyXL5",
-	"UF7uj+yC8SvHz+Ff0tyzglZ2i/+tANkHajSaraJi//u7cY18vTqCpJckXRFITEiSUDZc849AixYCbc8e",
-	"REKGOJqW+38N36EhYSSlETLNhqhPKBuiyQgLtbEy2cTQEmmag89JS2D/BO2P3naMmTJ7+EIwd4nLO1Pw",
-	"iOIECRJlqWJ9rQ0INMFD4tCweRpOR5ljnPgnUzJL/G1+dB+BiVUmdGdbfr/Y1srgAdtIMZAygtSexih3",
-	"BqKYEy25yDUVEq3+/PIkRO/fHav/fjxBmMXo/f7JwS8IJ/SCrHWRoq2ZFLRu3JWUgYFmO34O3yZeXlLi",
-	"5TxnlPPuKfsRhMkJ528wm34g/86I0F7tdjKlzAWqfZSoDhC5jgiJSRzcqay/INMVAS7iZAr+ctTP4iEB",
-	"75WYECa7SNFev9gvmAMc3H0y5SyGzymWpKMHaqjzHEUJVeNBYsSzJNYu+nPHoX+uths48K3XlAo0SYlQ",
-	"3VaXuRIImLUs7qNNPv0HZ5CPDGdyxFP6h7Zo60uz//4I/PpUoDEVQslTnqKrlLOh3ld9HsOvZDyR0x/g",
-	"iM0ZtxxTOCQS00R8nFgbdpLyCUmVWl46X62jv2X0QRGk8PtvbG5tP9l5+my37uwPg5TENCWRPCMJHdK+",
-	"3oTlPj6NiBwRrRwWoQtFfPMKqI62oVLf2kNUca9oT5B1In2uz/JL/grv/0tZbDYmUTMFGggCvyFsHJFC",
-	"8lSHIsrUrRlQfk+ajic5KoZuXreYz9QXTCrbY62tnBP1+E1uTVVH9Vp97RtYedU/GT/8lGcpGuBLnlJJ",
-	"UMQTnv7Nxwj5OYyT5N0g2Pu8oFX2K7x/86XZIlsR2iEV2sH//fjdW7DEUEEnEMRCcRQo1eDGWmXcNPFc",
-	"GXUYpfpoCRG4xQSicq2Ljhj6mYeI0QT4Ub35HKUExwjrfrVrbF+80HzoDDtE++ItaD3Ol6r7fXEMBHK+",
-	"1tL5ujPkHUPD/6+JFhU+r4eS9AqX2MQuROMeOJZYZsITEIbvy/E5tBoTQYcMTluhJuRhZLEGpvIJlQlB",
-	"B1iQLtq3hl2IjrMoIkKgT4p2cKoKUHVeaQ8VTtXiMZx00YE58saZkEjyhKhzUVPeWnxCkljTj7BsrGjy",
-	"PxnJiCLFEUOgyRIhgjDIBxCEgWcEQRjo/hWZCpZ336r6QK47qsvOJU5BFav0Pbtr1XOtY7UeLiPNFEXK",
-	"ykVG/tX27D1Kpe35Qqky5qn2lYCNW2/XrJqV5CXqF97zmmzRDqhqX79M1bTJtUTgHSMsIopQMidbWaDd",
-	"v/uqCI439XV6Gv930R188nYCv3j7Ub/4SLSosPevt8fR2Czo69yqT0rLqLkALnUBMYkwUN/DLml3xgMH",
-	"hHcgAt0td8QmmaxrTWX+vi3PziCT3ciSa4rdJaFuQ4dfm4eqDz44FOyoTTKEM+R5QwyDA0jnqJ1zcCAZ",
-	"O6++Dj7+V99TScZiYa+vjvBLMlbjMSPEaYqns89Z26+PiHpWh8UROXs+7lnaeh7V1lvNoNSTd+Rln1jV",
-	"qQEToJxBXEUIOPyFxIMBismAMhCzF4RMlFShKeJXDMVYYoT7PJOFji/qp9NSCq3vNPvI6L8zUsmRmqnZ",
-	"es+0BvF5Yo+xFYHgkYWlJZ/k611u+hW4h3RIye4pOLqShF+R2Cg+z7UGa33rXBtS04kOuOcj+ezGgcLg",
-	"l2wwSMgkGyiZ+QFfEhYl+EopJMlUtUBBjOX8Vxt0w4b2M1uzGLZzn8OBTfrPPiuZpq4qVFpc5K4S2AAx",
-	"iWhs/GUQvtlD58XIzo03jUrQRM+B0ufgfFcvjNU2o2zomBersAjgaclNCfDywHlX2A4gSF9MD6maxpgy",
-	"LMGwlVnKKm2X5G+IXOMhRIdYEvu3az8omXsMDKM/a1U4dnsDFxieTIyvIc9u8O+xsgJqI+ENgigfVFDE",
-	"jv2PurMJigis/2F3QkERv2x42KFGcJMLl+lbnW3icJ/aeoy0METLNLgJZz9dmtq8hx2SzXu0MrE5D7sk",
-	"u/ni201wVtSPoIUkaJ7mNi/bDxJzskR6pNw7RhBhMp1Ckq+NrHJQ1W0XsPPSjEEK0e3PdpP+M1d8KR6z",
-	"JvBMxnCsZa/MM820km7QWB54rq1L3y7X4tO+lX1UX1pjsmwuYB7p9EavlQKM4rGINttYRDPa9Vs/fltB",
-	"03SB1dEWusd9OYWkay2Cr7B2RmjRH6L+FEU4E8Qc1E4Os08zbnDP+hUP7Ys1h5U6d+zj5YV76/yiQ1xG",
-	"XcCOKlZketcOe0i1ppydEUUA//xBoRphNiQogoCEIkFfnWcxKY9mHzGi6JSBSxqtCiKlOvB8y6m48eup",
-	"I7VPg71TM7LTIDzV9gt8+YILydlpcLMGIfNLkqY0Vu1CbF135p2c062fyiWjmMYFuT0+0be8/HiF2nXr",
-	"tDYePdJ5pDbEG4CrqELfSNJL8oFEPI339g44YyRSb7/l8qWQuJ9QMSKxd4+03AdgYTxEKOFbe64WtD4e",
-	"Hdz37eD2SKv6lmrp4JipIzw4dxdZeHM1kLqhdBMGJD+rFlcYzDnXwusRhL4lMX23InqzxnMLcngo0WIO",
-	"rcaZewJneeDhyK9YkhCs6JPC321NUNeyNLu5blgWO1hyvVVd77XdsP2MJjHizOzPVykf192YaBWbdALt",
-	"I1BP/d////+gMZEjHou1EF2NaDRCOBEcCSIdiXK3ZqQmZVtb0j7d3qC0b7S3KvM3WpuW+o17sC9tw+2N",
-	"zHZvVAm6iLnZ8o0aQf2GZ+5Lxmy6KHXMqbAAddq9UTuiPKfwvk+nsAeyPlRtVHSvcIaHcFNCjSfU6V6a",
-	"x9Cq4n6BsEC//fbbb503bzqHh6F19hm3mPpVWWdrhS/d7ng4lJUVcRfncYiiEReE2fSjfGpVCVCOPJQX",
-	"9zWd56G/lWu+7sle2Jil+l7SsrG+8lRuGcurNrKYDn7ijaj+w+T75UkpJT6V+MK4githqrC4lGFsozyU",
-	"bSRnKZCVX21oEfd+kXfx1nZxqLs4tm8dmy5u9E9tI9xg9fz44W0geIm8TebpY2D7hwpsHx2/Q892ehua",
-	"UVcL2b7mD+G6d648zqDSXfqv2zcd9c+m/ecvbR1dSwfFq9pDy4h4ezafQdkySWdHxO+ZnG2pRSIqzBWV",
-	"qg4Rm9+Ki8Eowgyl4K4BqxsjJzhbF28LOehtb8+Nb04guDKtLIVoGiW50GDkunw++u7X2iu71d6V6lvt",
-	"sLwq7wYDkiJ9CbHB9VTznUNfs6jrVzjsABaJn5vV+uaaRjHW1gLUfaWF7uDkBsyNnjpcp2ajeMRwaNfh",
-	"WhajhEc4OdOxDUjPw8kVnubJ5SFyY6ESTMlVEzmNeSRWkL3gg8SIX61p1dK/in6JkI9G7xoyO9fkcfsU",
-	"LFH2urmcnzPW2cIaxyVOaJwPXTwM999CU6qI2XtQl5we7l5HKjde14qcXerfRqajFaF3NNLP5ntpD4xV",
-	"MrG8WTwON++KvJ8rnl4MEn6lbOBPpL8fvzk66SILboEykeEkmSJJC/6GwI7bKxFaDNzh5nWbL62vdsL6",
-	"Nqik0nc9QScuz2s2OCQTLqhEb3BM2m1S3d+sXdoxKBmvVa8NoeZcWFYW/cvsA+H7TADQgnbpBIB6yt33",
-	"E/qvjm3JoH9tSR843O+mFt5FmL/U3t2E92srMCuwb8PaNq4PEvkxsN8+sG/l0xmFy/jbO7vPFozRt1QH",
-	"3di8X5N6W/xQpZczSv8QZmjSpdCfvaNf0aedI9QzpuJRd1gEDeklKcH5sdi5rP19Jw94E5MfIrDqLu0M",
-	"b2DOGRLiX119H2iSkgSCXulUpzCPMIsTuC8Kzn137ShDH0hE6CWJjYYASdAafjHnyLIr3YsROTfq7U6p",
-	"jYR7wLC2u3nb2uHtotcNYnyGfrRYsNppv/mMrgiGluOdlZA/byzFXV5PrpKW1NpXPsuNdLs94QlH02+1",
-	"Uba3GpU3u3GU4szHSkGcyGkObuahZunyfm368Ku+AA73WrZ72zp4zgcmdq6ZRh35BhFX44GAuBaIM7JW",
-	"p/i46K7YOXOAKOZpOrZNH8doeE2v28fAalpMx+dAdgpLkUqBsFW1Kz5eAx04BxdBY5DqZxe9kqEHVhIu",
-	"m7vPdp96L2RQIVtlaukRvaZC2kStMR2TBV59Q8fEvjrfh2OIi7V7i5Ws4vLBT4cjmUzRC8wYSZFZr/be",
-	"HZcEObCjO7lmrnhFfXbuOw8UbBed5+CaWZqcOygShY0GIJ2AYITj6XPH06fpCE5RfZtCIDuXEPUzqboT",
-	"Rl81kE/Qht5u5JKkU2MbugYntLeGRvhSvcJIiAQ3ABc6co4TpHam17PoTKZOgfcp6SgpRWKkSdaBYAP6",
-	"+OF1EdRLyHNFHJoSAfF3ytBWz6JtdNE+ilICnI0rwYmRlBOxt75+RfoAR9eZpDzOQL/qiq0uHuM/OMNX",
-	"ohvx8bqDtSvWU6I+iPVer7fee7q9/vRZbz3e2I13oh7e2u4/7e1sRtvbuztPtnqDrfhJ3B/0z3hKh3Bv",
-	"Wl7Lv+1/Ot6Hm8b/INOj+K/7/zjaPzp5+nR75+OHFz//cvzLy/3TrNfb3Hmp5/XXje3NJ1tPdje3n+nv",
-	"j0F0Zyn563TzX1fp02cX/V/l9vb1Hz9tvhjgl2zyJP7nPz7+tHWoH7cwnB0Dy9KJqQDnCOXsr1hKHI3G",
-	"hMmftl78tNlTU1QM/dPW4QkRsrP//qij2bQbicuGBhVj/1XZsj9tvorE5U9bL6IRTgWRP20dUsE7z549",
-	"2e1s+PSRAht4xrlnJaTizKvC9zAPMfgWlne15dw5qIcg1p/tbO/slNmhyaouXgL7ufROU/T0FvLZIEeb",
-	"0a+18/+086sU4mmWc8UY+C7K8wx/S9HmAU6SPo4uvHftxu5B/v7d8YnQalSasRUBObXqVRAFYOqb6SPC",
-	"Ys81Rof2n/Nxfikd/hubW1sbXiZyX66+tbv79MnmvJc0Nb4sTe3qQMKmefm7n70ark5dDZMKyoZJid88",
-	"SPCwNrnSwnJ8eGF1SipQNCLRhQ+bxd0c7ek0i0LzuM8fsKyOo5V70x3Qt41abj3d3t4sSZb2kY3KWy1c",
-	"CDUG9YKSkDJavJKo6MSp0aDrRUyIMltGOWBICZEErZ47+CDna88RT2KAZIs0awk+tsJBAGSjYPiCKDNS",
-	"vUvZ2SR/t4tecDkChcYAkpSRSyDBthm+xFFdbB7FEaNKm6B/6NypW0OavFR2EQI+zGFGwoCWW/+3bd2Z",
-	"lDKdndaFbv1MaT9nxLYOVtdZolsfLI+e0jzrBcBUYMrVGbstH6t1zJu3n4o+7Dd5R/aLWm/2h7xL+4Xu",
-	"V3/6UnB1bk5VjiKq8a7GWLpnrtYVieii80+kL6gk6JeTN69BITeMw/WhNCFpJzcpJ3hIEGeJUcvFhEQI",
-	"QyQZFHJQsa/qHHfAx2PcOSYTrJg01veWFT3f0Cjlgg8kenkdQQqROxo1WXpNYvSJxnKEPhBj0vibU1vw",
-	"TZZIOkkIemUlaMEvjYNowTwHx7+qpSiP0R0ijFAN7fhXOwYzhHyFZgnsRWX1fctpO6oFxGpuETdmlKru",
-	"XB4Ea41XYFsMx+BEETpK6KTPcQoqGcGpDsAUw9VPNbhxZq3nPrx44DR/bJrP55Ob6bX5vDl681JfunCM",
-	"OO/mciaklmA9EpfPjWHx15JZ4YJMXrK4OxYdYpgNXhzJcf73JMGUVd75g07KlJndXTuOf40lZRsO3xuG",
-	"PyHXahf+rvq8seJPkuJ0bUZYadSYlR5cU5gxCC4oGeVTkcum8N76ujpVszQBg3fKs/TM9teNhjRwqlVk",
-	"KW3H2nZulcItjROsVWOZt52rFWH0TYeKVlhv1acalqAC5qY+62zt/4DkZ5N2XuL+PBX9MQH6x06Adu66",
-	"1LJzNzacHR3zTGttDYeB4Yj7ymiu36BqmdO8GPfOIJjZz7MTmu+CZLegSDu8LzODOtzXwiMOg3cVaP9a",
-	"zKKEzb+KkYhGnCc6sDTBqRwTJtccZCn4c6qFQsqz4QgcA3b/1SUnFoBSDukQfif/fvGEvkbpjqhPEs6G",
-	"AknekJl+/O79L/vHc5WfmzCIsNiajZFb6tkoZehg/3gLpdg8BHgUxog92D9ugZkbBhFnAzo8U0oBTs4K",
-	"75+fEdxBlGsQUoYOoCn0Hpp6jjLtUFR2iNYM1ByV5aKGUsng39x64s1VmUYJaVqZCMdkTCOTlWtEnjvA",
-	"5usC26iDNnsbT9rcF0AdpP/4y9KeVHdwldThBQt2tYlJNfYWHJIxRx8ZvSSpUPbiMWwr9d77rJ/QCP1C",
-	"cAKGUvuwlLNUYX1fGQafwW4+6eTKB79ddr+5+i4FF3B5VV+ro7+VHmhrU5akpQ/rr0a/ito6O/jnLxLo",
-	"RAKhzF4pFmgcssZvq8N0JiKIVsEzhDImqfbACXDaUVHUd1Hb0+NVWgPfG+5DF5B7Dym4at1mxfZgeB4x",
-	"8f4I6i6IUjRxReSFBsVzRHA0srDFttKZBR63GqZ6tAKuN0PB9BQdFOub63awQbjwy1vFyy5InyOuZuug",
-	"3kZ1Trlp1yvflnRfzEgynTd1eFFRbQFF2/P6nYTA6pPwX/bwFc9sb1vaSp4fyMAGz8iClil4xoukwPjM",
-	"52z8ZM10E1jHQpocoth/sa735GRjZ+/Jxl6v93tJ08OSdCQF+V4s0elpnP9fp/TPif5nr/TP7+2OGWdC",
-	"ljQN9P4yXxI2Z3Yt6xq4pVfA62DwowTDmoEBgXXWTFvnDWQiIK8LRws4BnmeRQ8Q7P355cmKAGySNX9i",
-	"g/kG3Dnjae7MqTtyHFFl3/VtzKYCtDO8GkWVYF4LrW/OzbRs6rDFOj2EUuIRcktJyHlrYB9rq6bUNsQt",
-	"NJVj6U12LOJ+nsLLEP0rR/0EQHQ4QTuwRVYzltCLcl6DvZAUIqbvNBVRwrVuobGEPn0lREUQDFSXQaWI",
-	"wfNKqWKlBA1oop4xxQQHNBUSySt+y3oH3yya53/tAeN6X7y1sH3ZBT71NkTaHslSvRY2Z08DoHWAXawn",
-	"QeoCQp6sWh5lY8Lkma68ddZwoax05dO8IsriK+JJQiJZcZu/ypIE7RdhBDWTO3GaupXAF5U89t1b62dF",
-	"A3eioXnnstmYQjrfeobdrERN4VwqrZXxwCx2abeN2e5fFdsmgi4A6A99IJeUXLW9GVXLITV/+9l39uFn",
-	"91k7Per2mnCrs7rlWB/6rM4Zfsn90lZnus2JXdB9sUPbtVy8Wmu+bWz1rCsstAZLYrDx62L1UZy1Emff",
-	"g0DxbsCi9Gj1JLYYKB6//ZLQJ767dvfiWzUdmfwa9YN6B8r74smE4BRlLCYpEuSSpDgp+WIrx/t73spP",
-	"eLaYw1edT0zfsmy4gphX0y68v5+ojEZRigdaj/1E/8BpnE7nxy9m+IXrc5jBLQ8io010aPF4rlcS299a",
-	"C1+zT1pJ3BLE/9zkAQMs+OMnDywATfeYPPCjJQ/o2ztolbMyJ6zYiz2iCUatVNxmMQl1VxkFdfzTlhkF",
-	"i7F0AxXfNZLs7inWliBqUWvwr4sU81oY79mfjdUW9LlUYmW+SNVArv8BIlWvcpn/rP/mUaT+2CJVrUmD",
-	"BOj1ep1ep/d059nDycwaynRbmbkQz84gE/DsHFDJJQh1Czq0y72KwWVpZBBPK2Xi5pdeLIij4QSqBcMb",
-	"xXSxR1rrtQ3FyG/CYIyvj3QLG71eLwzGlNnPc2rKOcPwEbRpUhYFY6ZodwFXYv2mwUwJ4ZoRZDPovpwr",
-	"+tXOHcSGNgUfFwCPsPRbEELioyDpkbkX4lcg8lsjJhZxQaaIXzHAArf+cGVB2gSIxgy6+clzeVd3lTjn",
-	"xX4wuUhzM8ZKI4owQ4KQe08ZaxjxQl4OO+gWCQmUCUll5l+eo+LHBZenkkB223XiM/M/3Xyn5cY3I8Ht",
-	"VuNugyLhbjyNI3EzZ3v+ePePqtrV5vaTnafOraSFroi2vMbkUuybu4vazMkL0VV5pO0ylqR3Kw9Rje2a",
-	"Kwfoy6KljTVMbX1eq3PtF5CfqukgLAl185UrSOCr8g3QWhNtrn7lL9W7rfeqO70Jg19xQmMN3tQA71fD",
-	"+dnc3APnNyQB8sGAMECn00r6Kk/RuV6N8+J6E7wdcxOQH+t8mRGx9bUMAsqartxr4HoEItdwJ0w1fjWa",
-	"+nIZCwQsHMdUg5q8L3vDG4vzVvd5Tv+vVhP+HJwG//zt99MAUQNqaFB8rQeGXE9IJEmMTh1HwWkQolOn",
-	"dLD+nFcPVh95ik6LGsKnwRosRYU1q1fomxC4bsJAkChLqZweKzLqee9P6D/IdD+TowZFLop4BlBl+++P",
-	"lAoTItIddtF5L4cpw/0oJoPq5/MuOiYMyqoY01U1MOJCQrIIYI9C8hTBsa5xq7FZrzt4QjsXZFqwM4Yx",
-	"Bjc3cO4OuEcGYRZ3rlIqJWHI+cke7Lm6pcaw+ppiKjhDR0wJHKzZYS1EMUkBQytPjZ3AmXbKbCRX782J",
-	"Yrouegl4OgMcSbhjjlYhGTbUoImhLhodIrX/RIiMcFNfGLjuNRTxscHAPmVyxAXRLT9H52N8QTTWQifm",
-	"kThHBrHGgciSV1xD9sQpHSjWwhOcyu4pO2V6YBFOEkgKzuRICaEILv1CDq70ravVUs/zBThHem266IPB",
-	"ixEowmk6VcMFdXZFKGM6TUxv/SweEqkaOv9n5wNEhsdUduC/5wZSAgOwUEIGkANA1dOnrPT4BzLWm/lc",
-	"7+SERoQJ2G+GRdRCrpaWtbxAcPTA3WwqSou6FoQBIBXlOXZ8QpgOz3d5Olw3fYn1N0cnDoRx4PKPMj2V",
-	"9gOMt9HtdXu67jhheEKDvWCr2+tu6fNsBFuseql472swJB676YNTuLqCKQap39EIcrtt2gxm0+J8MXye",
-	"mxihlrr5cl+4d5Bpfve4i3L8Mrh0oggGa+Ril+mF0ouhRCYQ+SgO9iDb4WWuY1hUIZjhZq8HHjsNMOSY",
-	"unBf919C66WOLM2p87nARmu+s67UeoNl5iCXmQvRDiDZnIvAhqH82GE3X6xSV1tCJUvhKGqPlqbFV13A",
-	"miaVPNTbDchX2z9NHZl31usv3ISBd1st0lLxEox+u7fR9Ha++OsfmRI5PKV/EKg3td3bnv/SWy5f8Yzp",
-	"FzZ3579wwvkbzKbGF6CxdkQ2HuN0GuwFr8tX7eGKAjaAJUplzG9YqeMfvA54KAoAGjg+r0H2diaAMmh+",
-	"gG6q6FBfc+SemzJI1Ffnk/p1xs7Xo7S3OTI9YI298p4rQS4RlnB5AgvOQA4oYzS9xEnlJogG6pEkHQNc",
-	"Gcpz0kuwco4vGWQ6JaICTRdCTZVmADcA87LAbYlWeLGL3YbwQJLUIMlRITIS76EBgassMBvOItJFBzhJ",
-	"ctBiPMSU6Yfh+ntKxEj15hM+QyId4J5lxI+JLQC8jfqz4KMDF/Nm1QG40ZReCxxvaBV6qIyN9whX9xBw",
-	"dQ46ncGY8wv0WbBw6mWDw2ZR15x82hutV5O4zDjvCryjVSdN+pFt/tRsg122WVCHKGG8NegSGlzPVh4x",
-	"9+0sQ2nYTS/I6KPycZfKx4Ey3CpnOfeBwbbXOzRvnYFJCMlQOMVjImG9Giq+Fo8YBjo6bCzcWntWMZt6",
-	"/stN433KuWaMxpudFQQxsQ+tSox4EmsN6BSulmrRcxqgiVJlwGMF1optcMViLE9FkSuoVSGMGLlyehYI",
-	"SjOQ2PgudF049QzEK5osG8fjp72Pyxk4FRFSd27WCPy5EgUqgjcmDlMJnyiRs71ZiU14Qgrl6MDil9ar",
-	"fkdgk3ayrOZkbpBkZe38P1Q23aGdkznI50qX11sKX2qvm/ZIu/Kmyms1ueM+MC2ZPdVIw9fSo2AFFYUB",
-	"TMBXX6heRGa5jAKSKAy8NzePibGbSEwl2EU2xryqtjnjV+jKwfooQtFUIJLQIe1rfMD8WvqaYnx9bz1/",
-	"VmkaMepPbbkGtC/RmAuJNsJer+emW0PRJZwkzqW5MU4vtHWTEu1qQljogpWSF9Wgy/In80bcA+3qJUK+",
-	"4PF0MfHjZhp89pWqKNWdsNQ4szTSYbxFdvrMRIibstsa2l5SwC49Ml3Tyi+PLFNdkdQmA+klhoiFslzr",
-	"mQyPGtVdiTm9Yvki8AHKJkjy2vZzJVw5paUs3OryaUEBV6qLOteZW9TpK8rUjvG0uUwtOiyKMAlbhWRG",
-	"scwlhY1Sdg6dYpDL6TkObT5/zXUS42mt3OPzuFhnlbZsvcVLVW0bt7RTYvNxr965SlJwvQ6GApuX9HdH",
-	"uXV3bhnEp7Z5Y6ey0ZI6xWKbvuqp8e77Ex3oXBEI4mskneBU2vDMafCBRIRJDc97GiARpYSwPSUJ1NcQ",
-	"ldH3m7ibQGbDODS1pTLRkURMWViIsijJYiJKdr54bjytoMi4bgFYBs7aGD3Twha8q/COJd7nr9/CNTdf",
-	"uHjw12/hlpklZZyVfZQz9yJn3L1jPC2OjHHCa7fwtRhgmYeRNLeMFPMrpo2Vkgi5bYC4tZj4k0SAZ2fm",
-	"3coPMj9G7OfnR1lyn+Fid/csIj3607OK7+RhhEdjWHp5X0y4gMf5SxhMuE4mtQBWTt6tOj1fGXgs9e3X",
-	"vxj/RlfZ1f+1bl+B0Lltp50L5LpzdXXVUXKkk6UJYRGPdR9+paRUVsjWEqpVDjLlgrzFgVzNY3EdIi+m",
-	"1N4zUgX1naLN62sb1MfRBeNXCYmHRJ8TORZ8hfeP1eHZn7rQZR60+RuPZDrWOULOIUQt+l10MUyh8i5m",
-	"sSkzJGolr8BHKVPFEXntLnQ0KJKOcre+bV4psTRJ0JBTNgzdIRd9YGn0XRojyoQkGM41SGiibIgw00Un",
-	"baU7naZrMzcNtG7ZjZeXwSuVrVIWfF8NgOUT//vxu7faI7SKTVRCl+xTZIiyNLHZf1DMcA0pi0hZ5//O",
-	"SDpF+f7J356kXOhnxdrz+rLMqhjgT9iitVoFQU06eQoTcEUbOph6hrCqxw7dmiU7t2Q617SAhN+1POET",
-	"XihOXgfWrtgzd13a4MsSjtMC96/dYFpv/ubCETdGCJT2/MYyBtc3sbfuJ6KNVhm5glxogOJgBOFE5zBR",
-	"hiwI29qjQnSXChGI9kIQ3z5kvahjtQbg7LV/9ktF3NVfxJQXzBFwJAC2u0DdyLWaSv1U1b2wMIu0rxVg",
-	"k53bGWA6FXelmoykdxW46vuMH3tAtSu0/OxD5XdCyoCTr+9qNUPXW0B5Fz/eG4UuQwOZB9tGmhcIM9WQ",
-	"zBsESQ0n6FFY3Ln1VN5Ujq/XXgJdwMvLK5js39SEakBpbfDFgPvJPFZ11RKtQYJXJSEY6plnso79virh",
-	"ZofRKceYTdc0VGaO69afIuNElyMybhI5FbhX8g3ETgNsro+En2/XHEDHgb+nGQh8oXbLoHSmZSOjZsC3",
-	"FdDhDXCtLja4H+N7AcnmQ0RuEG6GTo9i7V7EWg0RmQijFPn8Qw6f1aVaHbN8edHW4GCZlNlnlpelNqpl",
-	"/C5WhNyKycvmwHfiBdHyd64fZMInWYKlhQbMgTnnO0VyXPgJTxLjAtHfuU6QokHrBjFIhKH2ejhVQkxZ",
-	"Z8f9odMdOSPOhZBiXqEfuF4/UAWrt5kHuVdEw9/nlJ3hdqgimC9hlXvLCVRM9dkg+o1w+Js3C5vwDfUR",
-	"W3Hxxh1MvFqr5UFLqCx1xG//B5zxtz3i5zlDzH5scocYcfDoCnHVgM1Fr4E5VT6K42G/cP1Kc4WZcakl",
-	"X+kyT44zYBngM6ycQSOYopVZp+2KgaQ6tY5GK7zs5Z8uT4enAYppXMNHGJJrtJKX/1gJvixyw6QG7tDE",
-	"gK3gGdAqZNnjGTT7QXj07hxpNR1Sp/PhEob0bVXIpY3b9a+1L2feV7VXUvV1i3MQmOe6+Eb5zmnr0mRh",
-	"3SRW5qzWQ/KCYkr1yNOcVosCZMBfRuWrVBlbe44g3nNFBTF3USFPt+FGqU9DWcZ6fjyt/9yn9eNZfJcm",
-	"+QewZpjHJDcueyqdPMiEsguhbzzmtxwfykqfnzJRLVS2nNeyVKvCH0MpDMpVf62e0KnVMyIpWYOU3pgI",
-	"dDWi0ciptcMH5iu38IDnzMvL8Mz1Xp44RTm+of+yVErET87PjXWJmuoJLS8Inco69Uo4LaTkbZyOpeou",
-	"DSIuH+yjmLt3z6OT4Lm871E65WgeLLJSsPrXBl+Mq4HOUNXy4jp3qa25qswPt+GX2O/z1BrXYHnc8veq",
-	"2SxlG97dFl9Ed7FctKRoKIyVr76v9R08a8Q0Z4noutNbvU1rFc4CNKIMnb/meiOfd9ErniT8SpmM5t0I",
-	"6kdqWzP3gQjC4hzc8IJM0erPfEWAk6OrC06iiE8oERai3jCtsoFHCAuUo+0hziTPzVYRInKpjGieJyyO",
-	"uJBrIQQPZEqwPiHUwCGFMEoJEBObnMUhYURnzJtxD2A+ougBZQxgm5TO7I5X4KkobObnUPpVcafqbqu3",
-	"GaIhvQRTWrHrFeAWAuLFB1vX24Y2oNGXafpRkNdYSAsi6FP+7FoWjPQ7nfhwnbZ6m/47V9ZHAM4GTRu7",
-	"mAAgVZZW9iePa2MGh5hojO2qi/ZdsgdVV39zQmNrQJ9ut+sF732UtktJ20NrIioWzjnHX/4WreaAi4VT",
-	"6VYS2UqvbyuRzUa6jUB2Km7NvYZkH/bVnnPy6di8qmoER6MuMrW7NJYqSslEyTscpVyIcpbRc5u/bSVy",
-	"o2lZlBa7b3vSKXuWUzC/Ce3Niysq1XkK0y1ST24RS88pDNeg6tnhP6p692LdFVtmqUy5SVHn7tuacrbY",
-	"z1fzVxn6xS3687WKNnLjLwH0tVIC50bLnITIprI8SpxAwVMOpVswlCzQYbQ9F+OSCnRBJlI9GyUEpyQO",
-	"i0gBoDCAD4vbXxGVoZOnYZGT3fZ9kgbertXRapA5s5nIU+pLA5T8SEhoihylCjArolT1q1ruy7K8ywce",
-	"lvcwz1mf84RgyBWde1hZpjBBqhGe1Mq9KZ1rD50XFYfO0arpIkQsG/dJGjaUDVrTKjR4RDUTnQPDQIQM",
-	"+AdSi5Rar96jwgLK+ENSj+xUMpK/OTfdu6qmpWe7h3PUogMs2r3hLPwsHK0DQMhztwfkmKRkkuDIfK+0",
-	"5Sr20YpAxR5B40xI1Ce1naSt1rzmFjwmMioRlXsIo3xj4XxrYYaOjt+hZzu9DdhmaPW33377rfPmTefw",
-	"UFnBZtfBIDWAjluzC5mal8q2NYUblbVWCG8t593p+naf8NZcvG3aGmxWy1hF9YjGWo1urbb8vTzZRJfM",
-	"AcXNeCkXai/W/lLzTh4a3drQ2pRehoVbNa/l7W5sGHxcqL+5aGt52U47SqfKpm5XW8QLt2vLo9h2nZJ0",
-	"i6TNzC7J2T6F9buX3IsmUTEu99m7ifWwuHlUZpfqTejmBTlVas2O9SdWPUTNlXtIpdIEKPyIShgWhUV1",
-	"BpVDlrJ4cyr4/nkSqXhKvvXh/y0NokrxwoXuPeaWpHVVOY0ZF4m9GKmtHQGAcwZjblUjhZMY2Vo4yXRN",
-	"ndihVlQtGow6TCcph+JWpTQBjBIe4cRiU/nVWKfi4h1AzJVolSOC7c3FmwsLeLqzBYDnwvZun5alduMS",
-	"OYB+Z/ZOtZ6FhuMsatAcEkBDR29wbGHnW2Lh5T3Ni+25GISPPp97tlwcYpfuLrvCy93HPiS8goe+d0Pl",
-	"CxREikYNCL6rPDUOGaWjh0Y9XzNAgvk0gWx6U3bRBzLIhPXMbG9uFjd2XNLa7PgRhMlcQRXaCJitB6Ye",
-	"Md4eztBpcEiFvTFNCkjOAx6bsl0QYUrQMbR2Gjw3MlMNZ5KShI4pw+lUmS8YjTCLoc4JZ0qsUlMm1RF0",
-	"UCaFoQ8kIlCwyiL9fWQJvdBP//zyJKx4tarTpVKQZBCC7nCV4slE53RhdO48dW5RahuRh6vS+pa3dBoE",
-	"NVyz2d66WRCy11MD+B5whOvHyVZ+nLzBMqVRluDv6TDZnnmYqP10m7Oi6YwwGbUlplt1uO3x+skyllO+",
-	"wGW76SO7YPzKOT/mXTrJxS9a2dX/WwGRMFBD64JJE5YYvd5X/uucrnLBuOLtBLjxONdsin4qCodHQPt7",
-	"LgmRz8EBZisSCVIGnT2jcXEcuBvCmotqW5gRpkbiloeXy2FXRJs25or4eTQ7wAzQpjSutaOLRzwmFim3",
-	"UPVN+BRLz2AsnYsNXiZxuzs7i15ichZu3aH5Cpjw0wlBuga/56qSzkOBW7LgYrc1tR/wwlJYYh0U6cUB",
-	"bK8c2qushMClg/wSXrFQPC2ayevZ6iB2PgpyTYWEW7WCQA1QhAU610Tv2oq4tratPshhZ2z3ttf0gf2n",
-	"sPcrG9pkvTYo0LfUme/Cvi/7F5qz7V3/BCQpIZg3qKhFPRUh8WCAYjKgDCDeLwiZGDgRkMlKzuA+z2SJ",
-	"GM/BNnf88CYAhWWO62o1RokkvlB8BZhGZae5vnGlmsJqj5I49503JFU4rsnlEysqhPzc5AwGlSwMEtwn",
-	"iU7YGpA0JTEa8UwQGKdFPHIdxqHj9gvCwucXhIW3L/jSCpC+STsrz6C1MHOoOCsbw2Wgx5SMu0/JyA3w",
-	"FVGn9S28id/YJF8wewPM2uTMVgQ/05Gb2bj2DgxxKXdrjKe61hAECKFhZBs2AT2R3xYC6Hpd+hpD6sv+",
-	"8cHRUQenYw4XkN7//N6efhp6AupawG43CKIaQfPvx+/ehqifSXOrU52TgE+xp86MdDqRee5uNdlsRaAL",
-	"Mu2i7d5WoSQOCNQqVE3xwcAe7XlejtJOGS8jyvkdncdAgGMz/7eGrnOlI8BUQx37MnpKkTnaUf978fLn",
-	"o7dApDcvj4/3f34J356yX3VJ6j10oKa+t/duQph6aqPb2zllpyy6vvz7x1f/+v23F+z3idw/GZNf3m0d",
-	"HW//8onHW6+6XVM1X5cpD/aC/53Rmycl1Sux3v/8vkMYrIUyGC0D/AeLrq35L73iaZ/GMWEPnvzq2RZz",
-	"N2/LAjtN0uUOc9Q2b6+y6Qvuvgy0b4GN7crsArupvHuMfVPKxxAhmCtxluivxw04QjS2UEJa+vlSiOCK",
-	"aRe9hDJnWjPUVkquR4bzcjhWIZmilkax5k2Lg+QS/yiWcS/6l3B+dbNKmiHok22yLdpn1x7MmPF9ogPl",
-	"GAM+qN7/yUimJVVJxd1cQMVt3joGJPg2Wq9Dm3kRKrsD4sfr9Uv7GsHo1DMrToe3vGyp2l21oH9oJff8",
-	"qAFhiEBYVi8e5AO04uOlFePT0ruxnECiSzBq2HXwi+izpdAVV3L1UYs004G1tm0fa4tOqaGd9d56VdoU",
-	"XrBX9Jpl4xZeMKNIPaAT7E+TSGIkiJfNwfU6xmzaUFTQIpnWFJ4ZKsXN/aos61/bIPUUlpTIhkO16ro8",
-	"80ZPKXucxWLNoPk4dasLQJ93tmx4DjKYw76H6DyFhDRxDkaSsgEJk+kUiijYVNLcDtP5ozk+I6AhTpHx",
-	"frZMgL4baB7fUWlmsrAOUSQa1lSL3d1G3cK6sPZTgqY8QxhFVNI/CPtbVfEIcwmlw3ne0e0+e7rzZHtr",
-	"c2OB0W1sboUNyZF2dJ9Mkt6UZyka4EueUknQIM2odMYZ9DHDDAfOUEvRLHWwFH5yiBAZMOMiqlFMBio2",
-	"+EoM/MCqy6PCck+V9rFPlGtya8e42dUaCohKEFNpxpYW7N9Zyo0HN2jpE6cUTPkujWNdHXcJ49jJeTBm",
-	"8X4pLm0ufrmBaZRC6lEpi/Kuc4kAIAD6wYmAGkAFkrCMRis5Wzcb3NWZ3VEmT6vjsRSl391d2HSujv3H",
-	"N5pdCi564lSp8WgmP7yZXNoR92Yeu73cwixeIq/j0bL9US3bovK2x5xdKTHuAjpQid9v7kfF+L6NWa1q",
-	"OMZsfvi3smO9x/G3tmCf7D7ZebK7u7sdhPVE153dp42proX0AOVCHe3wFUgfRpTKbdLZVgWRUAbBTcaT",
-	"HG3v7D5bg/jqJUlTGutKCVSY9xRPzR7zE9+YN3v5kE3m4h3ZoG5fWt6bxa686Go6c6fQQPZn+RwsilKZ",
-	"6GD135dJ/C0Vk0d15N6MYNdmuVPjtyz4v1+jFy4a64AzDGx/Qv9BpvuZHAV7nyGzS1c48ZU5tZfZAMdt",
-	"xIXsoo+CoHM8oeew1R2UriAMsjRxoLy+xlyxzk0Jpx80r5SqParTluEZfagNcJYoeYQnNKjukl+4kBom",
-	"aZKSAb22l2LzERJ2SVPOdDj+BjxlZiFn5OxQItBqkWcYuuUMQygUQ2WmPqwhDDh2YzxFOFK6ZLeAnKxI",
-	"Flifcpcvq9XoTdCYpgiLKYtGKWc8E/pC4apTDVjfZDX9FOXUq+2XSiqGLoROXDqRIbPILdkIGY3uXMqo",
-	"OvWeDtwUMH0FNy8uyWJdArJ+F1WY6jhjp6dqWuCsW50z7oW5ENeu3lG6e1n0Wtm1NV3KBy0bNi+VkRFr",
-	"OaUdUP4RmZr9QZwBuLhonknn53BMJKZJsYS3SEkxPToZKfUOTYIU2jRqH4bNLPa0fuwSveAhnvqjRJSB",
-	"ZmjMjNBcxY1LdEumXaRdGYWuCfRl2v1EpSnppzVVtaxVTRXUSDM3K6Nvvtz8vwAAAP//",
+	"epmmPH1jWmzgnXyUYzyFYWZCmTTKniGCZ2lEtLnjUJEPBiHiqbJ8R1jNrTTQtR+Cy47YJU5o/IH8OyOi",
+	"jQrWjuK/qkbhRaC9aKJ6n8dTRUKM/p2RdIpyDwyKOdHsMgabQpE+1YNEupMuOsl9TiN+pci/vblpmFmt",
+	"zoSkMIIQ9TMJDey/P0LRiEQXIm+rz2NKBMJDTJmQCKO/H797a3pAmMVGpgjd5hWeqg1DLtVYuRyRtOhG",
+	"278SXxCBlPG+KghBYkKi9cN3B8edt+9OXh53x/Fa95T9CIzxlstXPGPxgtInPzjKcuAju2D8ynGA+fd6",
+	"7nJDK7vF/1aADwZqNFreRMXB4O/G9f7obStIeknSFaFWJEkoG675R6DPHAJtzx5EQoY4mpb7fw3foSFh",
+	"JKURMs2GqE8oG6LJCAslcTPZJOkk0jQHZ6Q+mv0TtD962zH26+zhC8HcJS6LbMEjihMkSJSlSiZqNVGg",
+	"CR4Sh4bN03A6yhyr1T+Zkr3qb/Oj+whMrDKhOzsL9gt5ryxhMJoVAynrWEsqj4wi11RItPrzy5MQvX93",
+	"rP778QTEx/v9k4NfEE7oBVnTEstMClo3fmzKwHK3HT+HbxMvL6lz5zxnlPMfRJiccP4Gs6k5ZUR7mVLm",
+	"AtU+SlQHiFxHhMQkDu5UCbgg0xUBsYNkCoEU1M/iIQG3ppgQJrtI0V6/2C+YA06hPplyFuuTCkvS0QM1",
+	"1HmOooSq8ajDKktiHbs5dyI952q7QWTHutOpQJOUCNVtdZkrEaJZy+I+2hTseXAG+chwJkc8pX9oV0d9",
+	"adTZfUFAiRxTIZQ85Sm6Sjkb6n0FqgQViIwncvoD6F4545aDTYdEYpqIjxPr3JikSsVQ9lrpfLURoJZh",
+	"KUWQIiC0sbm1/WTn6bPdehQoDFIS05RE8owkdEj7ehOW+/g0IqD8SLcvIL55BdQw21Cpb+06rPjdtIvQ",
+	"ehc/12f5JX+F9/+lTHkbrKrZiA0Egd8QNh5qIXmqY1Rl6tYsa7+LVQcaHRVDN69bzGfqizKWDfXW5u+J",
+	"evwmN7Oro3qtvvYNrLzqn0yAZsqzFA3wJU+pJCjiCU//5mOE/BzGSfJuEOx9XtBc/xXev/nSbKqvCO2p",
+	"DO3gQftWA0EFnUAQC8VRYG2Bf3OVcdPEc2XtY6vPhwj8pQJRudZFRwz9zEPEaAL8qN58jlKCY4R1v9pn",
+	"ui9eaD50hh2iffEWtB7nS9X9vjgGAjlfa+l83RnyjqHh/9dEiwqf12OMeoVLbGIXonEPHEssM+HJFIDv",
+	"y4FbtBoTQYcMTluhJuRhZLEGPpQTKhOCDrAgXbRvLf4QHWdRRIRAnxTttHkHqs4r7brEqVo8hpMuOjBH",
+	"3jgTEkmeKEuJaMpbV4CQJNb0IywbK5r8T0YyokhxxBBoskSIIAzyAQRh4BlBEAa6f0WmguXdt6rOseuO",
+	"6rJziVNQxSp9z+5a9VzrWK2Hy0gzRZHkShrpx2t79h6l0vZ8oVQZ81Q70cD5UW/XrJqV5CXqF2GVmmzR",
+	"nslqX79M1bTJtUTgNiUsIopQMidbWaDdv1+zyJpo6uv0NP7vojv45O0EfvH2o37xkWhRYe9fb48HulnQ",
+	"17lVn5SWUXMBXOoCglVhoL6HXdLujAcOCO9ABLpb7ohNMlnXmsr8fVuenUEmu5El1xS7S0Ldhg6/Ng9V",
+	"H3xwKNhRmywZZ8jzhhgGB5DnUzvn4EByvIkzJJnhf/U9lWQsFg4H6NQPScZqPGaEOE3xdPY5a/v1EVHP",
+	"6rA4ImfPxz1LW8+j2nqrGZR68o687BOrOjVgApQzCLgJAYe/kHgwQDEZUAZi9oKQiZIqNEX8iqEYS4xw",
+	"n2ey0PFF/XRaSqH1nWYfGf13RirJczM1W++Z1iA+T+wxtiIQPLKwtOSTfL3LTb8C95CONdo9BUdXkvAr",
+	"EhvF57nWYG3QRXuRVSeiNJLPboAwDH7JBoOETLKBkpkf8CVhUYKvlEKSTFULFMRYzn+1QTdsaD+zNYth",
+	"O/c5HNik/+yzkmnqqkKlxUXuKoENEJOIxsZfBnG9PXRejOzceNOoBE30HCh9DlEZ9QKEECgbOubFKiwC",
+	"eFpyUwK8PHDeFbYDCNIX00OqpjGmDEswbGWWskrbJfkbItd4CNEhlsT+7doPSuYeA8Poz1oVjt3ewAWG",
+	"JxPja8jTXvx7rKyA2hSJBkGUDyookgr8j7qzCYrQvP9hd0JBEdhueNihRnCTC5fpW52G5HCf2nqMtDBE",
+	"yzS4CWc/XZravIcdks17tDKxOQ+7JLv54ttNcFbUj6CFJGie/zgvDRQytrJEeqTcO0YQYTKdQva3Dblz",
+	"UNVtF7Dz0oxBbtntz3aTFzZXfCkesybwTMZwrGWvzDPNtJJu0FiekVBbl75drsWnfSv7qL60xmTZXMA8",
+	"0nmvXisFGMVjEW22sYhmtOu3fvy2gqbpAqujLXSP+3IK2fhaBF9h7YzQoj9E/SmKcCaIOaid5HafZtzg",
+	"nvUrHtoXaw4rde7Yx8sL99b5RYe4jLqAHVWsuAJQO+whB59ydkYUAfzzB4VqhNmQoAgCEooEfXWexaQ8",
+	"mn3EiKJTBi5ptCqIlOrA8y2n4savp47UPg32Ts3IToPwVNsv8OULLiRnp8HNGuRSXJI0pbFqFyLtujPv",
+	"5Jxu/VQuGcU0Lsjt8Ym+5eXHK9SuW6e18eiRziO1Id4AXEUV+kaSXpIPJOJpvLd3wBkjkXr7LZcvhcT9",
+	"hIoRib17pOU+AAvjIUIJ39pztaD18ejgvm8Ht0da1bdUSwfHTB3hwbm7SM+cq4HUDaWbMCD5WbW4wpDn",
+	"WM31egShb0lM362I3qzx3IIcHkq0mEOrceaewFkeeDjyK5YkBCv6pPB3WxPUtSzNbq4blsUOllxvVdd7",
+	"bTdsP6NJDFlisD9fpXxcd2OiVWzSCbSPQD31f////4PGRI54LNZCdDWi0QjhRHAkiHQkyt2akZqUbW1J",
+	"+3R7g9K+0d6qzN9obVrqN+7BvrQNtzcy271RJegi5mbLN2oE9RueuS8Zs+mi1DGnwgLUafdG7YjynML7",
+	"Pp3CHsj6ULVR0b3CGR7CFRo1nlCne2keQ6uK+wXCAv3222+/dd686RwehtbZZ9xi6ldlna0VvnS74+FQ",
+	"VlbEXZzHIYpGXBBm04/yqVUlQDnyUF7c13Seh/5Wrvm6J3thY5bqC2vLxvrKU7llLK/ayGI6+Ik3ovoP",
+	"k++XJ6WU+BQyiH2h1bC4rWNsozyUbSRnKZCV33lpEfd+kXfx1nZxqLs4tm8dmy5u9E9tI9xg9fz44W0g",
+	"eIm8TebpY2D7hwpsHx2/Q892ehuaUVcL2b7mD+G6l/E8zqASyMLX7ZuO+mfT/vOXto6upYPiVe2hZUS8",
+	"PZvPoGyZpLMj4vdMzrbUIhEV5u5SVYeIzW/FjXEUYYZScNeA1Y2RE5yti7eFHPS2t+fGNycQ3KVXlkI0",
+	"jZJcaDByXT4ffRev7V3uau9K9a12WF6Vd4MBSZG+ndrgeqr5zqGvWdT1Kxx2AIvEz81qfXNNoxhrawHq",
+	"vtJCd3ByA+ZGTx2uU7NRPGI4tOtwLYtRwiOcnOnYBqTn4eQKT/Pk8hC5sVAJpuSqiZzGPBIryF7wgYtW",
+	"5gKTfxX9EiEfjd41ZHauyeP2KVii7HVzOT9nrLOFNQ648ZcPXTwM999CU6qI2XtQl5we7l5HKjde14qc",
+	"XerfRqajFaF3NNLP5ntpD4xVMrG8WTwON++KvJ8rnl4MEn6lbOBPpL8fvzk66SKLeoIykeEkmSJJC/6G",
+	"wI7bKxFaDNzh5nWbL62vdsL6Nqik0nc9QScuz2s2OCQTLqhEb3BM2m1S3d+sXdox8CmvVa8NoeZcWFYW",
+	"/cvsA+H7TADQgnbpBIB6yt33E/qvjm3JoH9tSR843O+mFt5FmL/U3t2E92srMCuwb8PaNq4PEvkxsN8+",
+	"sG/l0xkFlIbtnd1nC8boW6qDbmzer0m9LX6o0ssZpX8IMzTpUujPgjdU9GnnCPWMqXjUHRZBQ3pJSjiP",
+	"LHYua3/fyQPexOSHCKy6SzvDG5hzhoT4V1ffB5qkJIGgVzrVKcwjzOIE7ouCc99dO8rQBxIReklioyFA",
+	"ErTG5cw5suxK94KHzo16u1NqI+EeMKztbt62dni76HWDGJ+hHy0WrHbabz6jK4Kh5XhnJeTPG0txl9eT",
+	"q6QltfaVz3Ij3W5PeMLR9FttlO2tRuXNbhylOPOxUhAncpqj3nmoWbq8X5s+/GqwZAYIo+3etg6e84GJ",
+	"nWumUUe+gUrWeCAgrgGuZa1O8XHRXbFz5gBRzNN0bJs+jtG4q163j8FbtWCfz4HsFJYilQJhq2pXfLwG",
+	"U3IOLoIGp9XPLnolQw+sJFw2d5/tPvVeyKBCtsrU0iN6TYW0iVpjOiYLvPqGjol9db4PxxAXa/cWK1nF",
+	"5YOfDkcymaIXmDGSIrNe7b07LglyxE93cs1c8Yr67Nx3HozgLjrPUVezNDl3UCQKGw3QWwHaCsfT546n",
+	"zwAfqXHq2xQaKYnqxNhMqu6E0VcNFhi0obebxkXStqFrcEJ7a2iEL9UrjIRIcANwoSPnOEFqZ3o9i85k",
+	"6hR4n5KOklIkRppkHQg2oI8fXhdBvYQ8V8ShKREQf6cMbfUs2kYX7aMoJcDZuBKcGEk5EXvr61ekDziF",
+	"nUnK4wz0q67Y6uIx/oMzfCW6ER+vOyDMYj0l6oNY7/V6672n2+tPn/XW443deCfq4a3t/tPezma0vb27",
+	"82SrN9iKn8T9Qf+Mp3QI96bltfzb/qfjfbhp/A8yPYr/uv+Po/2jk6dPt3c+fnjx8y/Hv7zcP816vc2d",
+	"l3pef93Y3nyy9WR3c/uZ/v4YRHeWkr9ON/91lT59dtH/VW5vX//x0+aLAX7JJk/if/7j409bh/pxi8/a",
+	"MbAsnZgKcI5Qzv6KpcTRaEyY/GnrxU+bPTVFxdA/bR2eECE7+++POppNu5G4bGhQMfZflS370+arSFz+",
+	"tPUiGuFUEPnT1iEVvPPs2ZPdzoZPHylAo2ece1ZCKs68KnwP86Ckb2F5V1vOnYN6CGL92c72zk6ZHZqs",
+	"6uIlsJ9L7zRFT28hnw2kuBn9Wjv/Tzu/SiGeZjlXjIHvwn/P8LcUbR7gJOnj6MJ7127sHuTv3x2fCK1G",
+	"pRlbEZBTq14FUQCmvpk+Iiz2XGN0aP85H+eX0uG/sbm1teFlIvfl6lu7u0+fbM57SVPjy9LUrg4kbJqX",
+	"v/vZq+Hq1NUwqaBsmJT4zVMiANYmV1pYXjhAWJ2SCo3P58NmcTdHezrNotA87vMHLKvjaOXedAf0baOW",
+	"W0+3tzdLkqV9ZKPyVgsXQo1BvaAkpFxGQElUdOIU79CgjhOizJZRDhhSQiRBq+cOPsj52nPEkxgg2SLN",
+	"WoKPrXAQgOUpGL4gyoxU71J2Nsnf7aIXXI5AoTGAJGXkEkiwbYYvcVQXm0dxxKjSJugfOnfq1pAmL5Vd",
+	"hIAPc5iRMKDl1v9tW3cmpUxnp3WhWz9T2s8Zsa2D1XWW6NYHy6OnNM96ATAVmHJ1xm7Lx2od8+btp6IP",
+	"+03ekf2i1pv9Ie/SfqH71Z++FFydm1OVo4hqvKsxlu6Zq3VFIrro/BPpCyoJ+uXkzWtQyA3jcH0oTUja",
+	"yU3KCR4SxFli1HIxIRHCEEkGhRxU7Ks6xx3w8Rh3jskEKyaN9b1lRc83NEq54AOJXl5HkELkjkZNll6T",
+	"GH2isRyhD8SYNP7m1BZ8kyWSThKCXlkJWvBL4yBaMM/B8a9qKcpjdIcII1RDO/7VjsEMIV+hWQJ7UVl9",
+	"33LajmoBsZpbxI0Zpao7lwfBWuMV2BbDMThRhI4SOulznIJKRnCqAzDFcPVTDW6cWeu5Dy8eOM0fm+bz",
+	"+eRmem0+b47evNSXLhwjzru5nAmpJViPxOVzY1j8tWRWuCCTlyzujkWHGGaDF0dynP89STBllXf+oJMy",
+	"ZWZ3147jX2NJ2YbD94bhT8i12oW/qz5vrPiTpDhdmxFWGjVmpQfXFGYMggtqiflU5LIpvLe+rk7VLE3A",
+	"4J3yLD2z/XWjIQ2cMiZZStuxtp1bpaJP4wRrZXrmbedqqSB906GiFdZb9amGJaiAuanPOlv7PyD52aSd",
+	"l7g/T0V/TID+sROgnbsutezcjQ1nR8c801pbw2FgOOK+MprrN6ha5jQvxr0zCGb28+yE5rsg2S0o0g7v",
+	"y8ygDve18IjD4F2l5kMtZlEq2rCKkYhGnCc6sDTBqRwTJtccZCn4c6qFQsqz4QgcA3b/1SUnFoBSDukQ",
+	"fif/fvGEvkbpjqhPEs6GAknekJl+/O79L/vHc5WfmzCIsNiajZFb6tkoZehg/3gLpdg8BHgUxog92D9u",
+	"gZkbBhFnAzo8U0oBTs4K75+fEdxBlItTUoYOoCn0Hpp6jjLtUFR2iNYM1ByV5aKGUsng39x64s1VmUYJ",
+	"aVqZCMdkTCOTlWtEnjvA5usC26iDNnsbT9rcF0AdpP/4y9KeVHdwldThBSu5tYlJNfYWHJIxRx8ZvSSp",
+	"UPbiMWwr9d77rJ/QCP1CcAKGUvuwlLNUYX1fGQafwW4+6eTKB79ddr+5+i4FF3B5VV+ro7+VHmhrU5ak",
+	"pQ/rr0a/ito6O/jnrx7pRAKh/mIpFmgcssZvq8N0JiKIVsEzhDImqfbACXDaUVEU/lHb0+NVWtM1U/rQ",
+	"BeTeQwquWrdZsT0YnkdMvD+CuguiFE1cEXkFSvEcERyN8iItpgSeBR63GqZ6tAKuN0PB9FSjFOub63aw",
+	"Qbjwy1vFyy5InyOuZuug3kZ1Trlp1yvflnRfzEgynTd1eFFRbQFF2/P6nYTA6pPwX/bwVVVtb1vaEq8f",
+	"yMAGz8iClil4xoukwPjM52z8ZM10E1jHQpocoth/sa735GRjZ+/Jxl6v93tJ08OSdCQF+V4s0elpnP9f",
+	"p/TPif5nr/TP7+2OGWdCljQN9P4yXxI2Z3Yt6xq4pVfA62DwowTrUlZch8A8zoBG5w1kIiCvC0cLOAZ5",
+	"nkUPEOz9+eXJigBskjV/YoP5Btw542nuzKk7chxRZd/1bcymysQzvBpF+WheC61vzs20bOqwxTo9hFLi",
+	"EXJLSch5a2Afa6um1DbELTSVY+lNdizifp6K3E4pNxv1EwDR4QTtwBZZzVhCL8p5DfZCUoiYvtNURAnX",
+	"uoXGEvr0lRAVQTBQXQaVIgbPKzWslRI0oIl6xlSZHNBUSCSv+C3rHXyzaJ7/tQeM633xFkn3ZRf41NsQ",
+	"aXskS/Va2Jw9DYDWAXaxngRT/M+TVcujbEyYPNOVt84aLpSVrnyaV0RZfEU8SUgkK27zV1mSoP0ijKBm",
+	"cidOU7dE/KKSx757a/2saOBONDTvXDYbU0jnW8+wm5WoKZxLpbUyHpjFLu22Mdv9q2LbRNAFAP2hD+SS",
+	"kqu2N6NqOaTmbz/7zj787D5rp0fdXhNudVa3HOtDn9U5wy+5X9rqTLc5sQu6L3Zou5aLV2vNt42tnnWF",
+	"hdZgSQw2fl2sPoqzVuLsexAo3g1YlB6tnsQWA8Xjt18S+sR31+5efKumI5Nfo35Q70DdZzyZEJyijMUk",
+	"RYJckhQnJV9s5Xh/z1v5Cc8Wc/iq84npW5YNVxDzMuuF9/cTldEoSvFA67Gf6B84jdPp/PjFDL9wfQ4z",
+	"uOVBZLSJDi0ez/VKYvtba+Fr9kkriVuC+J+bPGCABX/85IEFoOkekwd+tOQBfXsHrXJW5oQVe7FHNMGo",
+	"lYrbLCah7iqjoI5/2jKjYDGWbqDiu0aS3T3F2hJELWoN/nWRYl4L4z37s7Hagj6XSqzMF6kayPU/QKTq",
+	"VS7zn/XfPIrUH1ukqjVpkAC9Xq/T6/Se7jx7OJlZQ5luKzMX4tkZZAKenQMquQShbkGHdrlXMbgsjQzi",
+	"aaVM3PzSiwVxNJxAtWB4o5gu9khrvbahGPlNGIzx9ZFuYaPX64XBmDL7eU5NOWcYPoI2TcqiYMwU7S7g",
+	"SqzfNJgpIVwzgmwG3ZdzRb/auYPY0Kbg4wLgEZZ+C0JIfBQkPTL3QvwKRH5rxMQiLsgU8SsGWODWH64s",
+	"SJsA0ZhBNz95Lu/qrhLnvNgPJhdpbsZYaUQRZkgQcu8pYw0jXsjLYQfdIiGBMiGpzPzLc1T8uODyVBLI",
+	"brtOfGb+p5vvtNz4ZiS43WrcbVAk3I2ncSRu5mzPH+/+UVW72tx+svPUuZW00BXRlteYXIp9c3dRmzl5",
+	"Iboqj7RdxpL0buUhqrFdc+UAfVm0tLGGqa3Pa3Wu/QLyUzUdhCWhbr5yBQl8Vb4BWmuizdWv/KV6t/Ve",
+	"dac3YfArTmiswZsa4P1qOD+bm3vg/IYkQD4YEAbodFpJX+UpOtercV5cb4K3Y24C8mOdLzMitr6WQUBZ",
+	"05V7DVyPQOQa7oSpxq9GU18uY4GAheOYalCT92VveGNx3uo+z+n/1WrCn4PT4J+//X4aIGpADQ2Kr/XA",
+	"kOsJiSSJ0anjKDgNQnTqlA7Wn/PqweojT9FpUUP4NFiDpaiwZvUKfRMC100YCBJlKZXTY0VGPe/9Cf0H",
+	"me5nctSgyEURzwCqbP/9kVJhQkS6wy467+UwZbgfxWRQ/XzeRceEQVkVY7qqBkZcSEgWAexRSJ4iONY1",
+	"bjU263UHT2jngkwLdsYwxuDmBs7dAffIIMzizlVKpSQMOT/Zgz1Xt9QYVl9TTAVn6IgpgYM1O6yFKCYp",
+	"YGjlqbETONNOmY3k6r05UUzXRS8BT2eAIwl3zNEqJMOGGjQx1EWjQ6T2nwiREW7qCwPXvYYiPjYY2KdM",
+	"jrgguuXn6HyML4jGWujEPBLnyCDWOBBZ8opryJ44pQPFWniCU9k9ZadMDyzCSQJJwZkcKSEUwaVfyMGV",
+	"vnW1Wup5vgDnSK9NF30weDECRThNp2q4oM6uCGVMp4nprZ/FQyJVQ+f/7HyAyPCYyg7899xASmAAFkrI",
+	"AHIAqHr6lJUe/0DGejOf652c0IgwAfvNsIhayNXSspYXCI4euJtNRWlR14IwAKSiPMeOTwjT4fkuT4fr",
+	"pi+x/uboxIEwDlz+Uaan0n6A8Ta6vW5P1x0nDE9osBdsdXvdLX2ejWCLVS8V730NhsRjN31wCldXMMUg",
+	"9TsaQW63TZvBbFqcL4bPcxMj1FI3X+4L9w4yze8ed1GOXwaXThTBYI1c7DK9UHoxlMgEIh/FwR5kO7zM",
+	"dQyLKgQz3Oz1wGOnAYYcUxfu6/5LaL3UkaU5dT4X2GjNd9aVWm+wzBzkMnMh2gEkm3MR2DCUHzvs5otV",
+	"6mpLqGQpHEXt0dK0+KoLWNOkkod6uwH5avunqSPzznr9hZsw8G6rRVoqXoLRb/c2mt7OF3/9I1Mih6f0",
+	"DwL1prZ72/NfesvlK54x/cLm7vwXTjh/g9nU+AI01o7IxmOcToO94HX5qj1cUcAGsESpjPkNK3X8g9cB",
+	"D0UBQAPH5zXI3s4EUAbND9BNFR3qa47cc1MGifrqfFK/ztj5epT2NkemB6yxV95zJcglwhIuT2DBGcgB",
+	"ZYymlzip3ATRQD2SpGOAK0N5TnoJVs7xJYNMp0RUoOlCqKnSDOAGYF4WuC3RCi92sdsQHkiSGiQ5KkRG",
+	"4j00IHCVBWbDWUS66AAnSQ5ajIeYMv0wXH9PiRip3nzCZ0ikA9yzjPgxsQWAt1F/Fnx04GLerDoAN5rS",
+	"a4HjDa1CD5Wx8R7h6h4Crs5BpzMYc36BPgsWTr1scNgs6pqTT3uj9WoSlxnnXYF3tOqkST+yzZ+abbDL",
+	"NgvqECWMtwZdQoPr2coj5r6dZSgNu+kFGX1UPu5S+ThQhlvlLOc+MNj2eofmrTMwCSEZCqd4TCSsV0PF",
+	"1+IRw0BHh42FW2vPKmZTz3+5abxPOdeM0Xizs4IgJvahVYkRT2KtAZ3C1VItek4DNFGqDHiswFqxDa5Y",
+	"jOWpKHIFtSqEESNXTs8CQWkGEhvfha4Lp56BeEWTZeN4/LT3cTkDpyJC6s7NGoE/V6JARfDGxGEq4RMl",
+	"crY3K7EJT0ihHB1Y/NJ61e8IbNJOltWczA2SrKyd/4fKpju0czIH+Vzp8npL4UvtddMeaVfeVHmtJnfc",
+	"B6Yls6caafhaehSsoKIwgAn46gvVi8gsl1FAEoWB9+bmMTF2E4mpBLvIxphX1TZn/ApdOVgfRSiaCkQS",
+	"OqR9jQ+YX0tfU4yv763nzypNI0b9qS3XgPYlGnMh0UbY6/XcdGsouoSTxLk0N8bphbZuUqJdTQgLXbBS",
+	"8qIadFn+ZN6Ie6BdvUTIFzyeLiZ+3EyDz75SFaW6E5YaZ5ZGOoy3yE6fmQhxU3ZbQ9tLCtilR6ZrWvnl",
+	"kWWqK5LaZCC9xBCxUJZrPZPhUaMyYm5z/gtHDCImOXvciXTUC52vHR+gbIIkr+1aVzCWM2HKMrEu1haU",
+	"i6VyqnN9wEV5v6K67RhPm6vbosOidpOwxUtm1NhcUkYpHenQqSG5nHrk0Obz11yVMQ7ayvU/j2d2VkXM",
+	"1pKhVAy3URI4lTkft/idazIF1+sYKrB5Se13dGJ355axf2qbN3YKIi2piiy26asOHu++P9Hx0RWBICxH",
+	"0glOpY3qnAYfSESY1Ki+pwESUUoI21OSQH0NwRx9LYq7eWc2+kNTW2ETHUnElGGGKIuSLCai5B4Qz42D",
+	"FvQf15sAy8BZG1tpWpiQdxUVssT7/PVbePTmCxcPbPstvDmzpIyzso9y5l7kjLt3jIPGkTFOVO4WLhqD",
+	"R/MwkuaWAWZ+xbSNUxIht40rtxYTf5LA8eyEvlu5T+aHlv38/ChL7jPK7O6eRaRHf3pWcbk8jPBojGYv",
+	"78IJF3BUfwmDCdc5qBb3yknXVafnK4Oqpb79+hfjFukqc/y/1u0rEHG37bTznFx3rq6uOkqOdLI0ISzi",
+	"se7Dr5SUqhHZEkS1gkOmypC3ppCreSyuQ+Q1mNo7VKpYwFO0eX1tcwFwdMH4VULiIdHnRA4hX+H9Y3V4",
+	"9qcu4pkHpP7GI5mOdWqRcwhRC5oXXQxTKNiLWWyqE4lapSxwbcpUcURe8gsdDYpcpTwaYJtXSixNEjTk",
+	"lA1Dd8hFH1gafZfGiDIhCYZzDfKgKBsizHStSlsgT2f32oRPg8hb9v7l1fNK1a6UBd9XA2D5xP9+/O6t",
+	"diStYhPM0JX+FBmiLE1s0iDUQFxDyiJS1vm/M5JOUb5/8rcnKRf6WbH2vL4sswoN+PO8aK3EQVCTTp56",
+	"BlzRhg6mniGs6rFDt2bJzi2ZzjUtIE94Lc8ThReKk9dBwyv2zF1XRPiyhL+1gAtsN5jWm7+53sSNEQKl",
+	"Pb+xjMH1Teyt+wmEo1VGriCFGhA8GEE40alPlCGL3bb2qBB9B35aOBEK+X37APmi/tgaXLTXbNovlYxX",
+	"fxFTzDDH25EAD+/CgiPX2Cr1U9USw8Ka0i5aAGl27oKAxVXczGqyrd5VwLHvM1rtgfCu0PKzrwaAE8AG",
+	"VH59M6wZKN/C17to9d6YdxmIyDzYNq69QFCrhpveIH9qqESPMubOja7ypnJcxPbK6QLOYV5BgP+mllcD",
+	"JmyDCwe8VuaxqoeXaMUTnDEJwVA9PZN1pPlVCfdIjCo6xmy6poE5cxS5/hQZ37sckXGTyKmAy5JvIHYa",
+	"QHp9JPx8u+YAqA7cRM2w4wu1W4bAMy0bGTUDLK4AKm8Ah3WRyP2I4gtINh/+coNwM3R6FGv3ItZq+MtE",
+	"GKXI51Zy+Kwu1eoI6cuLtga/zKTMPrOcM7VRLeOusSLkVkxetiK+E+eJlr9z3ScTPskSLC0QYQ4DOt+X",
+	"kqPQT3iSGM+J/s71nRQNWu+JwT0MtbPEqUliikg7XhOdXMkZca6fFPMK/TD5+oEqNL5NWMidKRpsP6fs",
+	"DG9FFS99CWPeW7ygYuHPhuxvBN/fvFnY8m+oxtiKizfuYOLVyjAPWrBlqSN++z/gjL/tET/Ph2L2Y5MX",
+	"xYiDRw9KzYOyyKUzp6ZIcTzsFx5jaS5MMy615CtdHcpRDSwDfIaVM9gHU7Qy67RdMQBYp9Y/aYWXvWrU",
+	"5enwNEAxjWtoDENyjVbyYiMrwZdF7rPUoCSaGLAVGARahZx+PINmPwiP3p0jraZD6ixAXEKsvq0KubRx",
+	"u/619uXM27H2Aqy+3HEOAvNcl/oo33BtXQgtrJvEypzVekhevkypHnl21GpR7gz4y6h8lZpma88RhImu",
+	"qCDm5itkBTfcX/VpKMtYz4+n9Z/7tH48i+/SJP8A1gzzmOTGZU+lkz6ZUHYh9P3K/E7lQ1np8zMtqmXR",
+	"lvNalipj+GMohUG56q8MFDqVgUYkJWuQCRwTga5GNBo5lX34wHzlljnwnHl50Z+53ssTpwTIN/RflgqX",
+	"+Mn5ubEKUlP1ouUFoVPHp153p4WUvI3TsVRLpkHE5YN9FHP37nl08kKX9z1Kp/jNg0VWClb/2uCLcTXQ",
+	"GapaXsrnLrU1V5X54Tb8Evt9nlrjGiyPW/5eNZulbMO72+KL6C6Wi5YUDYWx8tX3tb66Z42Y5iwRXeV6",
+	"q7dprcJZ8EmUofPXXG/k8y56xZOEXymT0bwbQbVKbWvmPhBBWJxDKV6QKVr9ma8IcHJ0dXlLFPEJJcIC",
+	"4humVTbwCGGBcmw/xJnkudkqQkQulRHN8zzHERdyLYTggUwJ1ieEGjhkHkYpAWJik+o4JIzoRHsz7gHM",
+	"RxQ9oIwBSJTSmd3xCjwVhc38HArNKu5U3W31NkM0pJdgSit2vQKURMDX+GCriNvQBjT6Mk0/CvIaC2kh",
+	"C33Kn13LgpF+pxMfitRWb9N/Vcv6CMDZoGljFxPgqsrSyv7kcW3M4BATjbFdddG+S/ag6upvzoNsDR/U",
+	"7Xa9UMGP0nYpaXtoTUTFwjnn+IvtotUc3rFwKt1KIlvp9W0lstlItxHITn2vubeX7MO+SndOPh2bV8ON",
+	"4GjURaZSmEZuRSmZKHmHo5QLUc4yem7Tvq1EbjQti0Jm921POkXWcgrmF6i9eXFFXTxPGbxFqtctYuk5",
+	"ZegaVD07/EdV716su2LLLJUpNymq6n1bU86WFvpq/ioDzbglhr5WsU1u/AWHvlYK7txomZMQ2VQESIkT",
+	"KK/KoVAMhgIJOoy25yJqUoEuyESqZ6OE4JTEYREpAPAG8GFx+yuiMnTyNCxOs9u+T9LA27WqXQ0yZzYT",
+	"eQqLaTiUHwl3TZGjVG9mRZRqjFWLi1mWd/nAw/Ie5jnrc54QDLmicw8ryxQmSDXCk1pxOaVz7aHzor7R",
+	"OVo1XYSIZeM+ScOGIkVrWoUGj6hmonNgGIiQAf9AapFS69V7VFj4Gn9I6pGdSkbyN+eme1fVtPRs93CO",
+	"kXSARbs3nIWfhdp1AHh87vaAHJOUTBIcme+VtlxFWloRqNgjaJwJifqktpO01ZpX+ILHREYlonIPYZRv",
+	"LJxvLczQ0fE79GyntwHbDK3+9ttvv3XevOkcHior2Ow6GKTG3XErhCFTYVPZtqZMpLLWCuGt5bw7Xd/u",
+	"E94Kj7dNW4PNahmrqFXRWBnSrQyXv5cnm+gCPaC4GS/lQu3F2l9q3slDo1sbWpvSy7Bwq+a1vN2NDYPG",
+	"C9U+F20tLxJqR+nU9NTtaot44XZtMRbbrlMAb5G0mdkFQNunsH73knvRJCrG5T57N7EeFjePyuxSvQnd",
+	"vCCnJq7Zsf7Eqoeo8HIPqVSaAIUfUQnDooypzqByyFIWb0694D9PIhVPybc+/L+lQVQplbjQvcfckrSu",
+	"Kqcx4yKxFyO1tSMAp85A061qXHISI1t5J5muqRM71IqqBZFRh+kk5VBKq5QmgFHCI5xYSCu/GuvUd7wD",
+	"ZLoSrXIgsb25MHVhgWp3tgBeXdje7dOysG9cIgfQ78xexdaz0OCfRcWbQwLY6+gNji3IfUsIvbynebE9",
+	"F7rw0edzz5aLQ+zS3WVXeLn72AegV/DQ926ofIHyS9GoAS94lafGIaN09NCo52sGfzCfJpBNb8ou+kAG",
+	"mbCeme3NzeLGjktamx0/gjCZK6hCGwGz1cfUI8bbwxk6DQ6psDemSYHkecBjUyQMIkwJOobWToPnRmaq",
+	"4UxSktAxZTidKvMFoxFmMVRV4UyJVWqKsjqCDoqyMPSBRATKY1mAwI8soRf66Z9fnoQVr1Z1ulQKkgxC",
+	"0B2uUjyZ6JwujM6dp84tJm4jznFVWt/ylk6DoIZrNttbNwsCBHsqDt8DanH9ONnKj5M3WKY0yhL8PR0m",
+	"2zMPE7WfbnNWNJ0RJqO2xHSrDrc9Xj9ZxnLKF7hsN31kF4xfOefHvEsnufhFK7v6fysgEgZqaF0wacIS",
+	"o9f7yn+d01UuGFe8nQA3HueaTdFPReHwCGh/zyUh8jk4wGxFIkHKWLVnNC6OA3dDWHNRbQszwtRI3PLw",
+	"cjnsimjTxlwRP49mB5gBSJWGw3Z08YjHxALsFqq+CZ9i6RmMpXOxwcskbndnZ9FLTM7CrTs0XwETfjoh",
+	"SFf891xV0nkocEsWXOy2gvcDXlgKS6yDIr04AAmWI4KVlRC4dJBfwisWiqdFM3n1XB3EzkdBrqmQcKtW",
+	"EKg4irBA55roXVt/11bS1Qc57Izt3vaaPrD/FPZ+ZUObrNcGBfqWOvNd2Pdl/0Jztr3rn4AkJQTzBhW1",
+	"qN4iJB4MUEwGlAEy/AUhEwMnAjJZyRnc55ksEeM52OaOH94EoLDM4WCtxiiRxBeKrwDTqOw01zeuVFNY",
+	"7VES577zhqQKxzW5fGJFhZCfm5zBoJKFQYL7JNEJWwOSpiRGI54JAuO0iEeuwzh03H5BWPj8grDw9gVf",
+	"WuHYN2ln5Rm0FmYOFWdlY7gM9JiScfcpGbkBviLqtL6FN/Ebm+QLZm+AWZuc2frjZzpyMxsO30EvLuVu",
+	"jfFUVzaCACE0jGzDJqAn8ttCgHivC21jSH3ZPz44OurgdMzhAtL7n9/b009DT0A5DNjtBnhUA2/+/fjd",
+	"2xD1M2ludapzEvAp9tSZkU4nMs/drSabrQh0QaZdtN3bKpTEAYHKiKopPhjYoz3Py1HaKeNlRDm/o/MY",
+	"CHBs5v/W0HWudAR0a6iaX0ZPKTJHO+p/L17+fPQWiPTm5fHx/s8v4dtT9qsugL2HDtTU9/beTQhTT210",
+	"ezun7JRF15d///jqX7//9oL9PpH7J2Pyy7uto+PtXz7xeOtVt2tq9Oui6MFe8L8zevOkpHol1vuf33cI",
+	"g7VQBqNlgP9g0bU1/6VXPO3TOCbswZNfPdti7uZtWZenSbrcYY7a5u1VNn3B3ZeB9i0gtV2ZXWA3lXeP",
+	"sW9K+RgiBHMlzhL99bgBR4jGFkpISz9fChFcMe2il1BUTWuG2krJ9chwXg7HKiRT1NIo1rxpcZBc4h/F",
+	"Mu5F/xLOr6VWSTMEfbJNtkX77NqDGTO+T3SgHGPAh/D7PxnJtKQqqbibC6i4zVvHYAvfRut1aDMvQmV3",
+	"QPx4vX5pXyMYnXpmxenwlpctVburFvQPreSeHzUgDBEIy+rFg3yAVny8tGJ8Wno3lhNIdMFHjdYOfhF9",
+	"thS64kquPmqRZjqw1rbtY23RKTW0s95br0qbwgv2il6zbNzCC2YUqQd0gv1pEkmMBPGyObhex5hNG2oR",
+	"WiTTmsIzQ6W4uV+VZf1rG6SewpIS2XCoVl0Xg97oKWWPs1isGTQfp0p2AejzzhYpz0EGc7T4EJ2nkJAm",
+	"zsFIUjYgYTKdQu0Fm0qa22E6fzTHZwQ0xCky3s+WCdB3A83jOyrNTBbWIYpEw5pqsbvbqFtYF9Z+StCU",
+	"ZwijiEr6B2F/qyoeYS6hdDjPO7rdZ093nmxvbW4sMLqNza2wITnSju6TSdKb8ixFA3zJUyoJGqQZlc44",
+	"gz5mmOHAGWopmqUOlsJPDhEiA2ZcRDWKyUChB19lgh9YdXlUWO6prj/2iXJNbu0YN7taQwFRCWIqzdjS",
+	"gv07S7nx4AYtfeKUginfpXGsi+ouYRw7OQ/GLN4vxaXNxS83MI1SSD0qZVHedS4RAARAPzgRUDqoQBKW",
+	"0WglZ+tmg7s6szvK5Gl1PJai9Lu7C5vO1bH/+EazS8FFT5wqNR7N5Ic3k0s74t7MY7eXW5jFS+R1PFq2",
+	"P6plWxTs9pizKyXGXUAHKvH7zf2oGN+3MatVDceYzQ//Vnas9zj+1hbsk90nO092d3e3g7Ce6Lqz+7Qx",
+	"1bWQHqBcqKMdvgLpw4hSuU0626ogEsoguMl4kqPtnd1naxBfvSRpSmNdKYEK857iqdljfuIb82YvH7LJ",
+	"XLwjG9TtS8t7s9iVF11NZ+4UGsj+LJ+DRVEqEx2s/vsyib+lYvKojtybEezaLHdq/JYF//dr9MJFYx1w",
+	"hoHtT+g/yHQ/k6Ng7zNkdukKJ77qqPYyG+C4jbiQXfRREHSOJ/QctrqD0hWEQZYmDpTX15gr1rkp4fSD",
+	"5pVStUd12jI8ow+1Ac4SJY/whAbVXfILF1LDJE1SMqDX9lJsPkLCLmnKmQ7H34CnzCzkjJwdSgRaLfIM",
+	"Q7ecYQiFYqjM1Ic1hAHHboynCEdKl+wWkJMVyQLrU+7yZbWIvQka0xRhMWXRKOWMZ0JfKFx1igjrm6ym",
+	"n6IKe7X9UknF0IXQiUsnMmQWuSUbIaPRnUsZVafe04GbAqav4ObFJVmsS0DW76IKUx1n7PRUTQucdatz",
+	"xr0wF+La1TtKdy+LXiu7tqZL+aBlw+alMjJiLae0A8o/IlOzP4gzABcXzTPp/ByOicQ0KZbwFikppkcn",
+	"I6XeoUmQQptG7cOwmcWe1o9dohc8xFN/lIgy0AyNmRGaq7hxiW7JtIu0K6PQNYG+TLufqDQl/bSmqpa1",
+	"qqmCGmnmZmX0zZeb/xcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
