@@ -311,6 +311,9 @@ func TestDesignations(t *testing.T) {
 	}
 	if r := patch("1000002", nil); r.JSON200 == nil || r.JSON200.Decision != nil {
 		t.Errorf("PATCH null must clear the decision: %d %s", r.StatusCode(), r.Body)
+	} else if body := string(r.Body); !strings.Contains(body, `"decision":null`) || !strings.Contains(body, `"local_status":null`) {
+		// The docs show unset decisions and local statuses as null, not absent.
+		t.Errorf("PATCH answer leaves out a null field: %s", body)
 	}
 
 	refusals := []struct {
