@@ -11,12 +11,12 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 DOCS_ROOT := $(firstword $(foreach d,$(DOCS) $(DOCS)/..,$(if $(wildcard $(d)/pages/.),$(abspath $(d)))))
 export WEBADMIT_DOCS ?= $(DOCS_ROOT)
 
-.PHONY: help demo build generate check-generated check-docs lint lint-spec tools test test-short bench bench-go fuzz
+.PHONY: help demo build generate check-generated check-docs lint lint-spec tools conformance test test-short bench bench-go fuzz
 
-# The spec's linters (and Prism) are npm packages pinned in tools/package.json
+# The spec's linters and Prism are npm packages pinned in tools/package.json
 # and tools/package-lock.json, installed into tools/node_modules (gitignored;
-# CI may cache it) and run with npx. Without Node, lint-spec skips and says
-# so, except in CI (CI set), where it fails.
+# CI may cache it) and run with npx. Without Node, lint-spec and conformance
+# skip and say so, except in CI (CI set), where they fail.
 NPX := npx --prefix tools --no --
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
@@ -71,11 +71,20 @@ tools: ## npm ci the pinned spec tools into tools/node_modules, unless it alread
 	  (cd tools && npm ci --ignore-scripts --no-audit --no-fund) && echo "$$want" > tools/node_modules/.installed-lock; \
 	fi
 
-test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present
+conformance: ## the sandbox through Prism's validating proxy (every operation), and the docs' curl examples, against the spec
+ifeq ($(HAVE_NODE),yes)
+	@$(MAKE) --no-print-directory tools
+	WEBADMIT_CONFORMANCE=1 $(GO) test -count=1 -run '^(TestPrismProxy|TestDocsCurlExamples)$$' -v ./internal/conformance
+else
+	$(no-node)
+endif
+
+test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present, conformance when Node is
 	$(GO) test -race -count=1 -skip '^TestFaultMatrix$$' $(PKGS)
 	$(GO) test -race -count=1 -run '^TestFaultMatrix$$' -v ./wrapper  # seed: WEBADMIT_FAULT_SEED=N
 	@if [ -n "$(DOCS_ROOT)" ]; then $(MAKE) --no-print-directory check-docs DOCS=$(DOCS_ROOT); \
 	else echo "no docs repository at $(DOCS): check-docs skipped"; fi
+	@$(MAKE) --no-print-directory conformance
 
 test-short: ## tests without the race detector or the generated-code check
 	$(GO) test -count=1 $(PKGS)
