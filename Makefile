@@ -11,7 +11,20 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 DOCS_ROOT := $(firstword $(foreach d,$(DOCS) $(DOCS)/..,$(if $(wildcard $(d)/pages/.),$(abspath $(d)))))
 export WEBADMIT_DOCS ?= $(DOCS_ROOT)
 
-.PHONY: help demo build generate check-generated check-docs lint test test-short bench bench-go fuzz
+.PHONY: help demo build generate check-generated check-docs lint lint-spec tools conformance test test-short bench bench-go fuzz
+
+# The spec's linters and Prism are npm packages pinned in tools/package.json
+# and tools/package-lock.json, installed into tools/node_modules (gitignored;
+# CI may cache it) and run with npx. Without Node, lint-spec and conformance
+# skip and say so, except in CI (CI set), where they fail.
+NPX := npx --prefix tools --no --
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+HAVE_NODE := $(shell command -v node >/dev/null 2>&1 && command -v npx >/dev/null 2>&1 && echo yes)
+define no-node
+	@if [ -n "$$CI" ]; then echo "$@: node and npx are required in CI (.ci/run installs them)" >&2; exit 1; fi
+	@echo "node/npx not found: $@ skipped (install Node.js 18.20 or later and npm to run it)"
+endef
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -32,16 +45,46 @@ check-generated: generate ## fail if generated/ is not what the spec produces
 check-docs: ## compare the docs pages at DOCS (folder, page or URL) with the spec; fails on drift
 	$(GO) run ./gen/docscheck -spec spec/webadmit.yaml $(DOCS)
 
-lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
+lint: ## gofmt, go vet, staticcheck (pinned in go.mod), then lint-spec
 	@fmt_out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$fmt_out" || { echo "gofmt would change:"; echo "$$fmt_out"; exit 1; }
 	$(GO) vet $(PKGS)
 	$(STATICCHECK) $$($(GO) list $(PKGS) | grep -v '/generated$$')  # generated code is vetted, not styled
+	@$(MAKE) --no-print-directory lint-spec
 
-test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present
+lint-spec: ## the spec: PyYAML reads it; Redocly CLI (recommended) and Spectral (spectral:oas) report nothing
+	@if command -v python3 >/dev/null 2>&1 && python3 -c 'import yaml' 2>/dev/null; then \
+	  python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1])); print("PyYAML " + yaml.__version__ + " reads " + sys.argv[1])' spec/webadmit.yaml; \
+	else echo "python3 with PyYAML (Debian: python3-yaml) not found: the PyYAML check skipped (TestSpecIsPortableYAML reads the spec as YAML 1.1 too)"; fi
+ifeq ($(HAVE_NODE),yes)
+	@$(MAKE) --no-print-directory tools
+	$(NPX) redocly lint --config tools/redocly.yaml spec/webadmit.yaml
+	$(NPX) spectral lint --ruleset tools/.spectral.yaml --fail-severity warn spec/webadmit.yaml
+else
+	$(no-node)
+endif
+
+tools: ## npm ci the pinned spec tools into tools/node_modules, unless it already holds tools/package-lock.json
+	@want=$$(cat tools/package-lock.json | cksum); \
+	if [ "$$(cat tools/node_modules/.installed-lock 2>/dev/null)" != "$$want" ]; then \
+	  node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 18 || (a === 18 && b < 20)) { console.error("node " + process.version + " is older than 18.20, which the pinned Prism needs"); process.exit(1) }' || exit 1; \
+	  echo "npm ci in tools/ (node $$(node --version), npm $$(npm --version))"; \
+	  (cd tools && npm ci --ignore-scripts --no-audit --no-fund) && echo "$$want" > tools/node_modules/.installed-lock; \
+	fi
+
+conformance: ## the sandbox through Prism's validating proxy (every operation), and the docs' curl examples, against the spec
+ifeq ($(HAVE_NODE),yes)
+	@$(MAKE) --no-print-directory tools
+	WEBADMIT_CONFORMANCE=1 $(GO) test -count=1 -run '^(TestPrismProxy|TestDocsCurlExamples)$$' -v ./internal/conformance
+else
+	$(no-node)
+endif
+
+test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present, conformance when Node is
 	$(GO) test -race -count=1 -skip '^TestFaultMatrix$$' $(PKGS)
 	$(GO) test -race -count=1 -run '^TestFaultMatrix$$' -v ./wrapper  # seed: WEBADMIT_FAULT_SEED=N
 	@if [ -n "$(DOCS_ROOT)" ]; then $(MAKE) --no-print-directory check-docs DOCS=$(DOCS_ROOT); \
 	else echo "no docs repository at $(DOCS): check-docs skipped"; fi
+	@$(MAKE) --no-print-directory conformance
 
 test-short: ## tests without the race detector or the generated-code check
 	$(GO) test -count=1 $(PKGS)

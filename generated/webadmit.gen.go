@@ -441,10 +441,7 @@ type BatchCustomFieldAnswer struct {
 	// Example: What is your favorite color?
 	Label string `json:"label"`
 
-	// Value A custom field answer's value in a v2 batch: a boolean, a number, or a string (dates as YYYY-MM-DD, select options as text), or null. In Go, read it with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue, chosen by the answer's field_type.
-	//
-	//
-	// Example: false
+	// Value The answer's value, of the JSON type field_type calls for, or null (no answer; in a request, clears it). In Go, nil for null; read a value with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue.
 	Value *CustomFieldAnswerValue `json:"value"`
 }
 
@@ -500,7 +497,7 @@ type BooleanAnswerInput struct {
 // BooleanAnswerInputFieldType Example: boolean
 type BooleanAnswerInputFieldType string
 
-// BooleanAnswerValue The value of a boolean field.
+// BooleanAnswerValue The value of a boolean field, or null.
 type BooleanAnswerValue = bool
 
 // CreateCustomFieldAnswerBatchRequest defines model for CreateCustomFieldAnswerBatchRequest.
@@ -608,10 +605,7 @@ type CustomFieldAnswerBatchItem struct {
 	// Example: select
 	FieldType CustomFieldType `json:"field_type"`
 
-	// Value A custom field answer's value in a v2 batch: a boolean, a number, or a string (dates as YYYY-MM-DD, select options as text), or null. In Go, read it with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue, chosen by the answer's field_type.
-	//
-	//
-	// Example: false
+	// Value The answer's value, of the JSON type field_type calls for, or null (no answer; in a request, clears it). In Go, nil for null; read a value with AsBooleanAnswerValue, AsNumberAnswerValue or AsStringAnswerValue.
 	Value *CustomFieldAnswerValue `json:"value"`
 }
 
@@ -732,10 +726,10 @@ type DecisionList struct {
 	Href *string `json:"href,omitempty"`
 }
 
-// Designation An applicant's designation to one program.
+// Designation An applicant's designation to one program. decision and local_status are always present, null when not set (as the docs' examples show).
 type Designation struct {
 	// Decision The decision recorded, or null.
-	Decision *Decision `json:"decision,omitempty"`
+	Decision *Decision `json:"decision"`
 
 	// DecisionsHref Hypertext reference to the valid decisions.
 	//
@@ -747,8 +741,21 @@ type Designation struct {
 	// Example: /api/v1/user_identities/1/programs/42023191739237/applicants_by_cas_id/3/designation
 	Href *string `json:"href,omitempty"`
 
-	// LocalStatus The program's local status, or null.
-	LocalStatus *LocalStatus `json:"local_status,omitempty"`
+	// LocalStatus The program's local status, or null: a step of the program's own admissions workflow in WebAdMIT. Programs usually tie decisions to local statuses.
+	LocalStatus *LocalStatus `json:"local_status"`
+}
+
+// LocalStatus The program's local status, or null: a step of the program's own admissions workflow in WebAdMIT. Programs usually tie decisions to local statuses.
+type LocalStatus struct {
+	// Id Unique identifier of the local status.
+	//
+	// Example: 123456
+	Id int `json:"id"`
+
+	// Title Title of the local status.
+	//
+	// Example: Deposit Made
+	Title string `json:"title"`
 }
 
 // DesignationBatch defines model for DesignationBatch.
@@ -836,7 +843,7 @@ type DesignationBatchResult struct {
 
 // DesignationEnvelope defines model for DesignationEnvelope.
 type DesignationEnvelope struct {
-	// Designation An applicant's designation to one program.
+	// Designation An applicant's designation to one program. decision and local_status are always present, null when not set (as the docs' examples show).
 	Designation Designation `json:"designation"`
 }
 
@@ -988,19 +995,6 @@ type InitiatePdfManagerBatchRequest struct {
 	PdfManagerBatch PdfManagerBatchInput `json:"pdf_manager_batch"`
 }
 
-// LocalStatus A step of a program's own admissions workflow in WebAdMIT; programs usually tie decisions to local statuses.
-type LocalStatus struct {
-	// Id Unique identifier of the local status.
-	//
-	// Example: 123456
-	Id int `json:"id"`
-
-	// Title Title of the local status.
-	//
-	// Example: Deposit Made
-	Title string `json:"title"`
-}
-
 // NumberAnswer The answer to a number custom field.
 type NumberAnswer struct {
 	// CustomFieldId Id of the custom field answered.
@@ -1048,7 +1042,7 @@ type NumberAnswerInput struct {
 // NumberAnswerInputFieldType Example: number
 type NumberAnswerInputFieldType string
 
-// NumberAnswerValue The value of a number field.
+// NumberAnswerValue The value of a number field, or null.
 type NumberAnswerValue = float64
 
 // Organization An organization (a school, a department) applicants apply to through its programs.
@@ -1346,7 +1340,7 @@ type StringAnswerInput struct {
 // StringAnswerInputFieldType Example: string
 type StringAnswerInputFieldType string
 
-// StringAnswerValue The value of a date, string or select field.
+// StringAnswerValue The value of a date, string or select field, or null.
 type StringAnswerValue = string
 
 // UpdateApplicantDetailsRequest defines model for UpdateApplicantDetailsRequest.
@@ -1461,6 +1455,9 @@ type CustomFieldAnswerResult = CustomFieldAnswerEnvelope
 
 // Forbidden Error body of a 404 (and of other errors where the server gives one).
 type Forbidden = ErrorMessage
+
+// InvalidRequest Error body of a 422: for each offending field (or `schema` when the body does not match the request schema), the messages explaining why.
+type InvalidRequest = ValidationErrors
 
 // NotFound Error body of a 404 (and of other errors where the server gives one).
 type NotFound = ErrorMessage
@@ -2207,6 +2204,8 @@ type ClientInterface interface {
 
 	// GetPdfManagerTemplate Read one PDF Manager template.
 	//
+	// Returns one template of the identity: the list of applicants it runs on and the documents it collects. Its id starts a batch (initiatePdfManagerBatch).
+	//
 	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id} (the `GetPdfManagerTemplate` operationId).
 	GetPdfManagerTemplate(ctx context.Context, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -2631,6 +2630,8 @@ func (c *Client) ListPdfManagerTemplates(ctx context.Context, userIdentityId Use
 }
 
 // GetPdfManagerTemplate Read one PDF Manager template.
+//
+// Returns one template of the identity: the list of applicants it runs on and the documents it collects. Its id starts a batch (initiatePdfManagerBatch).
 //
 // Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id} (the `GetPdfManagerTemplate` operationId).
 func (c *Client) GetPdfManagerTemplate(ctx context.Context, userIdentityId UserIdentityID, pdfManagerTemplateId PdfManagerTemplateID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4337,6 +4338,8 @@ type ClientWithResponsesInterface interface {
 
 	// GetPdfManagerTemplateWithResponse Read one PDF Manager template.
 	//
+	// Returns one template of the identity: the list of applicants it runs on and the documents it collects. Its id starts a batch (initiatePdfManagerBatch).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id} (the `GetPdfManagerTemplate` operationId).
@@ -4763,6 +4766,12 @@ type UpdateApplicantDetailsResponse404Headers struct {
 	XRateLimitRemaining *int
 }
 
+// UpdateApplicantDetailsResponse422Headers the declared response headers of an HTTP 422 response for UpdateApplicantDetails
+type UpdateApplicantDetailsResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
 // UpdateApplicantDetailsResponse429Headers the declared response headers of an HTTP 429 response for UpdateApplicantDetails
 type UpdateApplicantDetailsResponse429Headers struct {
 	RetryAfter          *int
@@ -4777,6 +4786,8 @@ type UpdateApplicantDetailsResponse struct {
 	JSON200 *UpdateApplicantDetailsResult
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *InvalidRequest
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -4785,6 +4796,8 @@ type UpdateApplicantDetailsResponse struct {
 	Headers401 *UpdateApplicantDetailsResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *UpdateApplicantDetailsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateApplicantDetailsResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateApplicantDetailsResponse429Headers
 }
@@ -4797,6 +4810,11 @@ func (r UpdateApplicantDetailsResponse) GetJSON200() *UpdateApplicantDetailsResu
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateApplicantDetailsResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateApplicantDetailsResponse) GetJSON422() *InvalidRequest {
+	return r.JSON422
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -5115,6 +5133,12 @@ type InitiateExportFileResponse404Headers struct {
 	XRateLimitRemaining *int
 }
 
+// InitiateExportFileResponse422Headers the declared response headers of an HTTP 422 response for InitiateExportFile
+type InitiateExportFileResponse422Headers struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+
 // InitiateExportFileResponse429Headers the declared response headers of an HTTP 429 response for InitiateExportFile
 type InitiateExportFileResponse429Headers struct {
 	RetryAfter          *int
@@ -5129,6 +5153,8 @@ type InitiateExportFileResponse struct {
 	JSON201 *ExportFileEnvelope
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *InvalidRequest
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// Headers201 the parsed response headers for an HTTP 201 response
@@ -5137,6 +5163,8 @@ type InitiateExportFileResponse struct {
 	Headers401 *InitiateExportFileResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *InitiateExportFileResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *InitiateExportFileResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *InitiateExportFileResponse429Headers
 }
@@ -5149,6 +5177,11 @@ func (r InitiateExportFileResponse) GetJSON201() *ExportFileEnvelope {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r InitiateExportFileResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r InitiateExportFileResponse) GetJSON422() *InvalidRequest {
+	return r.JSON422
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -7176,6 +7209,8 @@ func (c *ClientWithResponses) ListPdfManagerTemplatesWithResponse(ctx context.Co
 
 // GetPdfManagerTemplateWithResponse Read one PDF Manager template.
 //
+// Returns one template of the identity: the list of applicants it runs on and the documents it collects. Its id starts a batch (initiatePdfManagerBatch).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/user_identities/{user_identity_id}/pdf_manager_templates/{pdf_manager_template_id} (the `GetPdfManagerTemplate` operationId).
@@ -7812,6 +7847,13 @@ func ParseUpdateApplicantDetailsResponse(rsp *http.Response) (*UpdateApplicantDe
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest InvalidRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -7873,6 +7915,23 @@ func ParseUpdateApplicantDetailsResponse(rsp *http.Response) (*UpdateApplicantDe
 			headers.XRateLimitRemaining = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateApplicantDetailsResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateApplicantDetailsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -8296,6 +8355,13 @@ func ParseInitiateExportFileResponse(rsp *http.Response) (*InitiateExportFileRes
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest InvalidRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -8357,6 +8423,23 @@ func ParseInitiateExportFileResponse(rsp *http.Response) (*InitiateExportFileRes
 			headers.XRateLimitRemaining = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers InitiateExportFileResponse422Headers
+		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRateLimitRemaining = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
 		var headers InitiateExportFileResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -12255,6 +12338,16 @@ type ForbiddenJSONResponse struct {
 	Headers ForbiddenResponseHeaders
 }
 
+type InvalidRequestResponseHeaders struct {
+	XRateLimitLimit     *int
+	XRateLimitRemaining *int
+}
+type InvalidRequestJSONResponse struct {
+	Body ValidationErrors
+
+	Headers InvalidRequestResponseHeaders
+}
+
 type NotFoundResponseHeaders struct {
 	XRateLimitLimit     *int
 	XRateLimitRemaining *int
@@ -12605,6 +12698,26 @@ func (response UpdateApplicantDetails404JSONResponse) VisitUpdateApplicantDetail
 		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
 	}
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateApplicantDetails422JSONResponse struct{ InvalidRequestJSONResponse }
+
+func (response UpdateApplicantDetails422JSONResponse) VisitUpdateApplicantDetailsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12976,6 +13089,26 @@ func (response InitiateExportFile404JSONResponse) VisitInitiateExportFileRespons
 		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
 	}
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type InitiateExportFile422JSONResponse struct{ InvalidRequestJSONResponse }
+
+func (response InitiateExportFile422JSONResponse) VisitInitiateExportFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRateLimitLimit != nil {
+		w.Header().Set("X-RateLimit-Limit", fmt.Sprint(*response.Headers.XRateLimitLimit))
+	}
+	if response.Headers.XRateLimitRemaining != nil {
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(*response.Headers.XRateLimitRemaining))
+	}
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15817,231 +15950,238 @@ func (sh *strictHandler) GetDesignationBatch(w http.ResponseWriter, r *http.Requ
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H2Lcts4lvaroLjTZbuWkuVLnNipqSnHTro9k9vGTme646wNkZCEMQVoCNC2OuWq/2n+B/uf5C8cACRI",
-	"ghJl2XEy7andjiWRuBwcHJwbvvM1iPh4whlhUgR7X4MRwTFJ4c8PRKbTzv5AklR9jImIUjqRlLNgLzgm",
-	"EWexQJKjK0wl6pMBTwmSI4IYuZYowknSDcJARCMyxup9co3Hk4QEezu9MJDTCQn2AsokGZI0uLkJg392",
-	"PmBJXtMxlR34b73TA5wkAvq4IFM0xur/LwiakBSNeJaiVfVTzCOBBJ6iJ2Gv11trGMSTXm/+MD6QMaaM",
-	"suG8oYywQAkZSEQZfBdlaUqYhFE1DGB7d3fXM4CbMJjgFI+JNKuwP5kkNMJMHmBxdFgfyMmIIGyfWRHo",
-	"YP8YHR2G6DXFVHC2IhCNCZN0QEmK+ABhVjyOcJRyIRCVAompkGQs0CrjUj10fPwWaEdVJxMsR0EYMDxW",
-	"o83fP4uwOKNxEAYp+XdGUxIHezLNiHfCwVag5iYlSVWT/3t6Gv/3X4KcBEKmitCKAC+wjEa+uR7FMAN0",
-	"uYn66pkQYYFSIrOUkRhdjQhDVKIrLFCUEixJ3DCBtkN+uv30mZ9LDjIh+fgVJUk8a6ARPIYG6jkYbEKF",
-	"JDHqT+EvpxXRMFTdwhm00JrU294xv7ye8FS+ogmZMWSGCDyGBjQhaJUzgtKMlX5qYgv965l68Wx5CuvR",
-	"thkp7HpJxpMESyWBsERUqFHPGWjbMT7b2d7e8Y7xfTx4gxkeknQuy74/fIXMs5p3G8Y2iQdnY/3cGTzX",
-	"ftE354zxxJCo7TAtSVuM1D7aerDzxvo7ncxhVPQHnWgm9dMXrQ5SPgbRFvMrlnAcn41SMhBrLebzB50s",
-	"xscN80n5MMXjWbOY6Ec8wsG8LLroNU5hPUaYoa1N1KeySVqY1hbgmd7m1sbuxtOt3c2tp2Ew4OkYSz2L",
-	"ne3AO6mPgqRHcKTI6ayZZYKk5uyRU8/8nHYoaZqQauTMNrLcVrhRr4oJZ4LAweoI330mrkj6gYgsAa0j",
-	"4kwSBn+as07Nbf1fQk0w7wda6XOeEAxfX+IkI/C6K7MxtF37msYgpvUHM1bbVhgoRg32gnU8oeuXG+su",
-	"FSgR6xvrZqHFenkF1/OjWZz1p+Z4Xt9a94xIrKv1TXCfJMFe8CYbDhOC+jxlfwtCO5UBTgQBykUJwUDz",
-	"r4HIxmOcToO9AFRDdPjy9cuTl2iVp+j9xxN0ReUIYcSyJEHQzFrR3u1JI0hCIvkQlHmfkgFJUxIrZU6Q",
-	"YjJqhkCbGEtyJ+sPDT3AFPejiEwkZhFBCVH6GRpjmpAYcVZMN9jsbex0ehudrQ29mVg27uuJLT1x09RD",
-	"TH1IEJYIx2MqgQLFhDc2YJqG8+5imt8hEwc/p9PBgLKYGxFp1PA7ma5u6gGm+wsfXuFUCnR06Ey11+t1",
-	"ep3e051naqo37snxFz3C/1ovjOF1/atYr50TL9klSfiEaIJ5rDF4KrS2oBjhCSgpShWBMa8IpEikjjzH",
-	"3Pbav76BmXfW6y/MMl/btlS8BNN7xdM+jWPCFjwXBwTLLCXlA0NRx/ygVHRlaRrbjTM04CnQy5727rEx",
-	"JkLgoVrEV+Z1sFIvMU1wPyFdUEx4OsSM/oH1UlT7tc3ajhPKLkiMJFeWROlVb79veekhpPRJZV8uwEgv",
-	"05Snb0yLDbyTj3KMpzDMTCiTRtkzRPAsjYg2dxwq8sEgRDxVlu8Iq7mVBrr2Q3DZWy5f8YzFCzJZLh/K",
-	"y/2RXTB+5fg5/Euae1bQym7xvxUg+0CNRrNVVOx/fzeuka9XR5D0kqQrAokJSRLKhmv+EWjRQqDt2YNI",
-	"yBBH03L/r+E7NCSMpDRCptkQ9QllQzQZYaE2ViabGFoiTXPwOWkJ7J+g/dHbjjFTZg9fCOYucXlnCh5R",
-	"nCBBoixVrK+1AYEmeEgcGjZPw+koc4wT/2RKZom/zY/uIzCxyoTubMvvF9taGTxgGykGUkaQ2tMY5c5A",
-	"FHOiJRe5pkKi1Z9fnoTo/btj9d+PJwizGL3fPzn4BeGEXpC1LlK0NZOC1o27kjIw0GzHz+HbxMtLSryc",
-	"54xy3j1lP4IwOeH8DWbTD+TfGRHaq91OppS5QLWPEtUBItcRITGJgzuV9RdkuiLARZxMwV+O+lk8JOC9",
-	"EhPCZBcp2usX+wVzgIO7T6acxfA5xZJ09EANdZ6jKKFqPEiMeJbE2kV/7jj0z9V2Awe+9ZpSgSYpEarb",
-	"6jJXAgGzlsV9tMmn/+AM8pHhTI54Sv/QFm19afbfH4Ffnwo0pkIoecpTdJVyNtT7qs9j+JWMJ3L6Axyx",
-	"OeOWYwqHRGKaiI8Ta8NOUj4hqVLLS+erdfS3jD4oghR+/43Nre0nO0+f7dad/WGQkpimJJJnJKFD2teb",
-	"sNzHpxGRI6KVwyJ0oYhvXgHV0TZU6lt7iCruFe0Jsk6kz/VZfslf4f1/KYvNxiRqpkADQeA3hI0jUkie",
-	"6lBEmbo1A8rvSdPxJEfF0M3rFvOZ+oJJZXustZVzoh6/ya2p6qheq699Ayuv+ifjh5/yLEUDfMlTKgmK",
-	"eMLTv/kYIT+HF7LFfoW3qitaD5rouZQIYrtsXO1jiWUmPKFP+L4ciUKrMRF0yOBcEUpYeJZMrIFReEJl",
-	"QtABFqSL9q0JE6LjLIqIEOgTlSME54eAQ/2V9sXglKABZTjpogMj3MeZkEjyhKgTQDvbrG0jJIm1HCcs",
-	"Gyua/E9GMqJIccQQ6GxEiCAM8gEEYeAZQRAGun9FpmJx3beq1v51R3XZucQpKB2Vvmd3rXqudazWQ2/d",
-	"FptO2XPI7PQad97j/tuev/0qY55qrwBYc/V2zapZmVWifuEnru0i7Wqp9vXLVE2bXEsEfiDCIqIIJXOy",
-	"lbfu/TtqijBwU1+np/F/F93BJ28n8Iu3H/WLj0SLijX/entcas0irc6t+kywjAr2O8t0xkTeBXjfw0B9",
-	"D7uk3WkGHBDegQh0t9wRm2Syrh+U+fu2PDuDTHYjS64pdpeEug0dfm0eKrSgDwU76lzuVEcSBgeQn1A7",
-	"zuDcMYZLndw+NlffU0nGYuGjU4esJRmr8ZgR4jTF09nHqe3XRys9q8PiJJw9H/fIbD2PauutZlDqyTvy",
-	"spOnaqXDBChnECgQAs54IfFggGIyoAyk6QUhEyU8aIr4FUMxlhjhPs9kobSK+iG0lIbmO7Q+MvrvjFSS",
-	"fmaqat6jq0FKntjTakUgeGRhocgn+XqXm34F/g4dI7EZM3BCJQm/IrHRb57ryKJ1FnNtGUwnOoKcj+Sz",
-	"G9gIg1+ywSAhk2ygROMHfElYlOArpXckU9UCBWmV819t0A2ixc9szdLWzn0OBzapOfusZGu5Gk9pcZG7",
-	"SqojFJOIxsYBBPGIPXRejOzcuIeoBIXzHCh9Dt5k9cJYbTNlAv/9+N1b3d4qLAK4Dhi3A6HCHGtrXXTE",
-	"0M88RCAvX0wPqZrGmDIswVKTWcoqbZfEbIjegg/QfjrEkti/j2FR9Cd1GhwDw+jPWuON3d7Ap4MnE2M8",
-	"5+F6/x4r65k2tNsgiPJBBUUw1P+oO5ugCCn6H3YnFBQBuYaHHWoEN7lwmb7V6RMO96mtx8i7QbD3ebac",
-	"KdPgJpz9dGlq8x52SDbv0crE5jzskuzmi283wVlRP4IWkqB53ta89DXINMkS6ZFy7xhBhMl0ClmrNlTI",
-	"QSO3XcDOSzMGOTG3P9tNPstc8aV4zFq6MxnDMYq9Ms8000q6QWN5JLW2Ln27XItP+1ZmUH1pjWWyuYAV",
-	"pPP1vMYIMIrH8NlsY/jMaNdv5PhNAk3TBVZHG+Ief9wUsoi1CL7C2uegRX+I+lMU4UwQc1A7SbndoM6J",
-	"Df5Gv+KhnYvmsFLnjn28vHBvnV90zMaoC9hRxYrU5dphD7nDlLMzogjgnz8oVCPMhgRF4GFXJOir8ywm",
-	"5dHsI0YUnTLwsaJVQaRUB55vORU3fj11pPZpsHdqRnYahKfaTIEvX3AhOTsNbtYgBnxJ0pTGql0IFuvO",
-	"vJNzuvVTuWT70rggt8fJ95aXH69Qu26E1sajRzqP1IZ4A/AIVegbSXpJPpCIp/He3gFnjETq7bdcvhQS",
-	"9xMqRiT27pGW+wAsjIfwjX9rB9WC1sddemw9+7LOPC0t9pmn4YOvY5FANfesrZsEN2FAcqm8+NFoJHoL",
-	"+z4IfUti+m5F9Oaz/Rbk8FCixRxajTN3bc1yKcPhVrGZwPveJ4UD1xpbrg1ltmfdhMo9Wap5yK513bHW",
-	"fupnNIkRZ0Sn1b5K+bjul0Or2ESCtTWsnvp//+f/ojGRIx6LtRBdjWg0QjgRHAlijGuYxd0aTJqUba0m",
-	"+3R708m+0d5+yt9obUTpN+7BkrINtzen2r1RJegihlXLN2oE9ZtYDc7Rfd/htCKMw5QyJ4q2VzhPQ8gh",
-	"V8QIdSKMXkK0qphLICzQb7/99lvnzZvO4WFovUbGv6J+VWr+WuEuthsqJTgGdVRtp31Rd+6GaF+4i/Cr",
-	"duumaF+4lDPPRiMuCLOJGfnUqhtsnqf6FuxkjtEF2KndG7VJ1hb7NZ3nm76VU7ruw13YjKP6ismywazy",
-	"VG4ZrKo2spj2eeINGf7DpG7l+QWljSXxhXGCVuIwYZFfb6yCPFZrJGkpUpNnqbcI7L7Iu3hruzjUXRzb",
-	"t45NFzf6p7YhXND3f/z4LRC8RN4mw+wxcvtDRW6Pjt+hZzu9Dc2oq8VhtOaPUbrXZzxukNK16K/bNx31",
-	"z6b95y9tXTxLR32r2kTLkG97Np9B2TJJZ4d875mcbalFIirMbYOq0hOb34o7nijCDKXgqAAXCUZOWLIu",
-	"3hZyTdvenhuvlEBw+1VZDtE0SnKhwch1+Xz0XZW0ty+rvStVuNpheVXeDQYkRfo+WYPTpeY1hr5mUdev",
-	"cNgBLBI5Nqv1zTWNYqytBaj7SgvdwYmKz40bOlynZqN4xHBonQljh8NxkrTQUgsqf/ElPefbQm8EEpf2",
-	"d3kjQ9a0IcPZwufjJU5onPcnHmatbnGuV4TCPRzuTg93f6KXG6+f4TzCyVkRcGrHVK/VWzb05OUrM7wV",
-	"gaAHpHuYxVxzttH3GTDU0n3pgGE9Ref7CRVWx7ZkkLC2pA8cHnRTke4iLFhq727CgbUVmBUItGEwGwcE",
-	"yfAYCGwfCLSnxxmF26jbO7vPFozpxY1qaOnEdWN5fvXtbfFDlV7OKP1DmKF/lAIo9pJqRQuRo5IWUhlT",
-	"8ag7LIKG9JKU8KxY7NxW/L6Djd5ExocIT7lLO8OHknOGhChCV18TmKQkgdBBOtUpjyPM4gQuTIEP1107",
-	"ytAHEhF6SWJzPkPSpMYfyzmy7DH1gqTNjR26U2oj4R4wOOhu3rbWS7sYYIMYr+fGmoYXDfk57Tef0RXB",
-	"0HK8sxJ4542luMzmyW3Qklp7GGcZ37fbE56gHv1WG2V7q1F5sxsnDK47fKwUxImc5ug+HmqWbq/Wpg+/",
-	"6huQkO6+3dvWIUg+MBFIzTTqyDeQkPpCPIhroQzOtTrFx0V3xc6ZcxN7nqZj2/RxjMaX8xrLBlfOgpo9",
-	"B7JTWIpUCoStql3xjBnsrDkXgzUIn3520RRuPbCScNncfbb71JvATYVsldmhR/SaCmkTO8Z0TBZ49Q0d",
-	"E/vqfMeRIS6Gu8lXwOufSH8/fnN0Ujn46XAkkyl6gRkjKTLr1d6l5JIgRzZzJ9fMFa+o7x7qOw8WYhed",
-	"5+hyWZqcO9eoCxsNUOoAwgPH0+f5He4VpOkIriSdfa2e0XMJUT+Tqjth9FWDeQJt6O1GLkk6Nbaha3BC",
-	"e2tohC/VK4yESHBzw1sHSHGC1M7UAqQi95zJ1CnwPiUdJaVIjDTJOuCiRR8/vC5CIQl5rohDUyIgzEoZ",
-	"2urZ6+ZdtI+ilABn44pLdyTlROytr1+RPuAxdSYpjzPQr7piq4vH+A/O8JXoRny87oBNivWUqA9ivdfr",
-	"rfeebq8/fdZbjzd2452oh7e2+097O5vR9vbuzpOt3mArfhL3B/0zntIhXKeU1/Jv+5+O9+EC4j/I9Cj+",
-	"6/4/jvaPTp4+3d75+OHFz78c//Jy/zTr9TZ3Xup5/XVje/PJ1pPdze1n+vtjEN1ZSv463fzXVfr02UX/",
-	"V7m9ff3HT5svBvglmzyJ//mPjz9tHerHLQ5dx+ASdGIqJlxQNdW/YilxNBoTJn/aevHTZk9NUTH0T1uH",
-	"J0TIzv77o45m024kLhsaVIz9V2XL/rT5KhKXP229iEY4FUT+tHVIBe88e/Zkt7Ph00cKcMwZ556VkIoz",
-	"rwrfwzzIzFtY3tWWcyeVHoJYf7azvbNTZocmq7p4Cezn0jtNMadbyGcDnWpGv9bO/9POr1KIp1nOFWPg",
-	"uzCnM/wtRZsHOEn6OLrw3s0Zuwf5+3fHJ0KrUWnGVgTAV6hXQRSAqW+mjwiLPdeeHNp/zsf5pXT4b2xu",
-	"bW14mch9ufrW7u7TJ5vzXtLU+LI0tasDCZvm5e9+9mq4OnU1uCQoGyYlfvNAIcPa5EoLywGShdUpqUDR",
-	"iEQXPnACd3O0p9MsCs3jPn+YpzqOVu5Nd0DfNtaz9XR7e7MkWdp72CtvtXAh1BjUi1VAynDJSqKiEwek",
-	"XAOmT4gyW0Y5jkAJqACtnjuwAedrzxFPYsAkijRrCT62wkEAZplg+IIoM1K9S9nZJH+3i15wOQKFxuAU",
-	"lAENIE2xGdXAUV1s9PmIUaVN0D90xsmtkQ5eKrsIAR/m6ANhQMut/9u27kxKmc5O60K3fqa0nzNiWwer",
-	"6yzRrQ+WB1VonvUCGAsw5eqM3ZaP1TrmzdtPRR/2m7wj+0WtN/tD3qX9QverP30puDo3pypHEdWAL2Ms",
-	"3TNX64pEdNH5J9IXVBL0y8mb16CQG8bh+lCakLSTm5QTPCSIs8So5WJCIoQhfA0KOajYV3WOO+DjMe4c",
-	"kwlWTBrre46Knm9olHLBBxK9vI4g8cIdjZosvSYx+kRjOUIfiDFp/M2pLfgmSySdJAS9shK04JfGQbRg",
-	"noPjX9VSlMfoDhFGqIZ2/KsdgxlCvkKzBPaisvq+5bQd1QJiNbeIG/PwVHcuD4K1xitoDoZjcKIIHSV0",
-	"0uc4BZWM4FQHYIrh6qca3Diz1nMfXjxwmj82zefzyc302nzeHL15qVPXHSPOu7mcCaklWI/E5XNjWPy1",
-	"ZFa4KGuXLO6ORYcYZoMXR3Kc/z1JMGWVd/6gkzJlZnfXjuNfY0nZhsP3huFPyLXahb+rPm+s+JOkOF2b",
-	"ERkaNWalB9cUZgyCC2qm+FTksim8t76uTtUsTcDgnfIsPbP9daMhDRy49iyl7Vjbzq1SuaBxgrVyBPO2",
-	"c7Ukgs4Xr2iF9VZ9qqEb9PfpwJJMShj6KwKAFxyIhiueXgwSfuU6mZ7bx5WekuEkmSJJC08uWDVuCgER",
-	"Pj/JQmah21xpnXVgwGetSKV6eXzYoJHNazY4JOBNQG9wTNp5zHR/vlUoXfCem7arM43/AxJ3Tcp0SQbl",
-	"adSPybs/dvKuc7Gkllm6seHI1ZhnWnduOJINR9xXNm79NlDLfNzFuHcGwcx+np2MexckuwVF2oExmRnk",
-	"oqg+0MrAwuBdBUi8FiAqIYGvYiSiEeeJjuJNcCrHhMk1B/YH/pzqvZ/ybDgCL4zdZnUBiQVgIkPuiT+i",
-	"sl88oW/+uSPqk4SzoTrJGpKnj9+9/2X/eK6meRMGERZbsxE5Sz0bDRgd7B9voRSbhwAswHgMDvaPWyB0",
-	"hkHE2YAOz5QGhpOz4kz1r7c7iHLFM8rQATSF3kNTz1Gmj2ll9Gk1TM1RmYlqKJUk882tJ97EoGmUkKaV",
-	"iXBMxjQyeddGsrkDbM5o30YdtNnbeNImpR11kP7jL0u7rd3BVZLDFywP1CYA2NhbcEjGHH1k9JKkQhnn",
-	"x7Ct1Hvvs35CI/QLwQlYpe1jgM5ShfV9ZRh8Brv5hJArH/xG8P2mk7sUXMC/WH2tDs1VeqCtAV+Slj4g",
-	"thr9KjbC7EirvySZE3aFol6lwKvxfhsnuY6JmvArWgU3HMqYpNrdKcBDSkVRTUJtT48Lbw0cnbgPXcDt",
-	"ClDC1brNCqTC8Dxi4v0RoLyLUuh2ReRlzcRzRHA0stCxtq6ShTm2iqR6tIJ8NkOP9JQ4E+ub63awQbjw",
-	"y1vFyy6CmiOuZqua3kZ1Irlp1yvflvQVzcjonTd1eFFRbQF92vP6ncQb65PwX+fxleprb8jbuoEfyMBG",
-	"KsmCbgAIQxQZmPGZz7P7yfpETBYDFtIkbMX+u1+9JycbO3tPNvZ6vd9Lmh2WpCMpyPdiiU5P4/z/OqV/",
-	"TvQ/e6V/fm93zDgTsqRpoPeX+ZKwOY1uWT/MLV0wXm+OH6kV1gzsBKxTlNp6yiDtA3n9ZVrAMUiqLXqA",
-	"yPrPL09WBMBprPmzSMw34DsbT3PPWd1r5ogq+65vYzaVu5zhvChqkvJaHsPm3LTWpg5brNNDKCUeIbeU",
-	"hJy3BvaxtmpKbUPcQlM5lt7M0iLI6inzCqHWcohVAOyFEyEFW2Q1Ywm9KCeRWBdkiJj2YhYh2bVuobGE",
-	"Pn0lREXEEVSXQQVI/nmlMKpSggY0Uc+Y0mUDmgqJ5BW/Jeb8Nwud+l97wCDqF2/lXZ8b26fehkjbI1mq",
-	"16LwXSsdtgPsYj0JUpcr8aQw8ygbEybPdJ2fswaXculSr3lFlMVXxJOERLLiZH6VJQnaL2I2aiZ34ht1",
-	"6w4vKnnsu7fWz4oG7kRD885lszFfd771DLtZiZrCuVRaK+OBWexadhuz3b8qtk0EXQi4mPOBXFJy1fYa",
-	"Wi1h1/ztZ9/Zh5/dZ+30qNtrwq3O6pZjfeizOmf4JfdLW53pNid2QffFDm3XcvFqrfm2sbV6rrDQGiyJ",
-	"wcavi9VHcdZKnH0PAsW7AYtCh9WT2MJ0ePz2S6Jz+C423otv1XRkkpnUD+odKCaKJxOCU5SxmKRIkEuS",
-	"4qTki60c7+95Kz/h2WIOX3U+MX2lteG+Z167t/D+fqIyGkUpHmg99hP9A6dxOp0fv5jhF67PYQa3PIiM",
-	"NtGhxcO2Xklsf2stfM0+aSVxS/jrc3MEDFjfj58jsAB62mOOwI+WI6CvSqFVzsqcsGJvUYkmpK9S5ZHF",
-	"JNRdJQ7UITtbJg4sxtINVHzXSLK7p1hbgqhFrSGWLlJpaWGIYn/qW1uc4lL9i/kiVYOj/geIVL3KZf6z",
-	"/ptHkfpji1S1Jg0SoNfrdXqd3tOdZw8nM2vAyG1l5kI8O4NMwLNzcA+XINQt6NAuxSoGl6WRQTwt1fDq",
-	"+migIRqqVYgbpXGxFVqrrw0Vjm/CYIyvj3QLG71eLwzGlNnPc+p6OcPw0a1pUhZZZKYEd0FsYv2mwaEJ",
-	"4eoWJC3ovhyKVjt3UDDaFN1bAJDD0m9BWI6PlXL8dT0hv4ljQg4XZIr4FQMYbev2VoaizXNoTJSbnyOX",
-	"d3VX+XFePA2TcjQ3Maw0oggzJAi598ywhhEv5Mywg26Rd0CZkFRm/uU5Kn5ccHkqeWK3XSc+M83TTWta",
-	"bnwz8thuNe42yBzuxtPYHDdztuePd6erqkRtbj/Zeerc9Fro2m3Lq2Euxb65V6jNnLywZ5VH2i5jSXq3",
-	"cgTV2K4Zw15fwC1trGFqa6Ra1Wq/uMujmg7CklA3X7mCBL4q36qtNdHmOl3+Ur3beq+605sw+BUnNNaA",
-	"WA2QiTXspM3NPfBxQ64fHwwIA8Q/rYuv8hSd69U4L66MwdsxN3H3sU6LGRGAjiFCGlSZNV091UAgCUSu",
-	"4Z6davxqNPWlLBaoYjiOqQaKeV92ejcWSK3u85z+X63C+zk4Df752++nAaIGKNIg9FpHC7mekEiSGJ06",
-	"/oDTIESnTvlW/Tmv4Ko+8hSdFnVcT4M1WIoKa1ZhCZpQzW7CQJAoS6mcHisy6nnvT+g/yHQ/k6MGRS6K",
-	"eAbwb/vvj5QKEyLSHXbReS+HfsP9KCaD6ufzLjomDCqSGAtVNTDiQkJOCOC5Qo4UwbGuM6qr0Vx38IR2",
-	"Lsi0YGcMYwxubuDcHXCPDMIs7lylVErCkPOTPdhzdUuNYfU1xVRwho6YEjhYs8NaiGKSAi5ZngE7gTPt",
-	"lNmArd6bE8V0XfQSMIoGOJJwbx+tQs5rqIEoQ124N0Rq/4kQGeGmvtDsI9ZQxMcGzPyUyREXRLf8HJ2P",
-	"8QXR+BWdmEfiHBkUIAd2TF5xDYMUp3SgWAtPcCq7p+yU6YFFOEkg9zeTIyWEIrhIDam20reuVks9zxfg",
-	"HOm16aIPBoNHoAin6VQNF9TZFaFs5jQxvfWzeEikauj8n50PEAAeU9mB/54bmA4MYE0JGUCon6qnT1np",
-	"8Q9krDfzud7JCY0IE7DfDIuohVwtLWt5geDogfvuVJQWdS0IA0B/ylPp+IQwHYXv8nS4bvoS62+OTpy7",
-	"ioHLP8rCVNoPMN5Gt9ft6drPhOEJDfaCrW6vu6XPsxFssepF7b2vwZB47KYPTvHgCk4bZHhHI0jhttkx",
-	"mE2L88XweW5ihFrq5st94d7rpvl97i7KMeHgbokiGKyRiwenF0ovhhKZQOSjONiDpIaXuY5hkZpghpu9",
-	"HjjmNGiTY+rCHeh/Ca2XOrI0p87nAm+uGQdAqfUGH85BgzOXzB2QtzmXqw1D+fHYbr5Ypa62hEqWwlHU",
-	"HoFOi6+6gDVNKnmotxuQr7Z/mjoy76zXX7gJA++2WqSl4iUY/XZvo+ntfPHXPzIlcnhK/yBQ+Wi7tz3/",
-	"pbdcvuIZ0y9s7s5/4YTzN5hNjS9A4xeJbDzG6TTYC16X4QvgJgI2IDBKZcwvUqnjH7wOeCgKUB84Pq9B",
-	"9nYmgNxofoBuqohbX3M0pJsy8NZX55P6dcbO16O0lzYyPWCNZ/OeK0EuEZZwRwILzkAOKGM0vcRJ5cKH",
-	"Bj+SJB0DBBzKU89LUH2OyxhkOiWiAvcXwu3zZlA8AEizYHiJVnixi4eH8ECS1KDzUSEyEu+hAYEbKzAb",
-	"ziLSRQc4SXIgaDzElOmHAVIgJWKkevMJnyGRDhjSMuLHhBAAMkj9WfDRgYsjtOqABmlKrwWO07MK51TG",
-	"G3yEAHwICEAH8c/g9vkF+iyoPfWywbazSHZO2uyN1qtJXGacdwWG1KqTDf3INn9qtsEu2yyoQ5Rw8xp0",
-	"CQ1YaOuDmGt1lqE0lKkXuPVR+bhL5eNAGW6Vs5z7AHbb6x2at87AJIScJ5ziMZGwXg31ZYpHDAMdHTZW",
-	"yKw9q5hNPf/lpvHa5FwzRmP4zgqCmNiHViVGPIm1BnQKN0i16DkN0ESpMuCxAmvFNrhicaunokgJ1KoQ",
-	"RoxcOT0LBOUuSGx8F7pCmXoG4hVNlo3j8dPex+UMnIoIqTs3awT+XIkCFcEbE4ephE+UyNnerMQmPCGF",
-	"cnRg8bvpVb8jsEk7WVZzMjdIsrJ2/h8qm+7QzskcNHmly+sthS+11017pF15U+W1mtxxH5iWzJ5qpOFr",
-	"6VGwgopiCybgq+9NLyKzXEYBSRQG3guax8TYTSSmEuwiG2NeVduc8St05UB6FKFoKhBJ6JD2NeZifvt8",
-	"TTG+vp6eP6s0jRj1p7YEBtqXaMyFRBthr9dzs6qhkBVOEudu3BinF9q6SYl2NSEsNLSX5EUh5bL8ybwR",
-	"90C7eomQL3g8XUz8uJkGn33lP0q1PCw1ziyNTGWxBXb6zESIm7Lb2pTEW0rALj0yXSfML48sU12R1Ob8",
-	"6CWGiIWyXOuZDI8a1V2JOb1i+SLwAcomSPLa9nMlXDmlpSzc6vJpQQFXqtA515lbAPAVBVPHeNpcMBUd",
-	"FoWthK3sMqPq6ZLCRik7h06hx+X0HIc2n7/mOonxtFau63lcrLPKVrbe4qX6qo1b2imf+bhX71wlKbhe",
-	"B0OBzUv6u6Pcuju3jNVT27yxUy1qSZ1isU1f9dR49/2JDnSuCATxNZJOcCpteOY0+EAiwqSGPD4NkIhS",
-	"QtiekgTqa4jK6GtM3E0gs2EcmlpMTHQkEVMWFqIsSrKYiJKdL54bTysoMq5bAJaBszZGz7SwBe8qvGOJ",
-	"9/nrt3DNzRcuHkz7W7hlZkkZZ2Uf5cy9yBl37xhPiyNjnPDaLXwtBj/mYSTNLSPF/IppY6UkQm4bIG4t",
-	"Jv4kEeDZmXm38oPMjxH7+flRltxnuNjdPYtIj/70rOI7eRjh0RiWXt4XEy7gcf4SBhOuk0ktTpWTd6tO",
-	"z1cGBUt9+/Uvxr/RVXb1f63bVyB0bttp5wK57lxdXXWUHOlkaUJYxGPdh18pKZVqsvWZatWYTAkmb8El",
-	"V/NYXIfIC1S194xUsXunaPP62gb1cXTB+FVC4iHR50SOr1/h/WN1ePanLkKZB8H/xiOZjnWOkHMIUQty",
-	"F10MU6hmjFlsSjeJWhkx8FHKVHFEXg8NHQ2KpKPcrW+bV0osTRI05JQNQ3fIRR9YGn2XxogyIQmGcw0S",
-	"migbIsx0IU9bPVCn6drMTYOgW3bj5aUFS6XAlAXfVwNg+cT/fvzurfYIrWITldBlEBUZoixNbPYfFIhc",
-	"Q8oiUtb5vzOSTlG+f/K3JykX+lmx9ry+LLOqMPgTtmit/kNQk06eYg9c0YYOpp4hrOqxQ7dmyc4tmc41",
-	"LSDhdy1P+IQXipPXQa8r9sxdl4v4soTjtID3azeY1pu/uRjHjRECpT2/sYzB9U3srfuJaKNVRq4gFxoQ",
-	"NxhBONE5TJQhi7W29qgQ3aVCBKK9EMS3D1kv6lit4TR77Z/9UmF89RcxJRtzoBsJuOwuHjdyraZSP1V1",
-	"LyzMIu1rBXRk53YGmE7FXakmI+ldBZX6PuPHHuzsCi0/+8D3nZAywOHru1rNCPUWN96FifdGocsIQObB",
-	"tpHmBcJMNcDyBkFSgwN6FBZ3bj2VN5Xj67WXQBfw8vIK9Po3NaEawFgbfDHgfjKPVV21RGuQ4FVJCIYa",
-	"8ZmsQ7yvSrjZYXTKMWbTNY2ImcO39afIONHliIybRE4F1ZV8A7HTgI7rI+Hn2zUHCHHg72nG+16o3TL2",
-	"nGnZyKgZKG0FQngDKqsLAe6H8l5AsvmAjxuEm6HTo1i7F7FWAz4mwihFPv+Qw2d1qVaHJl9etDU4WCZl",
-	"9pnlZamNahm/ixUht2LysjnwnXhBtPyd6weZ8EmWYGkRAHP8zflOkRz+fcKTxLhA9HeuE6Ro0LpBDOBg",
-	"qL0eTjEQUyrbcX/odEfOiHMhpJhX6Men1w9UMelt5kHuFdEo9zllZ7gdqkDlS1jl3qoBFVN9NlZ+I+r9",
-	"5s3CJnxDzclWXLxxBxOvlmR50EopSx3x2/8BZ/xtj/h5zhCzH5vcIUYcPLpCXDVgc9FrYE4xj+J42C9c",
-	"v9JcYWZcaslXusyT4wxYBvgMK2fQCKZoZdZpu2KQp06to9EKL3v5p8vT4WmAYhrX8BGG5Bqt5FU+VoIv",
-	"i9wwqYE7NDFgK3gGtApZ9ngGzX4QHr07R1pNh9TpfLgEFX1bFXJp43b9a+3LmfdV7ZVUfd3iHATmua6x",
-	"Ub5z2roCWVg3iZU5q/WQvG6YUj3yNKfVos4Y8JdR+SrFxNaeI4j3XFFBzF1UyNNtuFHq01CWsZ4fT+s/",
-	"92n9eBbfpUn+AawZ5jHJjcueSicPMqHsQugbj/ktx4ey0uenTFTrkS3ntSyVpPDHUAqDctVfkid0SvKM",
-	"SErWIKU3JgJdjWg0ckrq8IH5yq0v4Dnz8mo7c72XJ07tjW/ovyxVDPGT83Nj+aGmskHLC0KngE694E0L",
-	"KXkbp2OpiEuDiMsH+yjm7t3z6CR4Lu97lE7VmQeLrBSs/rXBF+NqoDNUtbyGzl1qa64q88Nt+CX2+zy1",
-	"xjVYHrf8vWo2S9mGd7fFF9FdLBctKRoKY+Wr72t9B88aMc1ZIrq89FZv01qFswCNKEPnr7neyOdd9Ion",
-	"Cb9SJqN5N4IykdrWzH0ggrA4Bze8IFO0+jNfEeDk6Oq6kijiE0qERaI3TKts4BHCAuVoe4gzyXOzVYSI",
-	"XCojmucJiyMu5FoIwQOZEqxPCDVwSCGMUgLExCZncUgY0RnzZtwDmI8oekAZA9gmpTO74xV4Kgqb+TlU",
-	"eFXcqbrb6m2GaEgvwZRW7HoFuIWAePHBlu+2oQ1o9GWafhTkNRbSggj6lD+7lgUj/U4nPlynrd6m/86V",
-	"9RGAs0HTxi4mAEiVpZX9yePamMEhJhpju+qifZfsQdXV35zQ2BrQp9vtesF7H6XtUtL20JqIioVzzvFX",
-	"uUWrOeBi4VS6lUS20uvbSmSzkW4jkJ3CWnOvIdmHfSXmnHw6Nq94GsHRqItMiS6NpYpSMlHyDkcpF6Kc",
-	"ZfTc5m9bidxoWhYVxO7bnnSqm+UUzG9Ce/PiioJ0nvpzi5SNW8TSc+q/Nah6dviPqt69WHfFllkqU25S",
-	"lLP7tqacrenz1fxVhn5xa/t8raKN3Pgr/XytVLq50TInIbKp+o4SJ1DXlEOFFgwlC3QYbc/FuKQCXZCJ",
-	"VM9GCcEpicMiUgAoDODD4vZXRGXo5GlY5GS3fZ+kgbdr5bIaZM5sJvJU9NIAJT8SEpoiR6kCzIooFfeq",
-	"VvWyLO/ygYflPcxz1uc8IRhyReceVpYpTJBqhCe1qm5K59pD50VhoXO0aroIEcvGfZKGDdWB1rQKDR5R",
-	"zUTnwDAQIQP+gdQipdar96iwgDL+kNQjO5WM5G/OTfeuqmnp2e7hHLXoAIt2bzgLPwtH6wAQ8tztATkm",
-	"KZkkODLfK225in20IlCxR9A4ExL1SW0naas1L60Fj4mMSkTlHsIo31g431qYoaPjd+jZTm8Dthla/e23",
-	"337rvHnTOTxUVrDZdTBIDaDjluZCprSlsm1NfUZlrRXCW8t5d7q+3Se8pRVvm7YGm9UyVlE9orEko1uS",
-	"LX8vTzbRJXNAcTNeyoXai7W/1LyTh0a3NrQ2pZdh4VbNa3m7GxsGHxfKbC7aWl6d047SKaap29UW8cLt",
-	"2vIotl2n8twiaTOzK2+2T2H97iX3oklUjMt99m5iPSxuHpXZpXoTunlBTjFas2P9iVUPUXPlHlKpNAEK",
-	"P6IShkX9UJ1B5ZClLN6cQr1/nkQqnpJvffh/S4OoUrxwoXuPuSVpXVVOY8ZFYi9GamtHAOCcwZhb1Ujh",
-	"JEa2Fk4yXVMndqgVVYsGow7TScqhuFUpTQCjhEc4sdhUfjXWqbh4BxBzJVrliGB7c/HmwgKe7mwB4Lmw",
-	"vdunZUXduEQOoN+ZvVOtZ6HhOIsaNIcE0NDRGxxb2PmWWHh5T/Niey4G4aPP554tF4fYpbvLrvBy97EP",
-	"Ca/goe/dUPkCBZGiUQOC7ypPjUNG6eihUc/XDJBgPk0gm96UXfSBDDJhPTPbm5vFjR2XtDY7fgRhMldQ",
-	"hTYCZuuBqUeMt4czdBocUmFvTJMCkvOAx6ZsF0SYEnQMrZ0Gz43MVMOZpCShY8pwOlXmC0YjzGKoc8KZ",
-	"EqvUlEl1BB2USWHoA4kIFKyySH8fWUIv9NM/vzwJK16t6nSpFCQZhKA7XKV4MtE5XRidO0+dW5TaRuTh",
-	"qrS+5S2dBkEN12y2t24WhOz11AC+Bxzh+nGylR8nb7BMaZQl+Hs6TLZnHiZqP93mrGg6I0xGbYnpVh1u",
-	"e7x+sozllC9w2W76yC4Yv3LOj3mXTnLxi1Z29f9WQCQM1NC6YNKEJUav95X/OqerXDCueDsBbjzONZui",
-	"n4rC4RHQ/p5LQuRzcIDZikSClEFnz2hcHAfuhrDmotoWZoSpkbjl4eVy2BXRpo25In4ezQ4wA7QpjWvt",
-	"6OIRj4lFyi1UfRM+xdIzGEvnYoOXSdzuzs6il5ichVt3aL4CJvx0QpAute+5qqTzUOCWLLjYbU3tB7yw",
-	"FJZYB0V6cQDbK4f2KishcOkgv4RXLBRPi2byerY6iJ2PglxTIeFWrSBQAxRhgc410bu2Iq6tbasPctgZ",
-	"273tNX1g/yns/cqGNlmvDQr0LXXmu7Dvy/6F5mx71z8BSUoI5g0qalFPRUg8GKCYDCgDiPcLQiYGTgRk",
-	"spIzuM8zWSLGc7DNHT+8CUBhmeO6Wo1RIokvFF8BplHZaa5vXKmmsNqjJM595w1JFY5rcvnEigohPzc5",
-	"g0ElC4ME90miE7YGJE1JjEY8EwTGaRGPXIdx6Lj9grDw+QVh4e0LvrQCpG/SzsozaC3MHCrOysZwGegx",
-	"JePuUzJyA3xF1Gl9C2/iNzbJF8zeALM2ObMVwc905GY2rr0DQ1zK3Rrjqa41BAFCaBjZhk1AT+S3hQC6",
-	"Xpe+xpD6sn98cHTUwemYwwWk9z+/t6efhp6Auhaw2w2CqEbQ/Pvxu7ch6mfS3OpU5yTgU+ypMyOdTmSe",
-	"u1tNNlsR6IJMu2i7t1UoiQMCtQpVU3wwsEd7npejtFPGy4hyfkfnMRDg2Mz/raHrXOkIMNVQx76MnlJk",
-	"jnbU/168/PnoLRDpzcvj4/2fX8K3p+xXXZJ6Dx2oqe/tvZsQpp7a6PZ2Ttkpi64v//7x1b9+/+0F+30i",
-	"90/G5Jd3W0fH27984vHWq27XVM3XZcqDveB/Z/TmSUn1Sqz3P7/vEAZroQxGywD/waJra/5Lr3jap3FM",
-	"2IMnv3q2xdzN27LATpN0ucMctc3bq2z6grsvA+1bYGO7MrvAbirvHmPflPIxRAjmSpwl+utxA44QjS2U",
-	"kJZ+vhQiuGLaRS+hzJnWDLWVkuuR4bwcjlVIpqilUax50+IgucQ/imXci/4lnF/drJJmCPpkm2yL9tm1",
-	"BzNmfJ/oQDnGgA+q938ykmlJVVJxNxdQcZu3jgEJvo3W69BmXoTK7oD48Xr90r5GMDr1zIrT4S0vW6p2",
-	"Vy3oH1rJPT9qQBgiEJbViwf5AK34eGnF+LT0biwnkOgSjBp2Hfwi+mwpdMWVXH3UIs10YK1t28faolNq",
-	"aGe9t16VNoUX7BW9Ztm4hRfMKFIP6AT70ySSGAniZXNwvY4xmzYUFbRIpjWFZ4ZKcXO/Ksv61zZIPYUl",
-	"JbLhUK26Ls+80VPKHmexWDNoPk7d6gLQ550tG56DDOaw7yE6TyEhTZyDkaRsQMJkOoUiCjaVNLfDdP5o",
-	"js8IaIhTZLyfLROg7waax3dUmpksrEMUiYY11WJ3t1G3sC6s/ZSgKc8QRhGV9A/C/lZVPMJcQulwnnd0",
-	"u8+e7jzZ3trcWGB0G5tbYUNypB3dJ5OkN+VZigb4kqdUEjRIMyqdcQZ9zDDDgTPUUjRLHSyFnxwiRAbM",
-	"uIhqFJOBig2+EgM/sOryqLDcU6V97BPlmtzaMW52tYYCohLEVJqxpQX7d5Zy48ENWvrEKQVTvkvjWFfH",
-	"XcI4dnIejFm8X4pLm4tfbmAapZB6VMqivOtcIgAIgH5wIqAGUIEkLKPRSs7WzQZ3dWZ3lMnT6ngsRel3",
-	"dxc2natj//GNZpeCi544VWo8mskPbyaXdsS9mcduL7cwi5fI63i0bH9Uy7aovO0xZ1dKjLuADlTi95v7",
-	"UTG+b2NWqxqOMZsf/q3sWO9x/K0t2Ce7T3ae7O7ubgdhPdF1Z/dpY6prIT1AuVBHO3wF0ocRpXKbdLZV",
-	"QSSUQXCT8SRH2zu7z9YgvnpJ0pTGulICFeY9xVOzx/zEN+bNXj5kk7l4Rzao25eW92axKy+6ms7cKTSQ",
-	"/Vk+B4uiVCY6WP33ZRJ/S8XkUR25NyPYtVnu1PgtC/7v1+iFi8Y64AwD25/Qf5DpfiZHwd5nyOzSFU58",
-	"ZU7tZTbAcRtxIbvooyDoHE/oOWx1B6UrCIMsTRwor68xV6xzU8LpB80rpWqP6rRleEYfagOcJUoe4QkN",
-	"qrvkFy6khkmapGRAr+2l2HyEhF3SlDMdjr8BT5lZyBk5O5QItFrkGYZuOcMQCsVQmakPawgDjt0YTxGO",
-	"lC7ZLSAnK5IF1qfc5ctqNXoTNKYpwmLKolHKGc+EvlC46lQD1jdZTT9FOfVq+6WSiqELoROXTmTILHJL",
-	"NkJGozuXMqpOvacDNwVMX8HNi0uyWJeArN9FFaY6ztjpqZoWOOtW54x7YS7Etat3lO5eFr1Wdm1Nl/JB",
-	"y4bNS2VkxFpOaQeUf0SmZn8QZwAuLppn0vk5HBOJaVIs4S1SUkyPTkZKvUOTIIU2jdqHYTOLPa0fu0Qv",
-	"eIin/igRZaAZGjMjNFdx4xLdkmkXaVdGoWsCfZl2P1FpSvppTVUta1VTBTXSzM3K6JsvN/8/AAD//w==",
+	"7L2Lcts4ljf+KijudNn+LyXLlzixU1NTjp10eya3jZ3OdMdZGyIhCWMK0BCgbXXKVf+n+R7se5KvcACQ",
+	"IAlKlGXHybSndjuWROJycHBwbvidr0HExxPOCJMi2PsajAiOSQp/fiAynXb2B5Kk6mNMRJTSiaScBXvB",
+	"MYk4iwWSHF1hKlGfDHhKkBwRxMi1RBFOkm4QBiIakTFW75NrPJ4kJNjb6YWBnE5IsBdQJsmQpMHNTRj8",
+	"s/MBS/KajqnswH/rnR7gJBHQxwWZojFW/39B0ISkaMSzFK2qn2IeCSTwFD0Je73eWsMgnvR684fxgYwx",
+	"ZZQN5w1lhAVKyEAiyuC7KEtTwiSMqmEA27u7u54B3ITBBKd4TKRZhf3JJKERZvIAi6PD+kBORgRh+8yK",
+	"QAf7x+joMESvKaaCsxWBaEyYpANKUsQHCLPicYSjlAuBqBRITIUkY4FWGZfqoePjt0A7qjqZYDkKwoDh",
+	"sRpt/v5ZhMUZjYMwSMm/M5qSONiTaUa8Ew62AjU3KUmqmvzf09P4v/8S5CQQMlWEVgR4gWU08s31KIYZ",
+	"oMtN1FfPhAgLlBKZpYzE6GpEGKISXWGBopRgSeKGCbQd8tPtp8/8XHKQCcnHryhJ4lkDjeAxNFDPwWAT",
+	"KiSJUX8KfzmtiIah6hbOoIXWpN72jvnl9YSn8hVNyIwhM0TgMTSgCUGrnBGUZqz0UxNb6F/P1Itny1NY",
+	"j7bNSGHXSzKeJFgqCYQlokKNes5A247x2c729o53jO/jwRvM8JCkc1n2/eErZJ7VvNswtkk8OBvr587g",
+	"ufaLvjlnjCeGRG2HaUnaYqT20daDnTfW3+lkDqOiP+hEM6mfvmh1kPIxiLaYX7GE4/hslJKBWGsxnz/o",
+	"ZDE+bphPyocpHs+axUQ/4hEO5mXRRa9xCusxwgxtbaI+lU3SwrS2AM/0Nrc2djeebu1ubj0NgwFPx1jq",
+	"WexsB95JfRQkPYIjRU5nzSwTJDVnj5x65ue0Q0nThFQjZ7aR5bbCjXpVTDgTBA5WR/juM3FF0g9EZAlo",
+	"HRFnkjD405x1am7r/xJqgnk/0Eqf84Rg+PoSJxmB112ZjaHt2tc0BjGtP5ix2rbCQDFqsBes4wldv9xY",
+	"d6lAiVjfWDcLLdbLK7ieH83irD81x/P61rpnRGJdrW+C+yQJ9oI32XCYENTnKftbENqpDHAiCFAuSggG",
+	"mn8NRDYe43Qa7AWgGqLDl69fnrxEqzxF7z+eoCsqRwgjliUJgmbWivZuTxpBEhLJh6DM+5QMSJqSWClz",
+	"ghSTUTME2sRYkjtZf2joAaa4H0VkIjGLCEqI0s/QGNOExIizYrrBZm9jp9Pb6Gxt6M3EsnFfT2zpiZum",
+	"HmLqQ4KwRDgeUwkUKCa8sQHTNJx3F9P8Dpk4+DmdDgaUxdyISKOG38l0dVMPMN1f+PAKp1Kgo0Nnqr1e",
+	"r9Pr9J7uPFNTvXFPjr/oEf7XemEMr+tfxXrtnHjJLknCJ0QTzGONwVOhtQXFCE9ASVGqCIx5RSBFInXk",
+	"Oea21/71Dcy8s15/YZb52ral4iWY3iue9mkcE7bguTggWGYpKR8YijrmB6WiK0vT2G6coQFPgV72tHeP",
+	"jTERAg/VIr4yr4OVeolpgvsJ6YJiwtMhZvQPrJei2q9t1nacUHZBYiS5siRKr3r7fctLDyGlTyr7cgFG",
+	"epmmPH1jWmzgnXyUYzyFYWZCmTTKniGCZ2lEtLnjUJEPBiHiqbJ8R1jNrTTQtR+Cy47YJU5o/IH8OyOi",
+	"jQrWjuK/qkbhRaC9aKJ6n8dTRUKM/p2RdIpyDwyKOdHsMgabQpE+1YNEupMuOsl9TiN+pci/vblpmFmt",
+	"zoSkMIIQ9TMJDey/P0LRiEQXIm+rz2NKBMJDTJmQCKO/H797a3pAmMVGpgjd5hWeqg1DLtVYuRyRtOhG",
+	"278SXxCBlPG+KghBYkKi9cN3B8edt+9OXh53x/Fa95T9CIzxlstXPGPxgtInPzjKcuAju2D8ynGA+fd6",
+	"7nJDK7vF/1aADwZqNFreRMXB4O/G9f7obStIeknSFaFWJEkoG675R6DPHAJtzx5EQoY4mpb7fw3foSFh",
+	"JKURMs2GqE8oG6LJCAslcTPZJOkk0jQHZ6Q+mv0TtD962zH26+zhC8HcJS6LbMEjihMkSJSlSiZqNVGg",
+	"CR4Sh4bN03A6yhyr1T+Zkr3qb/Oj+whMrDKhOzsL9gt5ryxhMJoVAynrWEsqj4wi11RItPrzy5MQvX93",
+	"rP778QTEx/v9k4NfEE7oBVnTEstMClo3fmzKwHK3HT+HbxMvL6lz5zxnlPMfRJiccP4Gs6k5ZUR7mVLm",
+	"AtU+SlQHiFxHhMQkDu5UCbgg0xUBsYNkCoEU1M/iIQG3ppgQJrtI0V6/2C+YA06hPplyFuuTCkvS0QM1",
+	"1HmOooSq8ajDKktiHbs5dyI952q7QWTHutOpQJOUCNVtdZkrEaJZy+I+2hTseXAG+chwJkc8pX9oV0d9",
+	"adTZfUFAiRxTIZQ85Sm6Sjkb6n0FqgQViIwncvoD6F4545aDTYdEYpqIjxPr3JikSsVQ9lrpfLURoJZh",
+	"KUWQIiC0sbm1/WTn6bPdehQoDFIS05RE8owkdEj7ehOW+/g0IqD8SLcvIL55BdQw21Cpb+06rPjdtIvQ",
+	"ehc/12f5JX+F9/+lTHkbrKrZiA0Egd8QNh5qIXmqY1Rl6tYsa7+LVQcaHRVDN69bzGfqizKWDfXW5u+J",
+	"evwmN7Oro3qtvvYNrLzqn0yAZsqzFA3wJU+pJCjiCU//5mOE/BzGSfJuEOx9XtBc/xXev/nSbKqvCO2p",
+	"DO3gQftWA0EFnUAQC8VRYG2Bf3OVcdPEc2XtY6vPhwj8pQJRudZFRwz9zEPEaAL8qN58jlKCY4R1v9pn",
+	"ui9eaD50hh2iffEWtB7nS9X9vjgGAjlfa+l83RnyjqHh/9dEiwqf12OMeoVLbGIXonEPHEssM+HJFIDv",
+	"y4FbtBoTQYcMTluhJuRhZLEGPpQTKhOCDrAgXbRvLf4QHWdRRIRAnxTttHkHqs4r7brEqVo8hpMuOjBH",
+	"3jgTEkmeKEuJaMpbV4CQJNb0IywbK5r8T0YyokhxxBBoskSIIAzyAQRh4BlBEAa6f0WmguXdt6rOseuO",
+	"6rJziVNQxSp9z+5a9VzrWK2Hy0gzRZHkShrpx2t79h6l0vZ8oVQZ81Q70cD5UW/XrJqV5CXqF2GVmmzR",
+	"nslqX79M1bTJtUTgNiUsIopQMidbWaDdv1+zyJpo6uv0NP7vojv45O0EfvH2o37xkWhRYe9fb48HulnQ",
+	"17lVn5SWUXMBXOoCglVhoL6HXdLujAcOCO9ABLpb7ohNMlnXmsr8fVuenUEmu5El1xS7S0Ldhg6/Ng9V",
+	"H3xwKNhRmywZZ8jzhhgGB5DnUzvn4EByvIkzJJnhf/U9lWQsFg4H6NQPScZqPGaEOE3xdPY5a/v1EVHP",
+	"6rA4ImfPxz1LW8+j2nqrGZR68o687BOrOjVgApQzCLgJAYe/kHgwQDEZUAZi9oKQiZIqNEX8iqEYS4xw",
+	"n2ey0PFF/XRaSqH1nWYfGf13RirJczM1W++Z1iA+T+wxtiIQPLKwtOSTfL3LTb8C95CONdo9BUdXkvAr",
+	"EhvF57nWYG3QRXuRVSeiNJLPboAwDH7JBoOETLKBkpkf8CVhUYKvlEKSTFULFMRYzn+1QTdsaD+zNYth",
+	"O/c5HNik/+yzkmnqqkKlxUXuKoENEJOIxsZfBnG9PXRejOzceNOoBE30HCh9DlEZ9QKEECgbOubFKiwC",
+	"eFpyUwK8PHDeFbYDCNIX00OqpjGmDEswbGWWskrbJfkbItd4CNEhlsT+7doPSuYeA8Poz1oVjt3ewAWG",
+	"JxPja8jTXvx7rKyA2hSJBkGUDyookgr8j7qzCYrQvP9hd0JBEdhueNihRnCTC5fpW52G5HCf2nqMtDBE",
+	"yzS4CWc/XZravIcdks17tDKxOQ+7JLv54ttNcFbUj6CFJGie/zgvDRQytrJEeqTcO0YQYTKdQva3Dblz",
+	"UNVtF7Dz0oxBbtntz3aTFzZXfCkesybwTMZwrGWvzDPNtJJu0FiekVBbl75drsWnfSv7qL60xmTZXMA8",
+	"0nmvXisFGMVjEW22sYhmtOu3fvy2gqbpAqujLXSP+3IK2fhaBF9h7YzQoj9E/SmKcCaIOaid5HafZtzg",
+	"nvUrHtoXaw4rde7Yx8sL99b5RYe4jLqAHVWsuAJQO+whB59ydkYUAfzzB4VqhNmQoAgCEooEfXWexaQ8",
+	"mn3EiKJTBi5ptCqIlOrA8y2n4savp47UPg32Ts3IToPwVNsv8OULLiRnp8HNGuRSXJI0pbFqFyLtujPv",
+	"5Jxu/VQuGcU0Lsjt8Ym+5eXHK9SuW6e18eiRziO1Id4AXEUV+kaSXpIPJOJpvLd3wBkjkXr7LZcvhcT9",
+	"hIoRib17pOU+AAvjIUIJ39pztaD18ejgvm8Ht0da1bdUSwfHTB3hwbm7SM+cq4HUDaWbMCD5WbW4wpDn",
+	"WM31egShb0lM362I3qzx3IIcHkq0mEOrceaewFkeeDjyK5YkBCv6pPB3WxPUtSzNbq4blsUOllxvVdd7",
+	"bTdsP6NJDFlisD9fpXxcd2OiVWzSCbSPQD31f////4PGRI54LNZCdDWi0QjhRHAkiHQkyt2akZqUbW1J",
+	"+3R7g9K+0d6qzN9obVrqN+7BvrQNtzcy271RJegi5mbLN2oE9RueuS8Zs+mi1DGnwgLUafdG7YjynML7",
+	"Pp3CHsj6ULVR0b3CGR7CFRo1nlCne2keQ6uK+wXCAv3222+/dd686RwehtbZZ9xi6ldlna0VvnS74+FQ",
+	"VlbEXZzHIYpGXBBm04/yqVUlQDnyUF7c13Seh/5Wrvm6J3thY5bqC2vLxvrKU7llLK/ayGI6+Ik3ovoP",
+	"k++XJ6WU+BQyiH2h1bC4rWNsozyUbSRnKZCV33lpEfd+kXfx1nZxqLs4tm8dmy5u9E9tI9xg9fz44W0g",
+	"eIm8TebpY2D7hwpsHx2/Q892ehuaUVcL2b7mD+G6l/E8zqASyMLX7ZuO+mfT/vOXto6upYPiVe2hZUS8",
+	"PZvPoGyZpLMj4vdMzrbUIhEV5u5SVYeIzW/FjXEUYYZScNeA1Y2RE5yti7eFHPS2t+fGNycQ3KVXlkI0",
+	"jZJcaDByXT4ffRev7V3uau9K9a12WF6Vd4MBSZG+ndrgeqr5zqGvWdT1Kxx2AIvEz81qfXNNoxhrawHq",
+	"vtJCd3ByA+ZGTx2uU7NRPGI4tOtwLYtRwiOcnOnYBqTn4eQKT/Pk8hC5sVAJpuSqiZzGPBIryF7wgYtW",
+	"5gKTfxX9EiEfjd41ZHauyeP2KVii7HVzOT9nrLOFNQ648ZcPXTwM999CU6qI2XtQl5we7l5HKjde14qc",
+	"XerfRqajFaF3NNLP5ntpD4xVMrG8WTwON++KvJ8rnl4MEn6lbOBPpL8fvzk66SKLeoIykeEkmSJJC/6G",
+	"wI7bKxFaDNzh5nWbL62vdsL6Nqik0nc9QScuz2s2OCQTLqhEb3BM2m1S3d+sXdox8CmvVa8NoeZcWFYW",
+	"/cvsA+H7TADQgnbpBIB6yt33E/qvjm3JoH9tSR843O+mFt5FmL/U3t2E92srMCuwb8PaNq4PEvkxsN8+",
+	"sG/l0xkFlIbtnd1nC8boW6qDbmzer0m9LX6o0ssZpX8IMzTpUujPgjdU9GnnCPWMqXjUHRZBQ3pJSjiP",
+	"LHYua3/fyQPexOSHCKy6SzvDG5hzhoT4V1ffB5qkJIGgVzrVKcwjzOIE7ouCc99dO8rQBxIReklioyFA",
+	"ErTG5cw5suxK94KHzo16u1NqI+EeMKztbt62dni76HWDGJ+hHy0WrHbabz6jK4Kh5XhnJeTPG0txl9eT",
+	"q6QltfaVz3Ij3W5PeMLR9FttlO2tRuXNbhylOPOxUhAncpqj3nmoWbq8X5s+/GqwZAYIo+3etg6e84GJ",
+	"nWumUUe+gUrWeCAgrgGuZa1O8XHRXbFz5gBRzNN0bJs+jtG4q163j8FbtWCfz4HsFJYilQJhq2pXfLwG",
+	"U3IOLoIGp9XPLnolQw+sJFw2d5/tPvVeyKBCtsrU0iN6TYW0iVpjOiYLvPqGjol9db4PxxAXa/cWK1nF",
+	"5YOfDkcymaIXmDGSIrNe7b07LglyxE93cs1c8Yr67Nx3HozgLjrPUVezNDl3UCQKGw3QWwHaCsfT546n",
+	"zwAfqXHq2xQaKYnqxNhMqu6E0VcNFhi0obebxkXStqFrcEJ7a2iEL9UrjIRIcANwoSPnOEFqZ3o9i85k",
+	"6hR4n5KOklIkRppkHQg2oI8fXhdBvYQ8V8ShKREQf6cMbfUs2kYX7aMoJcDZuBKcGEk5EXvr61ekDziF",
+	"nUnK4wz0q67Y6uIx/oMzfCW6ER+vOyDMYj0l6oNY7/V6672n2+tPn/XW443deCfq4a3t/tPezma0vb27",
+	"82SrN9iKn8T9Qf+Mp3QI96bltfzb/qfjfbhp/A8yPYr/uv+Po/2jk6dPt3c+fnjx8y/Hv7zcP816vc2d",
+	"l3pef93Y3nyy9WR3c/uZ/v4YRHeWkr9ON/91lT59dtH/VW5vX//x0+aLAX7JJk/if/7j409bh/pxi8/a",
+	"MbAsnZgKcI5Qzv6KpcTRaEyY/GnrxU+bPTVFxdA/bR2eECE7+++POppNu5G4bGhQMfZflS370+arSFz+",
+	"tPUiGuFUEPnT1iEVvPPs2ZPdzoZPHylAo2ece1ZCKs68KnwP86Ckb2F5V1vOnYN6CGL92c72zk6ZHZqs",
+	"6uIlsJ9L7zRFT28hnw2kuBn9Wjv/Tzu/SiGeZjlXjIHvwn/P8LcUbR7gJOnj6MJ7127sHuTv3x2fCK1G",
+	"pRlbEZBTq14FUQCmvpk+Iiz2XGN0aP85H+eX0uG/sbm1teFlIvfl6lu7u0+fbM57SVPjy9LUrg4kbJqX",
+	"v/vZq+Hq1NUwqaBsmJT4zVMiANYmV1pYXjhAWJ2SCo3P58NmcTdHezrNotA87vMHLKvjaOXedAf0baOW",
+	"W0+3tzdLkqV9ZKPyVgsXQo1BvaAkpFxGQElUdOIU79CgjhOizJZRDhhSQiRBq+cOPsj52nPEkxgg2SLN",
+	"WoKPrXAQgOUpGL4gyoxU71J2Nsnf7aIXXI5AoTGAJGXkEkiwbYYvcVQXm0dxxKjSJugfOnfq1pAmL5Vd",
+	"hIAPc5iRMKDl1v9tW3cmpUxnp3WhWz9T2s8Zsa2D1XWW6NYHy6OnNM96ATAVmHJ1xm7Lx2od8+btp6IP",
+	"+03ekf2i1pv9Ie/SfqH71Z++FFydm1OVo4hqvKsxlu6Zq3VFIrro/BPpCyoJ+uXkzWtQyA3jcH0oTUja",
+	"yU3KCR4SxFli1HIxIRHCEEkGhRxU7Ks6xx3w8Rh3jskEKyaN9b1lRc83NEq54AOJXl5HkELkjkZNll6T",
+	"GH2isRyhD8SYNP7m1BZ8kyWSThKCXlkJWvBL4yBaMM/B8a9qKcpjdIcII1RDO/7VjsEMIV+hWQJ7UVl9",
+	"33LajmoBsZpbxI0Zpao7lwfBWuMV2BbDMThRhI4SOulznIJKRnCqAzDFcPVTDW6cWeu5Dy8eOM0fm+bz",
+	"+eRmem0+b47evNSXLhwjzru5nAmpJViPxOVzY1j8tWRWuCCTlyzujkWHGGaDF0dynP89STBllXf+oJMy",
+	"ZWZ3147jX2NJ2YbD94bhT8i12oW/qz5vrPiTpDhdmxFWGjVmpQfXFGYMggtqiflU5LIpvLe+rk7VLE3A",
+	"4J3yLD2z/XWjIQ2cMiZZStuxtp1bpaJP4wRrZXrmbedqqSB906GiFdZb9amGJaiAuanPOlv7PyD52aSd",
+	"l7g/T0V/TID+sROgnbsutezcjQ1nR8c801pbw2FgOOK+MprrN6ha5jQvxr0zCGb28+yE5rsg2S0o0g7v",
+	"y8ygDve18IjD4F2l5kMtZlEq2rCKkYhGnCc6sDTBqRwTJtccZCn4c6qFQsqz4QgcA3b/1SUnFoBSDukQ",
+	"fif/fvGEvkbpjqhPEs6GAknekJl+/O79L/vHc5WfmzCIsNiajZFb6tkoZehg/3gLpdg8BHgUxog92D9u",
+	"gZkbBhFnAzo8U0oBTs4K75+fEdxBlItTUoYOoCn0Hpp6jjLtUFR2iNYM1ByV5aKGUsng39x64s1VmUYJ",
+	"aVqZCMdkTCOTlWtEnjvA5usC26iDNnsbT9rcF0AdpP/4y9KeVHdwldThBSu5tYlJNfYWHJIxRx8ZvSSp",
+	"UPbiMWwr9d77rJ/QCP1CcAKGUvuwlLNUYX1fGQafwW4+6eTKB79ddr+5+i4FF3B5VV+ro7+VHmhrU5ak",
+	"pQ/rr0a/ito6O/jnrx7pRAKh/mIpFmgcssZvq8N0JiKIVsEzhDImqfbACXDaUVEU/lHb0+NVWtM1U/rQ",
+	"BeTeQwquWrdZsT0YnkdMvD+CuguiFE1cEXkFSvEcERyN8iItpgSeBR63GqZ6tAKuN0PB9FSjFOub63aw",
+	"Qbjwy1vFyy5InyOuZuug3kZ1Trlp1yvflnRfzEgynTd1eFFRbQFF2/P6nYTA6pPwX/bwVVVtb1vaEq8f",
+	"yMAGz8iClil4xoukwPjM52z8ZM10E1jHQpocoth/sa735GRjZ+/Jxl6v93tJ08OSdCQF+V4s0elpnP9f",
+	"p/TPif5nr/TP7+2OGWdCljQN9P4yXxI2Z3Yt6xq4pVfA62DwowTrUlZch8A8zoBG5w1kIiCvC0cLOAZ5",
+	"nkUPEOz9+eXJigBskjV/YoP5Btw542nuzKk7chxRZd/1bcymysQzvBpF+WheC61vzs20bOqwxTo9hFLi",
+	"EXJLSch5a2Afa6um1DbELTSVY+lNdizifp6K3E4pNxv1EwDR4QTtwBZZzVhCL8p5DfZCUoiYvtNURAnX",
+	"uoXGEvr0lRAVQTBQXQaVIgbPKzWslRI0oIl6xlSZHNBUSCSv+C3rHXyzaJ7/tQeM633xFkn3ZRf41NsQ",
+	"aXskS/Va2Jw9DYDWAXaxngRT/M+TVcujbEyYPNOVt84aLpSVrnyaV0RZfEU8SUgkK27zV1mSoP0ijKBm",
+	"cidOU7dE/KKSx757a/2saOBONDTvXDYbU0jnW8+wm5WoKZxLpbUyHpjFLu22Mdv9q2LbRNAFAP2hD+SS",
+	"kqu2N6NqOaTmbz/7zj787D5rp0fdXhNudVa3HOtDn9U5wy+5X9rqTLc5sQu6L3Zou5aLV2vNt42tnnWF",
+	"hdZgSQw2fl2sPoqzVuLsexAo3g1YlB6tnsQWA8Xjt18S+sR31+5efKumI5Nfo35Q70DdZzyZEJyijMUk",
+	"RYJckhQnJV9s5Xh/z1v5Cc8Wc/iq84npW5YNVxDzMuuF9/cTldEoSvFA67Gf6B84jdPp/PjFDL9wfQ4z",
+	"uOVBZLSJDi0ez/VKYvtba+Fr9kkriVuC+J+bPGCABX/85IEFoOkekwd+tOQBfXsHrXJW5oQVe7FHNMGo",
+	"lYrbLCah7iqjoI5/2jKjYDGWbqDiu0aS3T3F2hJELWoN/nWRYl4L4z37s7Hagj6XSqzMF6kayPU/QKTq",
+	"VS7zn/XfPIrUH1ukqjVpkAC9Xq/T6/Se7jx7OJlZQ5luKzMX4tkZZAKenQMquQShbkGHdrlXMbgsjQzi",
+	"aaVM3PzSiwVxNJxAtWB4o5gu9khrvbahGPlNGIzx9ZFuYaPX64XBmDL7eU5NOWcYPoI2TcqiYMwU7S7g",
+	"SqzfNJgpIVwzgmwG3ZdzRb/auYPY0Kbg4wLgEZZ+C0JIfBQkPTL3QvwKRH5rxMQiLsgU8SsGWODWH64s",
+	"SJsA0ZhBNz95Lu/qrhLnvNgPJhdpbsZYaUQRZkgQcu8pYw0jXsjLYQfdIiGBMiGpzPzLc1T8uODyVBLI",
+	"brtOfGb+p5vvtNz4ZiS43WrcbVAk3I2ncSRu5mzPH+/+UVW72tx+svPUuZW00BXRlteYXIp9c3dRmzl5",
+	"Iboqj7RdxpL0buUhqrFdc+UAfVm0tLGGqa3Pa3Wu/QLyUzUdhCWhbr5yBQl8Vb4BWmuizdWv/KV6t/Ve",
+	"dac3YfArTmiswZsa4P1qOD+bm3vg/IYkQD4YEAbodFpJX+UpOtercV5cb4K3Y24C8mOdLzMitr6WQUBZ",
+	"05V7DVyPQOQa7oSpxq9GU18uY4GAheOYalCT92VveGNx3uo+z+n/1WrCn4PT4J+//X4aIGpADQ2Kr/XA",
+	"kOsJiSSJ0anjKDgNQnTqlA7Wn/PqweojT9FpUUP4NFiDpaiwZvUKfRMC100YCBJlKZXTY0VGPe/9Cf0H",
+	"me5nctSgyEURzwCqbP/9kVJhQkS6wy467+UwZbgfxWRQ/XzeRceEQVkVY7qqBkZcSEgWAexRSJ4iONY1",
+	"bjU263UHT2jngkwLdsYwxuDmBs7dAQdXAGcSRyCkzIu5SqX6sbFXc8HhNcVUcIaOmBIxWDPAWhAGgFuT",
+	"Z1zFREdd064Fleny1AIWuiIPs7hzlVIpCUPOT1aPKA2lofMQxSQFyK48E3cCR+gpKw9+oni8i14CfM8A",
+	"RxKutKNVyL0NNUZjqGtUh0htdxEiI0vVFwYdfA1FfGwgt0+ZHHFBdMvP0fkYXxAN7dCJeSTOkQHIcRC5",
+	"5BXXCEFxSgeKk/EEp7J7yk6ZHliEkwRykDM5UjIvgjvGkPIrfWxkleLzfL3PkWaFLvpg4GkEinCaTtVw",
+	"QXteEcp2TxPTWz+Lh0Sqhs7/2fkAgegxlR3477lBsMCAY5SQAaQcUPX0KSs9/oGMtew414IjoRFhgjiM",
+	"pRZytbSs5QWCkw6uglNRWtQ6g/EJYTobQDHWuulLrL85OnEQk0usrCxdpWwB4210e92eLnNOGJ7QYC/Y",
+	"6va6W/r4HMGOrt5h3vsaDInHTPvg1MmuQJhBpnk0glRym6WD2bQ4zgyf5xZNqIV8vtwX7pVnml917qIc",
+	"Lg3uuCiCwRq5UGl6ofRiqL0IRD6Kgz1IrniZqzQWxAhmuNnrWalANAysez34X0KrwY7ozqnzuYBia74i",
+	"r6wIA53mAKWZ+9cO/tmce8eGofxQZTdfrA5ZW0IluuHkaw/OpqVlXZ6bJpX41dsNyFfbP00dmXfW6y/c",
+	"hIF3Wy3SUvESjH67t9H0dr746x+ZEjk8pX8QKG+13due/9JbLl/xjOkXNnfnv3DC+RvMpsb1oKF9RDYe",
+	"43Qa7AWvyzf74UYENvgoSkPNL3QpbQOcHHgoCrwbOK2vQfZ2JgBqaH6AbqpgVF9zoKCbMibVV+eT+nXG",
+	"ztejtJdHMj1gDfXynitBLhGWcFcDC85ADijbN73ESeXiicYFkiQdAzoaylPgSyh2jusaZDolooKEF0IJ",
+	"l2a8OMAOszhxidavsQsVh/BAktQA11EhMhLvoQGBmzMwG84i0kUHOElyjGQ8xJTph+G2fUrESPXmEz5D",
+	"Ih2coGXEjwllAJqO+rPgowMXYmfVwdPRlF4LHOdrFemoDMX3iI73EOh4DhiegbTzC/RZKHTqZQP7ZkHe",
+	"nPTdG63Gk7jMOO8KeKVVJyv7kW3+1GyDXbZZUIcoQco16BIay88WOjHX+yxDaZRPL6bpo/Jxl8rHgTLc",
+	"Kmc592HPttc7NG+dgUkIuVc4xWMiYb0aCswWjxgGOjpsrBNbe1Yxm3r+y03j9c25ZoyGt50VczGhFq1K",
+	"jHgSaw3oFG6yatFzGqCJUmXAQQbWim1wxUI6T0WRmqhVIYwYuXJ6FggqQZDYuEp0GTr1DIRHmiwbx8Go",
+	"nZ3LGTgVEVL3pdYI/LkSdCpiRSbsU4nWKJGzvVkJhXgiGOVgxOJ35KtuTmCTdrKs5tNukGRl7fw/VDbd",
+	"oZ2TOUDrSpfXWwpfaiefdoC78qbKazW54z4wLZk91cDG19KjYAUVdQhMfFnf315EZrmMApIoDLwXRY+J",
+	"sZtITCXYRTakvaq2OeNX6MqBFiki31QgktAh7Ws4wvwW/JpifH1NPn9WaRox6k9tdQi0L9GYC4k2wl6v",
+	"52Z3Q40nnCTOHb0xTi+0dZMS7WpCWOj6mJIXxafL8ifzBvgD7VkmQr7g8XQx8eMmNnz2VcYolbmw1Diz",
+	"NNJRw0V2+sy8i5uylxzaXlLALj0yXULLL48sU12R1OYe6SWGAImyXOuJE48alRFzm/NfOGIQoMnZ406k",
+	"o17ofO34AGUTJHlt17qCsZx4U5aJdbG2oFwsVW+d6wMuqgkWxXTHeNpcTBcdFqWihK2VMqOk55IySulI",
+	"h07JyuXUI4c2n7/mqoxx0FZuG3o8s7MKcLaWDKXau42SwCkE+rjF71yTKbheh2yBzUtqv6MTuzu3DDVU",
+	"27yxU39pSVVksU1fdfB49/2JDseuCARhOZJOcCptVOc0+EAiwqQGET4NkIhSQtiekgTqawjm6FtY3E1z",
+	"s9EfmtqCnuhIIqYMM0RZlGQxESX3gHhuHLSg/7jeBFgGztrYStPChLyrqJAl3uev38KjN1+4eFDib+HN",
+	"mSVlnJV9lDP3ImfcvWMcNI6McaJyt3DRGPibh5E0twww8yumbZySCLltXLm1mPiTBI5n5w/eyn0yP7Ts",
+	"5+dHWXKfUWZ39ywiPfrTs4rL5WGER2M0e3kXTriAo/pLGEy4Tnm1MFtOdrA6PV8ZEC/17de/GLdIV5nj",
+	"/7VuX4GIu22nnefkunN1ddVRcqSTpQlhEY91H36lpFT8yFY8qtU3MkWNvCWMXM1jcR0iL/nU3qFShR6e",
+	"os3ra5sLgKMLxq8SEg+JPidyxHrYM//8p191TXW1yxSlZJAJEpdfLezMmEM6psDT3CuXp1YJwmJdRW+I",
+	"KXuOJjwpZTW42L8pSaa2HkheugonRkEt79Jjdcz3py4UnAe9/8YjQ491EpRzXFKLJhhdDFOoZIxZbMo2",
+	"iVoJMXDCylTxbl4LDR0NiqyqPG5hm1fqNk0SNOSUDUN3yEUfWBrNnMaIMiEJhhMYMrYoGyLMdBFPWzlQ",
+	"pz3bTFgDVVz2U+ZlBUtlwMZ4ivpqACyf+N+P373VLq9VbMIuugSiIkOUpYlNb4TikGtI2W4CYfTvjKRT",
+	"lO/0/O1JyoV+Vqw9ry/LrAoM/ow0Wqv9ENTkqKfQA7AlHUw9Q1jVY4duzZKdWzKda1pAAvVankALLxQ6",
+	"ggMTWOzuuy4V8WUJz3CBo9huMK3FVHMhjhsjrkrSaWMZ0/CbWIb3E7JHq4xcQW45QJswgnCik7QoQxbU",
+	"bu1RdfsOPMpwIhTy+/ah/EU9xzUcba+Bt1+qpa/+IqbKYw5EJAE338VLR65ZWOqnqs+Ghd2nncmAXu1c",
+	"kgHbsLiy1mQFvqught9nXN2DbV6h5WdfcQQn1A7lCvSVueYKAhbX34Xx90bnywhN5sG2EfgFwm81QPkG",
+	"+VODa3qUMXduHpY3lePMtndxF3Bj8wo0/je1ERvAchucTeBfM49VfdFEK57gNkoIhrLymaxD8K9KuPFi",
+	"VNExZtM1jViaw+v1p8hECeSIjJtETgV1l3wDsdOAXuwj4efbNQcIfuDQasZjX6jdMjagadnIqBkoegWC",
+	"ewNqrgvR7odaX0Cy+YCpG4SbodOjWLsXsVYDpibCKEU+B5jDZ3WpVoeOX160NXiQJmX2meVGqo1qGceS",
+	"FSG3YvKyFfHo5lnQzaNPirmOngmfZAmWFksyR3Kd7/XJCwmo2Rgfj/7O9fIUDVo/j4GuDLVbxykrY+qA",
+	"O/4dnbCqpo4+1ecV+isd6Aeq1Q1sEkju9tH1EvKFnOFXqULeL+F28NafqPgiZlddaKyfsHmzsI+ioaBm",
+	"q/22cQcTrxb3edCaO0spI9v/AdrIbZWRed4esx+b/D1GHDz6emq+nkUu8jllYYrjYb84QKS5hK6OKBAy",
+	"petYOTCFZYDPsHIGvmKKVmbpBSsGw+zUelKt8HLhC04DFNO4BqgxJNdoJa8XsxJ8WeSOUA0NpIkBW+F5",
+	"oFW4J4Fn0OwH4dG7c/nVtF2dWYlLoOO3VXaXNsPXv9a+nHnj2F4q1hdmzkFgnutqLeVbw61r2YV1410Z",
+	"3loPySvQKdUjzzhbLSrWAX8Z5bRSlm7tOYKA1hUVxNwmhkzrhjvBPg1lGTv/8bT+c5/Wj2fxXToPPoA1",
+	"wzzOAxNcoNJJSU0ouxD6zmp+T/Wh/Anzs1eqle2W86+Wipv4oz2FQbnqL+4UOsWdRiQla5BdHROBrkY0",
+	"GjnFmfjAfOVWqvCceXndprl+1hOniss39LSWas/4yfm5sZBVUwGq5QWhU4qpXjqphZS8jXu0VA6oQcTl",
+	"g30Uc/fuI3VybZf3kkqnftGDxYAKVv/a4Iu5mZuMrA6DXI5VYF/3muqTFZnG4IorF5qjshBT6Ejae+Ia",
+	"z8pY4A3+rLW5SmVeN+ou9UpX6frhRNMSkmmeAuaaVo/C6V51sKWs2LsTRotoWZaLlhRihVn11fe1vrhp",
+	"za3mzBtdUn2rt2nt11ngWZSh89dcb+TzLnrFk4RfKcFl3o2gNKq2inNvjSBG1FnExtWf+YoAd0xX11JF",
+	"EZ9QImz1BcO0ylofISxQjuyIOJM8N7BFiMilMvd5njs64kKuhVq2pgTrs0wNHLI5o5QAMbFJHx0SRvQ1",
+	"CzPuAcxHFD2gjAFEmNLu3fEKPBWFdf8cqhor7lTdbfU2QzSkl2D0K3a9AoxMQFf5YEvW2yAMNPoyTT8K",
+	"8hoLaQErfeLcrmXBSL/TiQ9DbKu36Q+DWW8GuEU0bexiAlhZWVrZnzxOmBkcYk5C21UX7btkD6pBiebc",
+	"0tbgUd1u14tL/Shtl5K2h9aYVSycc46/sjNazcE9C/fXrSSylV7fViKbjXQbgewUk5t7d80+7Cur6OQo",
+	"snkFAwmORl1kytJp3F6UkomSdzhKuRDlzK3nNpXeSuRGI7iomnfflq9T0S+nYH593ptrWBRh9NRcXKRU",
+	"4iI2qVPzsEHVs8N/VPXuxQ4ttsxS2YeTooTjtzU6bR2rr+avMsyQW8/qaxXZ5sZf3eprpbrTjZY5CZFN",
+	"FaeUOIFavhyqEmGoxqEDfnsunioV6IJMpHo2SghOSRwWMQ2A7gBvG7e/IipDJ6PEonS77fskDbxdKxHX",
+	"IHNmM5Gnip0Gw/mRUPcUOUrFjVZEqaBdtZKdZXmXDzws72Gesz7nCcGQfzv3sLJMYcJpIzypVTJUOtce",
+	"Oi+KaZ2jVdNFiFg27pM0bKiItaZVaPDdaiY6B4aBWB7wDyRBKbVevUeFBS/y+zke2alkJH9zbrp3VU1L",
+	"z3YP5whZB1i0e8NZ+FmYbQeAxuhuD8iGSckkwZH5XmnLVZytFYGKPYLGmZCoT2o7KfcI6lQMeExkVCIq",
+	"9xBG+cbC+dbCDB0dv0PPdnobsM3Q6m+//fZb582bzuGhsoLNroNBatQltxwdMuVclW1rapIqa60Q3lrO",
+	"u9P17T7hLSd62wQ72KyWsYrCKI1lSN0yhPl7eVqMrgYFipvxUi7UXqz9peadPIi7taG1Kb0MC7dqXsvb",
+	"3dgwWMxQWnbR1vKKtHaUTgFZ3a62iBdu11b+se061RYXSfCZXW22fVrwdy+5F033Ylzus3cT62FxM77M",
+	"LtWb0M1gcgowmx3rTwF7iHJC95D0pQlQ+BGVMCxq5upcL4csZfHmFKf+86R88ZR868P/WxpElbqcC90l",
+	"zS1J66pyGjMuEnvZVFs7AlAKDTDhqkalJzGydZeS6Zo6sUOtqNrAnjpMJymHum2lhAaMEh7hxAKa+dVY",
+	"p5joHeASlmiVw8jtzQUpDAtMw7MF0ArD9m6fllWk4xI5gH5n9nq7noWGfi3qHR0SQN5Hb3BsSxy0BFDM",
+	"e5oX23OBKx99PvdsuTjELt0Hd4WXu4998IkFD33vhsoXKL4VjRrQold5ahwySkcPjXq+ZtAn82kC2fSm",
+	"7KIP5sITvLa9uVncLXJJa/P4RxAmcwVVaCNgtvacesR4ezhDp8EhFfYWOilwXA94bErEQYQpQcfQ2mnw",
+	"3MhMNZxJShI6pgynU2W+YDTCLIaaOpwpsUpNBWBH0EFJHoY+6PtccQ4P+ZEl9EI//fPLk7Di1apOl0pB",
+	"kkEIusNViicTnX2G0bnz1LlFRG5Eua5K61veJ2oQ1HAhaHvrZkF4aE9563vArK4fJ1v5cfIGy5RGWYK/",
+	"p8Nke+ZhovbTbc6KpjPC5P6WmG7V4bbHizLLWE75Apftpo/sgvEr5/yYdz0mF79oZVf/bwVEwkANrQsm",
+	"TVhi9Hpf+a9zusoF44q3E+DG41yzKfqpKBweAe3vuSREPgcHmK1IJEgZqfiMxsVx4G4Iay6qbWFGaG7Q",
+	"VqpF5XLYFdGmjbkifh7NDjAD4C8Nhu7o4hGPiYVXLlR9Ez7F0jMYS+dig5dJ3O520aLXrZyFW3dovgIm",
+	"/HRC0LF2itcvVek8FLjPCy52Wy7+Aa9WhSXWQZFeHIBZy1HWykoIXI/IrwsWC8XTopm8VLMOYuejINdU",
+	"SLj/KwjUm0VYoHNN9K4t9mzLNuuDHHbGdm/bpEL+Kez9yoY2+bkNCvQtdea7sO/L/oXmewGufwKSlBDM",
+	"G1TUonaPkHgwQDEZUAZ1AS4ImRiIFpDJSs7gPs9kiRjPwTZ3/PAmAIVlDgZsNUaJJL5QfAU4UWWnub4b",
+	"pprCao+SOPedNyRVOK7J5RMrKoT83OQMBpUsDBLcJ4lO2BqQNCUxGvFMEBinRZFyHcah4/YLwsLnF4SF",
+	"ty/40qqKQZN2Vp5Ba2HmUHFWNobLQI8pGXefkpEb4CuiTutbeBO/sUm+YPYGmLXJmS12f6YjN7OLITjY",
+	"1aXcrTGe6rpWECCEhpFt2AT0RH4XAOod6DLrGFJf9o8Pjo46OB1zuCr1/uf39vTTIBmAXgK73YC5ajDT",
+	"vx+/exuifibN/VN1TgKSxp46M9LpROa5u9VksxWBLsi0i7Z7W4WSOCBQF1M1xQcDe7TneTlKO2W8jNLn",
+	"d3QeAwGOzfzfGrrOlY6AbT5JMK0g0hSZox31vxcvfz56C0R68/L4eP/nl/DtKftVlz/fQwdq6nt77yaE",
+	"qac2ur2dU3bKouvLv3989a/ff3vBfp/I/ZMx+eXd1tHx9i+feLz1qtvVkzEl8YO94H9n9OZJSfVKrPc/",
+	"v+8QBmuhDEbLAP/Bomtr/kuveNqncUzYgye/erbF3M3bsipTk3S5wxy1zdurbPoqvi8D7VsAqrsyu8DD",
+	"Ku8eY9+U8jFECOZKnCX663ED4hGNLeiRln6+FCK4WNVFL6GkntYMtZWS65HhvByOVUimqKVReG9r6VKf",
+	"/lEs4170L+H8SnqVNEPQJ9tkW7TPrj2YMeP7xDHK0RB8qMn/k5FMS6qSiru5gIrbvHUMXvNttF6HNvMi",
+	"VHYHxI9AAEv7GsHo1DMrToe3vGyp2l21oH9oJff8qAFhiEBYVi8e5AO04uOlFePT0ruxnECiy31qBHzw",
+	"i+izpdAVV3L1UYs004G1tm0fa4tOqaGd9d56VdoUXrBX9Jpl4xZeMKNIPaAT7E+TSGIkiJfNwfU6xmza",
+	"UInSosPWFJ4ZKsXN/aos61/bYAoVlpTIhkO16roU+EZPKXucxWLN4A45sI8F9NA7W6I+h0PMEfhDdJ5C",
+	"Qpo4ByNJ2YCEyXQK9SxsKmluh+n80RzzEnAbp8h4P1smQN8NiJDvqDQzWViHKBINa6rF7m6jbmFdWPsp",
+	"QVOeIYwiKukfhP2tqniEuYTS4Tzv6HafPd15sr21ubHA6DY2t8KG5Eg7uk8mSW/KsxQN8CVPqSRokGZU",
+	"OuMM+phhhgNnqKVoljpYCj85RIgMQHQR1SgmA8UzfNUefmDV5VFhufv7JSMSXVRy/6xoAXJrx7jZ1Rq0",
+	"iEoQU2nGlhbs31nKjQfhaOkTpxRM+S6NY11SeQnj2Ml5MGbxfikubS5+uYFpg7VcyqK861wiAAiAfnAi",
+	"oBxTgXkso9FKztbNBnd1ZneUydPqeCxF6Xd3Fzadq2P/8Y1ml4KLnjhVajyayQ9vJpd2xL2Zx24vtzCL",
+	"l8jreLRsf1TLtijX7jFnV0qMu4AOVOL3m/tRMb5vY1arGo4xmx/+rexY73H8rS3YJ7tPdp7s7u5uB2E9",
+	"0XVn92ljqmshPUC5UEc7fAXShxGlcpt0tlVBJBRscJPxJEfbO7vP1iC+eknSlMa6pgMV5j3FU7PH/MQ3",
+	"5s1ePmSTuXhHNqjbl5b3ZrErL7qaztwpNJD9WT4Hi6JUJjpY/fdlEn9LxeRRHbk3I9i1We7U+C0L/u/X",
+	"6IWLxjrgDAPbn9B/kOl+JkfB3mfI7NK1WHwVZ/NSOPvvjwBprYs+CoLO8YSew1Z3ULqCMMjSxIHy+hpz",
+	"xTo3pYoCoHmlVO1RnbYMz+hDbYCzRMkjPKFBdZf8woXUMEmTlAzotb0Um4+QsEuacqbD8TfgKTMLOSNn",
+	"hxKBVos8w9AtERlCSRsqM/VhDWHAsRvjKcKR0iW7BeRkRbLA+pS71EVWHVhVEzSmKcJiyqJRyhnPhL5Q",
+	"uOoUZtY3WU0/RQ3+avulMpWhC6ETl05kyCxyy2BCRqM7lzKqTr2nAzcFTF/BzQt2sliX1azfRRWmjs/Y",
+	"6amaFjjrVueMe2EuGLerd5TuXha9VnZtTZfygeCGzUtlZMRaTmmnfMCITM3+IM4AXFw0z6TzczgmEtOk",
+	"WMJbpKSYHp2MlHqHJkEKbRq1D8NmFntaP3aJXvAQT/1RIspAMzRmRmiu4sYluiXTLtKujELXBPoy7X6i",
+	"0pRJ1JqqWtaqpgpqpJmbldE3X27+XwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -85,16 +85,21 @@ func (a *api) InitiateExportFile(_ context.Context, req generated.InitiateExport
 	if e == nil || e.IdentityID != req.UserIdentityId {
 		return generated.InitiateExportFile404JSONResponse{NotFoundJSONResponse: legacyNotFound()}, nil
 	}
+	// Callbacks off loopback are accepted and recorded, never sent (see
+	// ErrCallbackOffLoopback); one that is not an http(s) URL is a 422.
 	var callbacks []string
 	if req.Body != nil && req.Body.Callback != nil {
 		callbacks = append(callbacks, *req.Body.Callback)
+		if msg := badCallbackURL(*req.Body.Callback, "#/callback"); msg != "" {
+			return generated.InitiateExportFile422JSONResponse{InvalidRequestJSONResponse: generated.InvalidRequestJSONResponse{
+				Body: validationErrors("schema", msg)}}, nil
+		}
 	}
 	if req.Params.Callback != nil {
 		callbacks = append(callbacks, *req.Params.Callback)
-	}
-	for _, cb := range callbacks {
-		if err := checkCallbackURL(cb); err != nil {
-			return errorResponse{status: 400, message: err.Error()}, nil
+		if msg := badCallbackURL(*req.Params.Callback, "callback (query)"); msg != "" {
+			return generated.InitiateExportFile422JSONResponse{InvalidRequestJSONResponse: generated.InvalidRequestJSONResponse{
+				Body: validationErrors("schema", msg)}}, nil
 		}
 	}
 	now := time.Now()

@@ -115,8 +115,8 @@ func (a *api) GetPdfManagerBatch(_ context.Context, req generated.GetPdfManagerB
 
 // InitiatePdfManagerBatch starts a batch, or returns the template's batch
 // still running. A callback that is not https has already been refused
-// with the documented 422 by validation; one off loopback answers 400, as
-// for exports.
+// with the documented 422 by validation; one off loopback is accepted and
+// recorded, never sent (see ErrCallbackOffLoopback), as for exports.
 func (a *api) InitiatePdfManagerBatch(_ context.Context, req generated.InitiatePdfManagerBatchRequestObject) (generated.InitiatePdfManagerBatchResponseObject, error) {
 	if a.s.identityByID[req.UserIdentityId] == nil {
 		return generated.InitiatePdfManagerBatch404JSONResponse{NotFoundJSONResponse: identityNotFound(req.UserIdentityId)}, nil
@@ -127,8 +127,8 @@ func (a *api) InitiatePdfManagerBatch(_ context.Context, req generated.InitiateP
 		return generated.InitiatePdfManagerBatch404JSONResponse{NotFoundJSONResponse: legacyNotFound()}, nil
 	}
 	if in.Callback != nil {
-		if err := checkCallbackURL(*in.Callback); err != nil {
-			return errorResponse{status: 400, message: err.Error()}, nil
+		if msg := badCallbackURL(*in.Callback, "#/pdf_manager_batch/callback"); msg != "" {
+			return generated.InitiatePdfManagerBatch422JSONResponse{Body: validationErrors("schema", msg)}, nil
 		}
 	}
 	now := time.Now()

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -23,7 +22,8 @@ const (
 // serveAPI answers one API request, in the order the real service does:
 // injected faults (they stand for the network and proxies), the key (401,
 // empty body), the call budget (429), the route (legacy 404), validation
-// against the spec (400), then the operation.
+// against the spec (404 for a malformed path parameter, else 422), then
+// the operation.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 	route, pathParams, routeErr := s.router.FindRoute(r)
@@ -50,15 +50,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, generated.ErrorMessage{Message: msgNotFound})
 			return
 		}
-		if msg := s.validateRequest(r, route, pathParams); msg != "" {
-			if route.Operation.Responses.Value("422") != nil {
-				// Operations that document 422 report a body that does
-				// not match the request schema as the service does.
-				writeJSON(w, http.StatusUnprocessableEntity, generated.ValidationErrors{
-					Errors: map[string][]string{"schema": {strings.TrimPrefix(msg, "Invalid request: ")}}})
-				return
-			}
-			writeJSON(w, http.StatusBadRequest, generated.ErrorMessage{Message: msg})
+		if invalid := s.validateRequest(r, route, pathParams); invalid != nil {
+			invalid.answer(w, route.Operation)
 			return
 		}
 		s.handler.ServeHTTP(w, r)
@@ -96,43 +89,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // generatedHandler routes validated requests to the strict server through
-// the generated std-http handler; binding errors answer 400 JSON.
+// the generated std-http handler. Validation has already refused what the
+// handler could not bind; should binding still fail, a parameter answers
+// the legacy 404 and a body 422, as validation would.
 func (s *Server) generatedHandler() http.Handler {
-	badRequest := func(w http.ResponseWriter, _ *http.Request, err error) {
-		writeJSON(w, http.StatusBadRequest, generated.ErrorMessage{Message: "Invalid request: " + err.Error()})
+	badParam := func(w http.ResponseWriter, _ *http.Request, err error) {
+		s.log.Error("webadmittest: a validated parameter did not bind", "err", err)
+		writeJSON(w, http.StatusNotFound, generated.ErrorMessage{Message: msgNotFound})
+	}
+	badBody := func(w http.ResponseWriter, _ *http.Request, err error) {
+		s.log.Error("webadmittest: a validated body did not decode", "err", err)
+		writeJSON(w, http.StatusUnprocessableEntity, generated.ValidationErrors{
+			Errors: map[string][]string{"schema": {err.Error()}}})
 	}
 	internal := func(w http.ResponseWriter, _ *http.Request, err error) {
 		s.log.Error("webadmittest: handler failed", "err", err)
 		writeJSON(w, http.StatusInternalServerError, generated.ErrorMessage{Message: "Internal Server Error"})
 	}
 	strict := generated.NewStrictHandlerWithOptions(&api{s: s}, nil, generated.StrictHTTPServerOptions{
-		RequestErrorHandlerFunc:  badRequest,
+		RequestErrorHandlerFunc:  badBody,
 		ResponseErrorHandlerFunc: internal,
 	})
 	return generated.HandlerWithOptions(strict, generated.StdHTTPServerOptions{
 		BaseRouter:       http.NewServeMux(),
-		ErrorHandlerFunc: badRequest,
+		ErrorHandlerFunc: badParam,
 	})
-}
-
-// errorResponse is a JSON error answer for any operation, for statuses the
-// generated response types do not cover (400).
-type errorResponse struct {
-	status  int
-	message string
-}
-
-func (e errorResponse) visit(w http.ResponseWriter) error {
-	writeJSON(w, e.status, generated.ErrorMessage{Message: e.message})
-	return nil
-}
-
-// VisitInitiateExportFileResponse implements generated.InitiateExportFileResponseObject.
-func (e errorResponse) VisitInitiateExportFileResponse(w http.ResponseWriter) error {
-	return e.visit(w)
-}
-
-// VisitInitiatePdfManagerBatchResponse implements generated.InitiatePdfManagerBatchResponseObject.
-func (e errorResponse) VisitInitiatePdfManagerBatchResponse(w http.ResponseWriter) error {
-	return e.visit(w)
 }

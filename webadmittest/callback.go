@@ -3,6 +3,7 @@ package webadmittest
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -17,12 +18,30 @@ import (
 // callbackTimeout bounds one callback POST.
 const callbackTimeout = 10 * time.Second
 
-// checkCallbackURL accepts only http(s) URLs on loopback: the sandbox must
-// never send anything off the machine.
-func checkCallbackURL(raw string) error {
+// ErrCallbackOffLoopback is the [CallbackDelivery.Err] of a callback that
+// the sandbox recorded but did not send, because its host is not loopback:
+// the sandbox never sends anything off the machine. The API accepts such
+// URLs (the docs' own examples name someurl.com and example.com), and so
+// does the sandbox.
+var ErrCallbackOffLoopback = errors.New("not delivered: the sandbox only calls back to 127.0.0.1, ::1 or localhost")
+
+// badCallbackURL returns the 422 message for a callback that is not an
+// absolute http(s) URL (at the JSON pointer where it was sent), or "".
+// Hosts off loopback are accepted: see [ErrCallbackOffLoopback].
+func badCallbackURL(raw, pointer string) string {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("callback %q is not an absolute http(s) URL", raw)
+		return fmt.Sprintf("The property '%s' value %q is not an absolute http(s) URL", pointer, raw)
+	}
+	return ""
+}
+
+// offLoopback returns an error wrapping [ErrCallbackOffLoopback] when the
+// callback URL's host is not loopback, else nil.
+func offLoopback(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("callback %q: %w", raw, ErrCallbackOffLoopback)
 	}
 	host := u.Hostname()
 	if strings.EqualFold(host, "localhost") {
@@ -31,7 +50,7 @@ func checkCallbackURL(raw string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("callback host %q is not loopback: the sandbox only calls back to 127.0.0.1, ::1 or localhost", host)
+	return fmt.Errorf("callback host %q: %w", host, ErrCallbackOffLoopback)
 }
 
 // addCallbacks registers callback URLs on a run; the run notifies each
@@ -103,6 +122,10 @@ func (c *callbackSender) post(target string, r *run, status generated.ExportFile
 	ctx, cancel := context.WithTimeout(c.s.ctx, callbackTimeout)
 	defer cancel()
 	d := CallbackDelivery{URL: target, ExportFileID: r.id, ExportID: r.export.ID, Status: string(status)}
+	if err := offLoopback(target); err != nil {
+		c.undelivered(d, err)
+		return
+	}
 	resp, err := c.initiator.ExportFileFinishedWithFormdataBody(ctx, target, generated.ExportFileCallback{
 		ExportFileId:       r.id,
 		ExportFileExportId: r.export.ID,
@@ -126,6 +149,10 @@ func (c *callbackSender) postPDF(target string, b generated.PdfManagerBatch) {
 	ctx, cancel := context.WithTimeout(c.s.ctx, callbackTimeout)
 	defer cancel()
 	d := CallbackDelivery{URL: target, PDFManagerBatchID: b.Id, Status: string(b.State)}
+	if err := offLoopback(target); err != nil {
+		c.undelivered(d, err)
+		return
+	}
 	resp, err := c.initiator.PdfManagerBatchFinished(ctx, target, generated.PdfManagerBatchEnvelope{PdfManagerBatch: b})
 	if err != nil {
 		d.Err = err
@@ -135,6 +162,15 @@ func (c *callbackSender) postPDF(target string, b generated.PdfManagerBatch) {
 		_ = resp.Body.Close()
 		d.StatusCode = resp.StatusCode
 	}
+	c.s.rec.addCallback(d)
+}
+
+// undelivered records a callback the sandbox did not send (its host is not
+// loopback) and logs it.
+func (c *callbackSender) undelivered(d CallbackDelivery, err error) {
+	d.Err = err
+	c.s.log.Info("webadmittest: callback recorded, not sent", "export_file", d.ExportFileID,
+		"pdf_manager_batch", d.PDFManagerBatchID, "err", err)
 	c.s.rec.addCallback(d)
 }
 

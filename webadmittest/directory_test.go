@@ -311,6 +311,9 @@ func TestDesignations(t *testing.T) {
 	}
 	if r := patch("1000002", nil); r.JSON200 == nil || r.JSON200.Decision != nil {
 		t.Errorf("PATCH null must clear the decision: %d %s", r.StatusCode(), r.Body)
+	} else if body := string(r.Body); !strings.Contains(body, `"decision":null`) || !strings.Contains(body, `"local_status":null`) {
+		// The docs show unset decisions and local statuses as null, not absent.
+		t.Errorf("PATCH answer leaves out a null field: %s", body)
 	}
 
 	refusals := []struct {
@@ -349,16 +352,15 @@ func TestApplicantDetails(t *testing.T) {
 	if err != nil || r.JSON200 == nil || strings.TrimSpace(string(r.Body)) != "{}" {
 		t.Fatalf("updateApplicantDetails: %v %d %s", err, r.StatusCode(), r.Body)
 	}
-	// The spec caps a call at 1,000 applicants and wants at least one; the
-	// operation documents no 422, so the sandbox answers 400.
-	raw := rawClient(t, srv)
+	// The spec caps a call at 1,000 applicants and wants at least one: 422,
+	// as for every operation that takes a body.
 	for _, n := range []int{0, 1001} {
 		list := make([]generated.ApplicantDetailsUpdate, n)
 		for i := range list {
 			list[i].ApplicantCasId = "1000001"
 		}
-		r, err := raw.UpdateApplicantDetailsWithResponse(context.Background(), 42, generated.UpdateApplicantDetailsRequest{Applicants: list})
-		if err != nil || r.StatusCode() != 400 {
+		r, err := c.UpdateApplicantDetailsWithResponse(context.Background(), 42, generated.UpdateApplicantDetailsRequest{Applicants: list})
+		if err != nil || r.StatusCode() != 422 || r.JSON422 == nil || len(r.JSON422.Errors["schema"]) != 1 {
 			t.Errorf("%d applicants: %v %d %s", n, err, r.StatusCode(), r.Body)
 		}
 	}

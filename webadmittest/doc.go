@@ -45,9 +45,11 @@
 // for the network and proxies), the key check (401 with an empty body), the
 // call budget (429 with Retry-After; see [WithRateLimit]), the route (the
 // legacy 404 {"message": "Not Found"} for paths the spec does not have), and
-// validation against the spec (400 with a JSON message; the spec lists no
-// 400, so a client should never see one; operations that document 422
-// answer 422 {"errors": {"schema": [...]}} instead, as the service does). Unknown identities answer the
+// validation against the spec: a malformed path parameter (a letter in an
+// id) is the same legacy 404, since no resource has that path; a body or
+// query that does not match is 422 {"errors": {"schema": [...]}}, as the
+// service words it. Apart from injected faults, every answer's status is
+// one the spec lists for the operation. Unknown identities answer the
 // documented "User identity '999' not found."; unknown exports and runs,
 // about which the docs say nothing, answer the legacy "Not Found". Every
 // answer past the key check carries X-RateLimit-Limit and
@@ -71,6 +73,8 @@
 // export_file[id], export_file[export_id] and export_file[status] to it
 // when it ends; a PDF Manager batch posts its JSON (the spec requires https:
 // trust the receiver with [WithCallbackRootCAs]). Only loopback URLs are
-// accepted (others answer 400), and pending callbacks are dropped by
-// [Server.Close].
+// called: a callback to any other host (such as the docs' examples,
+// someurl.com and example.com) is accepted, and when the job ends it is
+// recorded in [Recorder.Callbacks] with [ErrCallbackOffLoopback] and
+// logged, not sent. Pending callbacks are dropped by [Server.Close].
 package webadmittest

@@ -2,6 +2,7 @@ package webadmittest_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -196,6 +197,46 @@ func TestCallback(t *testing.T) {
 				t.Errorf("recorded deliveries %+v", d)
 			}
 		})
+	}
+}
+
+// TestCallbackOffLoopback: the docs' callbacks (someurl.com for an export,
+// example.com for a PDF Manager batch) are accepted, and when the job ends
+// the sandbox records the callback with ErrCallbackOffLoopback instead of
+// sending it anywhere.
+func TestCallbackOffLoopback(t *testing.T) {
+	t.Parallel()
+	srv := webadmittest.NewTest(t,
+		webadmittest.WithExports(webadmittest.Export{ID: 1, IdentityID: 42, Content: []byte("x"),
+			Timeline: webadmittest.Timeline{InProgress: 50 * time.Millisecond}}),
+		webadmittest.WithPDFTemplates(pdfTemplate(7, generated.ExportFileStatusAvailable, []byte("PK zip"))))
+	c := newClient(t, srv)
+	ctx := context.Background()
+	exportCB, pdfCB := "http://someurl.com/your_callback.cgi", "https://example.com/my_callback"
+	r, err := c.InitiateExportFileWithResponse(ctx, 42, 1, nil, generated.InitiateExportFileRequest{Callback: &exportCB})
+	if err != nil || r.JSON201 == nil {
+		t.Fatalf("initiateExportFile: %v %d %s", err, r.StatusCode(), r.Body)
+	}
+	batch := initiate(t, c, 7, &pdfCB)
+	deadline := time.Now().Add(5 * time.Second)
+	var d []webadmittest.CallbackDelivery
+	for len(d) < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		d = srv.Recorder().Callbacks()
+	}
+	if len(d) != 2 {
+		t.Fatalf("recorded callbacks %+v, want 2", d)
+	}
+	byURL := map[string]webadmittest.CallbackDelivery{d[0].URL: d[0], d[1].URL: d[1]}
+	for cb, want := range map[string]struct{ run, batch int }{
+		exportCB: {run: r.JSON201.ExportFiles.Id},
+		pdfCB:    {batch: batch.Id},
+	} {
+		got, ok := byURL[cb]
+		if !ok || !errors.Is(got.Err, webadmittest.ErrCallbackOffLoopback) || got.StatusCode != 0 ||
+			got.ExportFileID != want.run || got.PDFManagerBatchID != want.batch {
+			t.Errorf("%s: recorded %+v, want not delivered (ErrCallbackOffLoopback)", cb, got)
+		}
 	}
 }
 

@@ -59,6 +59,9 @@ type Link struct {
 	Required, Optional []Attribute
 	// RequestBody is the JSON body of the section's curl example, if any.
 	RequestBody string
+	// Curl is the section's curl example as shown, unescaped, without the
+	// leading "$ ", or "" when it has none.
+	Curl string
 	// Examples are the response examples of this operation's section.
 	Examples []Example
 }
@@ -182,6 +185,7 @@ func link(method, path, title, body, section string) Link {
 	}
 	l.Required, l.Optional = parameterTables(body)
 	l.RequestBody = requestBody(body)
+	l.Curl = curlExample(body)
 	l.Examples = examples(body, section)
 	return l
 }
@@ -217,15 +221,20 @@ func parameterTables(body string) (required, optional []Attribute) {
 // requestBody returns the JSON a section's curl example sends with -d, or ""
 // when it sends none or sends a form (e.g. "-G -d id=1").
 func requestBody(body string) string {
-	for _, b := range codeBlocks(body) {
-		if !strings.HasPrefix(strings.TrimSpace(b.text), "$ curl") {
-			continue
+	if m := curlData.FindStringSubmatch(curlExample(body)); m != nil {
+		d := strings.TrimSpace(m[1])
+		if strings.HasPrefix(d, "{") || strings.HasPrefix(d, "[") {
+			return d
 		}
-		if m := curlData.FindStringSubmatch(b.text); m != nil {
-			d := strings.TrimSpace(m[1])
-			if strings.HasPrefix(d, "{") || strings.HasPrefix(d, "[") {
-				return d
-			}
+	}
+	return ""
+}
+
+// curlExample returns a section's first curl command ("curl ..."), or "".
+func curlExample(body string) string {
+	for _, b := range codeBlocks(body) {
+		if text := strings.TrimSpace(b.text); strings.HasPrefix(text, "$ curl") {
+			return strings.TrimPrefix(text, "$ ")
 		}
 	}
 	return ""

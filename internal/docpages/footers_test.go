@@ -61,6 +61,16 @@ func TestRequestBody(t *testing.T) {
 	}
 }
 
+func TestCurlExample(t *testing.T) {
+	body := "<pre><code>GET /y\n</code></pre>\n<pre lang=\"bash\"><code>$ curl -n https://x/y \\\n  -H &quot;x-api-key: k&quot;\n</code></pre>"
+	if got, want := curlExample(body), "curl -n https://x/y \\\n  -H \"x-api-key: k\""; got != want {
+		t.Errorf("curlExample = %q, want %q", got, want)
+	}
+	if got := curlExample("<pre><code>GET /y\n</code></pre>"); got != "" {
+		t.Errorf("curlExample without one = %q", got)
+	}
+}
+
 func TestSplitName(t *testing.T) {
 	tests := []struct {
 		name string
