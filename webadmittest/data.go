@@ -54,6 +54,12 @@ type Export struct {
 	// FileName sent in Content-Disposition; empty means a name derived from
 	// Name and the format, e.g. "Nightly-Banner-Export.csv".
 	FileName string
+	// ContentEncoding is the content coding the file is stored with, as S3
+	// keeps an object uploaded with Content-Encoding: gzip, say. The store
+	// sends it with every answer, to Range requests too, and serves Content
+	// as it is (already encoded): a client must write those bytes as they
+	// are. Empty means none.
+	ContentEncoding string
 	// Timeline of every run of the export.
 	Timeline Timeline
 	// FinishedRuns are the ids of runs that have already ended, with the

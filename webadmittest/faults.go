@@ -49,6 +49,26 @@ const (
 	// API does when the key's budget is spent, without spending a call.
 	// Several in a row make a 429 storm. API endpoints only.
 	FaultRateLimited
+	// FaultRemainingZero sends X-RateLimit-Remaining: 0 with an answer
+	// that is otherwise the usual one (a success, say): the key's budget is
+	// spent, and the server does not say when it resets. API endpoints only.
+	FaultRemainingZero
+	// FaultNoContentLength answers without Content-Length: the body ends
+	// when the connection closes (as from an HTTP/1.0 server or some
+	// proxies), and a 206's Content-Range gives no total ("bytes 0-99/*").
+	// With FaultCutConnection, a cut then looks like a clean end. Object
+	// store only.
+	FaultNoContentLength
+	// FaultDropETag answers without an ETag. Object store only.
+	FaultDropETag
+	// FaultChangedContent serves another version of the object: the same
+	// size, other bytes, another ETag, and If-Match and If-Range ignored,
+	// as a broken store or proxy might. Object store only.
+	FaultChangedContent
+	// FaultTrickle sends the body Fault.Bytes bytes at a time (0 means 1),
+	// waiting Fault.Delay between them (0 means 100 ms): a store that
+	// keeps a connection alive with a byte now and then. Object store only.
+	FaultTrickle
 )
 
 // String returns the kind's name, e.g. "CutConnection".
@@ -72,6 +92,16 @@ func (k FaultKind) String() string {
 		return "ExpireURL"
 	case FaultRateLimited:
 		return "RateLimited"
+	case FaultRemainingZero:
+		return "RemainingZero"
+	case FaultNoContentLength:
+		return "NoContentLength"
+	case FaultDropETag:
+		return "DropETag"
+	case FaultChangedContent:
+		return "ChangedContent"
+	case FaultTrickle:
+		return "Trickle"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }
@@ -92,9 +122,10 @@ type Fault struct {
 	Attempt int
 	// Kind of failure.
 	Kind FaultKind
-	// Bytes of body sent before FaultCutConnection closes the connection.
+	// Bytes of body sent before FaultCutConnection closes the connection,
+	// or sent at a time by FaultTrickle.
 	Bytes int64
-	// Delay of FaultDelay.
+	// Delay of FaultDelay, or between the pieces of FaultTrickle.
 	Delay time.Duration
 	// StatusCode of FaultHTMLError (500, 502 or 503; 0 means 502).
 	StatusCode int
@@ -140,6 +171,17 @@ func (f Fault) validate() error {
 		}
 		if f.RetryAfter < 0 {
 			return fmt.Errorf("webadmittest: fault %v: negative RetryAfter", f.Kind)
+		}
+	case FaultRemainingZero:
+		if f.Endpoint == EndpointObject {
+			return fmt.Errorf("webadmittest: fault %v: the object store has no API rate limit", f.Kind)
+		}
+	case FaultNoContentLength, FaultDropETag, FaultChangedContent, FaultTrickle:
+		if f.Endpoint != EndpointObject {
+			return fmt.Errorf("webadmittest: fault %v: object store only", f.Kind)
+		}
+		if f.Bytes < 0 || f.Delay < 0 {
+			return fmt.Errorf("webadmittest: fault %v: negative Bytes or Delay", f.Kind)
 		}
 	default:
 		return fmt.Errorf("webadmittest: unknown fault kind %d", int(f.Kind))
@@ -219,6 +261,19 @@ func withExpireURL(ctx context.Context) context.Context {
 
 func expireURLRequested(ctx context.Context) bool {
 	v, _ := ctx.Value(expireURLKey{}).(bool)
+	return v
+}
+
+// changedContentKey marks a request the store answers with another
+// version of the object.
+type changedContentKey struct{}
+
+func withChangedContent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, changedContentKey{}, true)
+}
+
+func changedContentRequested(ctx context.Context) bool {
+	v, _ := ctx.Value(changedContentKey{}).(bool)
 	return v
 }
 

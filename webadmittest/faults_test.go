@@ -346,6 +346,98 @@ func TestObjectFaults(t *testing.T) {
 	})
 }
 
+// TestHostileStoreFaults: the store faults of a misbehaving S3 or proxy,
+// seen with a plain HTTP client (no content decoding).
+func TestHostileStoreFaults(t *testing.T) {
+	t.Parallel()
+	const size = 1000
+	setup := func(t *testing.T, faults ...webadmittest.Fault) (string, []byte, *http.Client) {
+		srv := webadmittest.NewTest(t, webadmittest.WithExports(generatedExport(1, size)))
+		_, u := readyURL(t, newClient(t, srv), 42, 1)
+		for _, f := range faults {
+			f.Endpoint = webadmittest.EndpointObject
+			srv.AddFault(f)
+		}
+		return u, contentOf(t, srv, 1), &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	}
+	t.Run("no Content-Length, cut: a clean end", func(t *testing.T) {
+		t.Parallel()
+		u, want, hc := setup(t, webadmittest.Fault{Attempt: 1, Kind: webadmittest.FaultNoContentLength},
+			webadmittest.Fault{Attempt: 1, Kind: webadmittest.FaultCutConnection, Bytes: 300})
+		resp, body := get(t, hc, "GET", u)
+		if resp.StatusCode != 200 || resp.ContentLength != -1 || len(resp.TransferEncoding) != 0 || string(body) != string(want[:300]) {
+			t.Errorf("%d, length %d, TE %v, %d bytes", resp.StatusCode, resp.ContentLength, resp.TransferEncoding, len(body))
+		}
+	})
+	t.Run("no Content-Length on a range: no total", func(t *testing.T) {
+		t.Parallel()
+		u, want, hc := setup(t, webadmittest.Fault{Attempt: 1, Kind: webadmittest.FaultNoContentLength})
+		resp, body := get(t, hc, "GET", u, "Range", "bytes=100-")
+		if resp.StatusCode != 206 || resp.Header.Get("Content-Range") != "bytes 100-999/*" || string(body) != string(want[100:]) {
+			t.Errorf("%d, Content-Range %q, %d bytes", resp.StatusCode, resp.Header.Get("Content-Range"), len(body))
+		}
+	})
+	t.Run("ETag dropped", func(t *testing.T) {
+		t.Parallel()
+		u, want, hc := setup(t, webadmittest.Fault{Attempt: 1, Kind: webadmittest.FaultDropETag})
+		resp, body := get(t, hc, "GET", u)
+		if resp.StatusCode != 200 || resp.Header.Get("ETag") != "" || string(body) != string(want) {
+			t.Errorf("%d, ETag %q", resp.StatusCode, resp.Header.Get("ETag"))
+		}
+	})
+	t.Run("changed content ignores If-Match", func(t *testing.T) {
+		t.Parallel()
+		u, want, hc := setup(t, webadmittest.Fault{Attempt: 2, Kind: webadmittest.FaultChangedContent})
+		first, _ := get(t, hc, "GET", u)
+		resp, body := get(t, hc, "GET", u, "Range", "bytes=10-", "If-Match", first.Header.Get("ETag"))
+		if resp.StatusCode != 206 || len(body) != size-10 || string(body) == string(want[10:]) || resp.Header.Get("ETag") == first.Header.Get("ETag") {
+			t.Errorf("%d, %d bytes, ETag %q then %q", resp.StatusCode, len(body), first.Header.Get("ETag"), resp.Header.Get("ETag"))
+		}
+	})
+	t.Run("trickle", func(t *testing.T) {
+		t.Parallel()
+		u, want, hc := setup(t, webadmittest.Fault{Attempt: 1, Kind: webadmittest.FaultTrickle, Bytes: 250, Delay: 30 * time.Millisecond})
+		start := time.Now()
+		resp, body := get(t, hc, "GET", u)
+		if resp.StatusCode != 200 || string(body) != string(want) || time.Since(start) < 90*time.Millisecond {
+			t.Errorf("%d, %d bytes in %v", resp.StatusCode, len(body), time.Since(start))
+		}
+	})
+}
+
+// TestStoredContentEncoding: an export stored with a content coding is
+// served with it, as S3 does, to Range requests too.
+func TestStoredContentEncoding(t *testing.T) {
+	t.Parallel()
+	e := tinyExport(1, "\x1f\x8bnot really gzip, served as stored")
+	e.ContentEncoding = "gzip"
+	srv := webadmittest.NewTest(t, webadmittest.WithExports(e))
+	_, u := readyURL(t, newClient(t, srv), 42, 1)
+	hc := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for _, rg := range []string{"", "bytes=5-"} {
+		var resp *http.Response
+		var body []byte
+		if rg == "" {
+			resp, body = get(t, hc, "GET", u)
+		} else {
+			resp, body = get(t, hc, "GET", u, "Range", rg)
+		}
+		if resp.Header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(string(e.Content), string(body)) || len(body) == 0 {
+			t.Errorf("Range %q: Content-Encoding %q, body %q", rg, resp.Header.Get("Content-Encoding"), body)
+		}
+	}
+}
+
+// TestRemainingZeroFault: an otherwise normal answer says no call is left.
+func TestRemainingZeroFault(t *testing.T) {
+	t.Parallel()
+	srv := webadmittest.NewTest(t, webadmittest.WithFaults(webadmittest.Fault{Endpoint: webadmittest.EndpointListExports, Attempt: 1, Kind: webadmittest.FaultRemainingZero}))
+	r, err := newClient(t, srv).ListExportsWithResponse(context.Background())
+	if err != nil || r.JSON200 == nil || r.HTTPResponse.Header.Get("X-RateLimit-Remaining") != "0" {
+		t.Fatalf("err %v, status %d, remaining %q", err, r.StatusCode(), r.HTTPResponse.Header.Get("X-RateLimit-Remaining"))
+	}
+}
+
 func TestInvalidFaults(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -361,6 +453,9 @@ func TestInvalidFaults(t *testing.T) {
 		{"429 on the store", webadmittest.Fault{Endpoint: webadmittest.EndpointObject, Kind: webadmittest.FaultRateLimited}},
 		{"negative Retry-After", webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultRateLimited, RetryAfter: -time.Second}},
 		{"negative bytes", webadmittest.Fault{Endpoint: webadmittest.EndpointObject, Kind: webadmittest.FaultCutConnection, Bytes: -1}},
+		{"trickle on the API", webadmittest.Fault{Endpoint: webadmittest.EndpointListExports, Kind: webadmittest.FaultTrickle}},
+		{"no length on the API", webadmittest.Fault{Endpoint: webadmittest.EndpointListExports, Kind: webadmittest.FaultNoContentLength}},
+		{"remaining 0 on the store", webadmittest.Fault{Endpoint: webadmittest.EndpointObject, Kind: webadmittest.FaultRemainingZero}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

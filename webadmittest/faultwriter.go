@@ -2,11 +2,13 @@ package webadmittest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -25,7 +27,11 @@ func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request, e Endpo
 		return
 	}
 	cut := int64(-1)
-	var rewrites []Fault
+	var (
+		rewrites []Fault
+		edits    []func(http.Header)
+		trickle  *Fault
+	)
 	for _, f := range faults {
 		s.log.Debug("webadmittest: injecting fault", "endpoint", e, "kind", f.Kind.String())
 		switch f.Kind {
@@ -51,9 +57,25 @@ func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request, e Endpo
 			r = r.WithContext(withExpireURL(r.Context()))
 		case FaultCutConnection:
 			cut = f.Bytes
+		case FaultRemainingZero:
+			edits = append(edits, func(h http.Header) { h.Set("X-RateLimit-Remaining", "0") })
+		case FaultNoContentLength:
+			edits = append(edits, withoutLength)
+		case FaultDropETag:
+			edits = append(edits, func(h http.Header) { h.Del("ETag") })
+		case FaultChangedContent:
+			r = r.WithContext(withChangedContent(r.Context()))
+		case FaultTrickle:
+			trickle = &f
 		default:
 			rewrites = append(rewrites, f)
 		}
+	}
+	if len(edits) > 0 {
+		w = &headerEditor{ResponseWriter: w, edits: edits}
+	}
+	if trickle != nil {
+		w = &trickleWriter{ResponseWriter: w, piece: cmp.Or(trickle.Bytes, 1), pause: cmp.Or(trickle.Delay, 100*time.Millisecond), r: r, done: s.done}
 	}
 	if cut < 0 && len(rewrites) == 0 {
 		next.ServeHTTP(w, r)
@@ -97,6 +119,77 @@ func abort(w http.ResponseWriter) {
 	_ = http.NewResponseController(w).Flush()
 	panic(http.ErrAbortHandler)
 }
+
+// withoutLength makes an answer's body end when the connection closes: no
+// Content-Length, and no total in Content-Range.
+func withoutLength(h http.Header) {
+	h.Del("Content-Length")
+	h.Set("Transfer-Encoding", "identity") // net/http: close-delimited, not chunked
+	if cr := h.Get("Content-Range"); cr != "" {
+		if i := strings.LastIndexByte(cr, '/'); i >= 0 && !strings.HasPrefix(cr, "bytes */") {
+			h.Set("Content-Range", cr[:i]+"/*")
+		} else {
+			h.Del("Content-Range")
+		}
+	}
+}
+
+// headerEditor changes the headers of an answer as it is sent.
+type headerEditor struct {
+	http.ResponseWriter
+	edits []func(http.Header)
+	wrote bool
+}
+
+func (e *headerEditor) WriteHeader(code int) {
+	if !e.wrote {
+		e.wrote = true
+		for _, edit := range e.edits {
+			edit(e.Header())
+		}
+	}
+	e.ResponseWriter.WriteHeader(code)
+}
+
+func (e *headerEditor) Write(p []byte) (int, error) {
+	if !e.wrote {
+		e.WriteHeader(http.StatusOK)
+	}
+	return e.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (e *headerEditor) Unwrap() http.ResponseWriter { return e.ResponseWriter }
+
+// trickleWriter sends a body piece bytes at a time, pausing between them.
+type trickleWriter struct {
+	http.ResponseWriter
+	piece int64
+	pause time.Duration
+	r     *http.Request
+	done  <-chan struct{}
+}
+
+func (t *trickleWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(int64(len(p)), t.piece)
+		m, err := t.ResponseWriter.Write(p[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		_ = http.NewResponseController(t.ResponseWriter).Flush()
+		p = p[k:]
+		if !sleep(t.r.Context(), t.done, t.pause) {
+			return n, http.ErrAbortHandler
+		}
+	}
+	return n, nil
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (t *trickleWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
 // cutWriter passes limit body bytes on and then closes the connection.
 type cutWriter struct {

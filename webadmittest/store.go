@@ -23,6 +23,7 @@ type storedObject struct {
 	content      content
 	mimeType     string
 	fileName     string
+	encoding     string // Content-Encoding it is stored with, or ""
 	lastModified time.Time
 	runID        int // the export run, or 0 for a zip file
 }
@@ -31,7 +32,7 @@ type storedObject struct {
 func (s *Server) objectAt(key string) *storedObject {
 	if run := s.runs.byObjectKey(key); run != nil {
 		return &storedObject{key: key, content: s.contents[run.export.ID], mimeType: string(run.export.MimeType),
-			fileName: run.export.FileName, lastModified: run.endsAt(), runID: run.id}
+			fileName: run.export.FileName, encoding: run.export.ContentEncoding, lastModified: run.endsAt(), runID: run.id}
 	}
 	if z := s.pdf.zipAt(key); z != nil {
 		return &storedObject{key: key, content: z.content, mimeType: "application/zip",
@@ -105,6 +106,13 @@ func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, tally *obje
 	}
 	tally.obj = stored
 	obj := stored.content
+	if changedContentRequested(r.Context()) {
+		// A broken store serving other bytes of the same size, without
+		// honouring If-Match.
+		obj = changedContent{obj}
+		r.Header.Del("If-Match")
+		r.Header.Del("If-Range")
+	}
 	size, etag := obj.Size(), obj.ETag()
 	lastModified := stored.lastModified.UTC().Format(http.TimeFormat)
 
@@ -114,6 +122,9 @@ func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, tally *obje
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("Content-Type", firstNonEmpty(r.URL.Query().Get(paramContentType), stored.mimeType))
 	h.Set("Content-Disposition", firstNonEmpty(r.URL.Query().Get(paramDisposition), contentDisposition(stored.fileName)))
+	if stored.encoding != "" {
+		h.Set("Content-Encoding", stored.encoding)
+	}
 
 	if im := r.Header.Get("If-Match"); im != "" && !etagListMatches(im, etag) {
 		(&s3Error{Status: http.StatusPreconditionFailed, Code: "PreconditionFailed",
@@ -155,6 +166,20 @@ func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, tally *obje
 		s.log.Debug("webadmittest: object download ended early", "path", r.URL.Path, "err", err)
 	}
 }
+
+// changedContent is an object's other version: the same size, every byte
+// flipped, another ETag.
+type changedContent struct{ content }
+
+func (c changedContent) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.content.ReadAt(p, off)
+	for i := range p[:n] {
+		p[i] ^= 0x5a
+	}
+	return n, err
+}
+
+func (c changedContent) ETag() string { return strings.TrimSuffix(c.content.ETag(), `"`) + `-v2"` }
 
 // contentDisposition is the attachment header for a file name.
 func contentDisposition(name string) string { return "attachment; filename=" + name }

@@ -19,6 +19,7 @@ package wrapper
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -75,6 +76,9 @@ type matrixTrial struct {
 // faultClass is one row of the matrix.
 type faultClass struct {
 	name string
+	// export, when set, shapes the trial's export before the sandbox
+	// starts (its content, say).
+	export func(tr *matrixTrial, e *webadmittest.Export)
 	// setup injects the trial's faults; an error means the class cannot
 	// run on this machine (a tmpfs needs mount rights).
 	setup func(tr *matrixTrial) error
@@ -186,6 +190,64 @@ func faultClasses() []faultClass {
 		}},
 		{name: "disk full: writer fails after N bytes", allowed: []string{"ENOSPC"}, setup: func(tr *matrixTrial) error {
 			tr.writer = &hashingSink{h: sha256.New(), limit: tr.rng.Int64N(2*tr.size + 1)}
+			return nil
+		}},
+		{name: "stored gzip coding, cuts", allowed: []string{"ErrIncomplete", "ErrTimeout"},
+			export: func(tr *matrixTrial, e *webadmittest.Export) {
+				var buf bytes.Buffer
+				zw := gzip.NewWriter(&buf)
+				raw := make([]byte, tr.size) // random bytes: the gzip stays about as big
+				for i := range raw {
+					raw[i] = byte(tr.rng.Uint32())
+				}
+				_, _ = zw.Write(raw)
+				_ = zw.Close()
+				e.Content, e.ContentEncoding = buf.Bytes(), "gzip"
+			},
+			setup: func(tr *matrixTrial) error {
+				if tr.rng.IntN(2) == 0 {
+					tr.runOpts = append(tr.runOpts, TranscodeToUTF8()) // must not touch coded bytes
+				}
+				for a := range 1 + tr.rng.IntN(defaultDownloadAttempts) {
+					tr.fault(webadmittest.Fault{Endpoint: epObject, Attempt: a + 1, Kind: webadmittest.FaultCutConnection, Bytes: tr.rng.Int64N(tr.size+1) / int64(a+1)})
+				}
+				return nil
+			}},
+		{name: "size unknown (no Content-Length), cuts", allowed: []string{"ErrIncomplete", "ErrTimeout"}, setup: func(tr *matrixTrial) error {
+			tr.fault(webadmittest.Fault{Endpoint: epObject, Kind: webadmittest.FaultNoContentLength})
+			for a := range tr.rng.IntN(defaultDownloadAttempts) {
+				tr.fault(webadmittest.Fault{Endpoint: epObject, Attempt: a + 1, Kind: webadmittest.FaultCutConnection, Bytes: tr.rng.Int64N(tr.size+1) / int64(a+1)})
+			}
+			return nil
+		}},
+		{name: "ETag dropped or object changed", allowed: []string{"ErrChanged", "ErrIncomplete"}, setup: func(tr *matrixTrial) error {
+			tr.fault(webadmittest.Fault{Endpoint: epObject, Attempt: 1, Kind: webadmittest.FaultCutConnection, Bytes: tr.rng.Int64N(tr.size + 1)})
+			switch tr.rng.IntN(3) {
+			case 0:
+				tr.fault(webadmittest.Fault{Endpoint: epObject, Attempt: 2, Kind: webadmittest.FaultDropETag})
+			case 1:
+				tr.fault(webadmittest.Fault{Endpoint: epObject, Attempt: 2, Kind: webadmittest.FaultChangedContent})
+			default:
+				tr.fault(webadmittest.Fault{Endpoint: epObject, Attempt: 2, Kind: webadmittest.FaultDropETag})
+				tr.fault(webadmittest.Fault{Endpoint: epObject, Attempt: 2, Kind: webadmittest.FaultChangedContent})
+			}
+			return nil
+		}},
+		{name: "trickling store", allowed: []string{"ErrIncomplete"}, setup: func(tr *matrixTrial) error {
+			tr.runOpts = append(tr.runOpts, LowSpeedLimit(64<<10, 100*time.Millisecond))
+			for a := range 1 + tr.rng.IntN(2) {
+				tr.fault(webadmittest.Fault{Endpoint: epObject, Attempt: a + 1, Kind: webadmittest.FaultTrickle, Bytes: 1 + tr.rng.Int64N(256), Delay: 20 * time.Millisecond})
+			}
+			return nil
+		}},
+		{name: "429 storm with Remaining 0", allowed: []string{"ErrTimeout"}, setup: func(tr *matrixTrial) error {
+			// A realistic budget: the key's hourly 5,000, not the tests' big one.
+			tr.clientOpts = append(tr.clientOpts, WithRateBudget(NewRateBudget(DefaultCallsPerHour, time.Hour, defaultBurst)))
+			tr.fault(webadmittest.Fault{Endpoint: epInitiate, Attempt: 1, Kind: webadmittest.FaultRemainingZero})
+			for a := range 1 + tr.rng.IntN(20) {
+				tr.fault(webadmittest.Fault{Endpoint: epStatus, Attempt: a + 1, Kind: webadmittest.FaultRateLimited, RetryAfter: time.Second})
+				tr.minElapsed += time.Second
+			}
 			return nil
 		}},
 		{name: "cancellation at a random moment", allowed: []string{"context.Canceled"}, setup: func(tr *matrixTrial) error {
@@ -352,17 +414,24 @@ func runMatrixTrial(t *testing.T, class faultClass, seed uint64, classIndex, tri
 	where := fmt.Sprintf("%s, trial %d (reproduce with WEBADMIT_FAULT_SEED=%d)", class.name, trial, seed)
 	size := randomSize(rng)
 	spelling := []webadmittest.Spelling{webadmittest.SpellingTitleCase, webadmittest.SpellingSnakeCase}[rng.IntN(2)]
-	srv, err := webadmittest.New(webadmittest.WithAPIKey(testAPIKey), webadmittest.WithSpelling(spelling),
-		webadmittest.WithExports(webadmittest.Export{ID: matrixExport, IdentityID: webadmittest.DemoIdentityID, Name: "Matrix", Size: size}))
-	if err != nil {
-		t.Fatalf("%s: sandbox: %v", where, err)
-	}
-	defer srv.Close()
 	base, err := os.MkdirTemp(t.TempDir(), "trial-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := &matrixTrial{rng: rng, srv: srv, size: size, dir: base, ctx: context.Background()}
+	tr := &matrixTrial{rng: rng, size: size, dir: base, ctx: context.Background()}
+	export := webadmittest.Export{ID: matrixExport, IdentityID: webadmittest.DemoIdentityID, Name: "Matrix", Size: size}
+	if class.export != nil {
+		class.export(tr, &export)
+		if export.Content != nil {
+			size, tr.size = int64(len(export.Content)), int64(len(export.Content))
+		}
+	}
+	srv, err := webadmittest.New(webadmittest.WithAPIKey(testAPIKey), webadmittest.WithSpelling(spelling), webadmittest.WithExports(export))
+	if err != nil {
+		t.Fatalf("%s: sandbox: %v", where, err)
+	}
+	defer srv.Close()
+	tr.srv = srv
 	defer func() {
 		for _, f := range slices.Backward(tr.cleanup) {
 			f()
