@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,8 @@ func TestCheckResponse(t *testing.T) {
 		{name: "429 seconds", status: 429, ctype: "application/json", body: `{"message": "Rate limit exceeded"}`,
 			header: []string{"Retry-After", "120", "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0"},
 			is:     []error{ErrRateLimited}, retryAfter: 2 * time.Minute, contains: []string{"retry after 2m0s", "0 of 5000"}},
-		{name: "429 date", status: 429, header: []string{"Retry-After", time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)},
+		// "+90s" becomes the HTTP date 90 s after the subtest starts.
+		{name: "429 date", status: 429, header: []string{"Retry-After", "+90s"},
 			is: []error{ErrRateLimited}, retryAfter: 90 * time.Second},
 		{name: "429 no header", status: 429, is: []error{ErrRateLimited}, contains: []string{"wait before retrying"}},
 		{name: "502 html", status: 502, ctype: "text/html", body: html502, isNot: []error{ErrNotFound, ErrUnauthorized},
@@ -78,7 +80,13 @@ func TestCheckResponse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := response(tt.status, tt.ctype, tt.body, tt.header...)
+			header := slices.Clone(tt.header)
+			for i, v := range header {
+				if d, err := time.ParseDuration(strings.TrimPrefix(v, "+")); err == nil && strings.HasPrefix(v, "+") {
+					header[i] = time.Now().Add(d).UTC().Format(http.TimeFormat)
+				}
+			}
+			resp, body := response(tt.status, tt.ctype, tt.body, header...)
 			err := collect(CheckResponse(resp, body))
 			if tt.status < 300 {
 				if err != nil {
