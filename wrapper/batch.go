@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"syscall"
-	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
 // BatchKind is the kind of a v2 batch.
@@ -46,10 +46,8 @@ type Batch[R any] struct {
 	RawStatus string // the status as the server spelled it
 	// Results has one entry per item once the batch has run (nil before),
 	// each with its errors, null when the change was applied.
-	Results     []R
-	ItemErrors  int           // results whose errors are not null: changes not applied
-	StatusCalls int           // status calls (GET by id) made by the call that returned it
-	Elapsed     time.Duration // time the call that returned it took
+	Results    []R
+	ItemErrors int // results whose errors are not null: changes not applied
 }
 
 // DesignationBatch is a v2 batch of designation decisions.
@@ -59,7 +57,7 @@ type DesignationBatch = Batch[generated.DesignationBatchResult]
 type CustomFieldAnswerBatch = Batch[generated.CustomFieldAnswerBatchResult]
 
 // ErrBatchFailed: a v2 batch ended with status Failed.
-var ErrBatchFailed = errors.New("webadmit: batch failed")
+var ErrBatchFailed = errors.New("batch failed")
 
 // BatchError is a v2 batch that ended Failed (errors.Is(err,
 // ErrBatchFailed)). A batch that ends Success With Errors is not an error:
@@ -72,9 +70,9 @@ type BatchError struct {
 	Status     Status
 }
 
-// Error says what the batch ended with and what to do.
+// Error says what the batch ended with.
 func (e *BatchError) Error() string {
-	return fmt.Sprintf("webadmit: %s %d of program %d ended with status %q: none of its changes can be relied on; check the program in WebAdMIT, then send the batch again",
+	return fmt.Sprintf("%s %d of program %d ended with status %q: none of its changes can be relied on",
 		e.Kind, e.BatchID, e.ProgramID, e.Status)
 }
 
@@ -127,6 +125,39 @@ func decodeBatch[R any](c *Client, ops *batchOps[R], resp *http.Response, want i
 	return b, nil
 }
 
+// DesignationBatchRun is the handle of a batch of designation decisions
+// (StartDesignationBatch, DesignationBatch): Poll, and Wait for its
+// results.
+type DesignationBatchRun = Job[*DesignationBatch]
+
+// CustomFieldAnswerBatchRun is the handle of a batch of custom field
+// answers (StartCustomFieldAnswerBatch, CustomFieldAnswerBatch).
+type CustomFieldAnswerBatchRun = Job[*CustomFieldAnswerBatch]
+
+func newBatchRun[R any](c *Client, ops *batchOps[R], id int) *Job[*Batch[R]] {
+	j := &Job[*Batch[R]]{
+		c: c, noun: ops.kind.String(), what: fmt.Sprintf("%s %d of program %d", ops.kind, id, ops.programID),
+		ev:    Event{BatchID: id},
+		attrs: []any{"user_identity_id", ops.identityID, "program_id", ops.programID, "batch_id", id},
+		kind:  noCallbacks, id: id, parent: ops.identityID, start: c.clock.Now(),
+		status: func(b *Batch[R]) Status { return b.Status },
+		final: func(b *Batch[R]) error {
+			if b.Status != StatusFailed {
+				return nil // Success With Errors is not an error: see ItemErrors
+			}
+			return &BatchError{Kind: b.Kind, IdentityID: b.IdentityID, ProgramID: b.ProgramID, BatchID: b.ID, Status: b.Status}
+		},
+	}
+	j.get = func(ctx context.Context) (*Batch[R], error) {
+		resp, err := ops.get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return decodeBatch(c, ops, resp, http.StatusOK)
+	}
+	return j
+}
+
 // safeToRepeat reports whether a failed POST of a v2 batch certainly did
 // not reach the API: a 429 (refused) or a refused connection. Unlike an
 // export run, a batch POSTed twice is scheduled twice, so other failures
@@ -136,97 +167,34 @@ func safeToRepeat(err error) bool {
 	return errors.As(err, &rl) || errors.Is(err, syscall.ECONNREFUSED)
 }
 
-// createBatch POSTs the batch; see safeToRepeat for what is retried.
-func createBatch[R any](ctx context.Context, c *Client, ops *batchOps[R], rc *runConfig) (*Batch[R], error) {
-	var (
-		batch *Batch[R]
-		final error
-	)
+// startBatch POSTs the batch and returns its handle; see safeToRepeat for
+// what is retried.
+func startBatch[R any](ctx context.Context, c *Client, ops *batchOps[R], opts []RunOption) (*Job[*Batch[R]], error) {
+	rc, err := c.runConfig(opts)
+	if err != nil {
+		return nil, c.fail("create "+ops.kind.String(), err)
+	}
+	var batch *Batch[R]
 	what := fmt.Sprintf("creating a %s for program %d of user identity %d", ops.kind, ops.programID, ops.identityID)
-	err := c.retry(ctx, what, rc, func(ctx context.Context) error {
+	err = c.retry(ctx, what, rc, func(ctx context.Context) error {
 		resp, err := ops.create(ctx)
 		if err == nil {
-			batch, err = decodeBatch(c, ops, resp, http201)
-		} else {
-			err = redactError(err)
+			batch, err = decodeBatch(c, ops, resp, http.StatusCreated)
 		}
 		if err != nil && !safeToRepeat(err) {
-			final = err // the batch may have been scheduled: do not send it again
-			return nil
+			return wait.Permanent(err) // the batch may have been scheduled: do not send it again
 		}
 		return err
 	})
-	if final != nil {
-		err = final
-	}
 	if err != nil {
-		return nil, err
+		return nil, c.fail("create "+ops.kind.String(), err)
 	}
 	c.log.Info("webadmit: "+ops.kind.String()+" created", "user_identity_id", ops.identityID, "program_id", ops.programID,
 		"batch_id", batch.ID, "status", batch.Status)
 	rc.emit(Event{Kind: EventInitiated, BatchID: batch.ID, Status: batch.Status, Total: -1})
-	return batch, nil
-}
-
-// waitBatch polls the batch until its status is final.
-func waitBatch[R any](ctx context.Context, c *Client, ops *batchOps[R], id int, rc *runConfig, calls *int) (*Batch[R], error) {
-	var batch *Batch[R]
-	err := c.waitFor(ctx, rc, waitJob{
-		noun:  ops.kind.String(),
-		what:  fmt.Sprintf("%s %d of program %d", ops.kind, id, ops.programID),
-		later: "wait for it again later by its id",
-		ev:    Event{BatchID: id},
-		attrs: []any{"user_identity_id", ops.identityID, "program_id", ops.programID, "batch_id", id},
-		poll: func(ctx context.Context) (Status, error) {
-			*calls++
-			resp, err := ops.get(ctx, id)
-			if err != nil {
-				return "", redactError(err)
-			}
-			b, err := decodeBatch(c, ops, resp, http200)
-			if err != nil {
-				return "", err
-			}
-			batch = b
-			return b.Status, nil
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return batch, nil
-}
-
-// runBatch creates the batch, waits for it and turns Failed into an error.
-func runBatch[R any](ctx context.Context, c *Client, ops *batchOps[R], opts []RunOption, create, wait bool, id int) (*Batch[R], error) {
-	rc, err := c.runConfig(opts)
-	if err != nil {
-		return nil, err
-	}
-	start := c.clock.Now()
-	var calls int
-	var batch *Batch[R]
-	if create {
-		if batch, err = createBatch(ctx, c, ops, rc); err != nil {
-			return nil, c.fail("create "+ops.kind.String(), err)
-		}
-		id = batch.ID
-	}
-	if wait {
-		waited, err := waitBatch(ctx, c, ops, id, rc, &calls)
-		if err != nil {
-			if batch != nil {
-				batch.StatusCalls, batch.Elapsed = calls, c.clock.Now().Sub(start)
-			}
-			return batch, c.fail("wait for "+ops.kind.String(), err)
-		}
-		batch = waited
-	}
-	batch.StatusCalls, batch.Elapsed = calls, c.clock.Now().Sub(start)
-	if create && wait && batch.Status == StatusFailed {
-		return batch, c.fail("run "+ops.kind.String(), &BatchError{Kind: ops.kind, IdentityID: ops.identityID, ProgramID: ops.programID, BatchID: batch.ID, Status: batch.Status})
-	}
-	return batch, nil
+	b := newBatchRun(c, ops, batch.ID)
+	b.remember(batch)
+	return b, nil
 }
 
 func (c *Client) designationOps(identityID int, programID int64, items []generated.DesignationBatchItem) *batchOps[generated.DesignationBatchResult] {
@@ -261,54 +229,32 @@ func (c *Client) answerOps(identityID int, programID int64, items []generated.Cu
 	}
 }
 
-// RunDesignationBatch sets decisions on many designations of a program: it
-// POSTs the batch, then polls it (like Wait: same poll policy, retries,
-// ErrTimeout and options) until its status is final, and returns it with
-// one result per item. Success With Errors is not an error: ItemErrors
-// counts the items not applied and each result says why. A batch that ends
-// Failed is a *BatchError (errors.Is(err, ErrBatchFailed)), returned with
-// the batch.
-//
-// The POST is retried only when it certainly did not reach the API (a 429
-// or a refused connection): a batch sent twice would be scheduled twice.
+// StartDesignationBatch POSTs a batch of decisions for many designations of
+// a program and returns its handle; its Wait returns the results, one per
+// item. The POST is retried only when it certainly did not reach the API
+// (a 429 or a refused connection): a batch sent twice is scheduled twice.
 // After any other failure, check the designations before sending the batch
-// again. If the wait fails (ErrTimeout, say), the
-// returned batch holds its id for WaitDesignationBatch.
-func (c *Client) RunDesignationBatch(ctx context.Context, identityID int, programID int64, items []generated.DesignationBatchItem, opts ...RunOption) (*DesignationBatch, error) {
-	return runBatch(ctx, c, c.designationOps(identityID, programID, items), opts, true, true, 0)
+// again.
+func (c *Client) StartDesignationBatch(ctx context.Context, identityID int, programID int64, items []generated.DesignationBatchItem, opts ...RunOption) (*DesignationBatchRun, error) {
+	return startBatch(ctx, c, c.designationOps(identityID, programID, items), opts)
 }
 
-// CreateDesignationBatch POSTs a batch of designation decisions and returns
-// it (Queued) without waiting; see RunDesignationBatch.
-func (c *Client) CreateDesignationBatch(ctx context.Context, identityID int, programID int64, items []generated.DesignationBatchItem, opts ...RunOption) (*DesignationBatch, error) {
-	return runBatch(ctx, c, c.designationOps(identityID, programID, items), opts, true, false, 0)
+// DesignationBatch returns the handle of designation batch batchID of a
+// program. It makes no call.
+func (c *Client) DesignationBatch(identityID int, programID int64, batchID int) *DesignationBatchRun {
+	return newBatchRun(c, c.designationOps(identityID, programID, nil), batchID)
 }
 
-// WaitDesignationBatch polls a designation batch by its id until its
-// status is final and returns it with its results. It does not treat
-// Failed as an error: check Batch.Status.
-func (c *Client) WaitDesignationBatch(ctx context.Context, identityID int, programID int64, batchID int, opts ...RunOption) (*DesignationBatch, error) {
-	return runBatch(ctx, c, c.designationOps(identityID, programID, nil), opts, false, true, batchID)
-}
-
-// RunCustomFieldAnswerBatch stores (or, with a null value, clears) custom
-// field answers of many applicants of a program, as RunDesignationBatch
-// does for decisions: POST, wait, results per item, *BatchError when the
-// batch ends Failed. Build each item's value with
+// StartCustomFieldAnswerBatch POSTs a batch that stores (or, with a null
+// value, clears) custom field answers of many applicants of a program, as
+// StartDesignationBatch does for decisions. Build each item's value with
 // generated.CustomFieldAnswerValue's From… methods, matching field_type.
-func (c *Client) RunCustomFieldAnswerBatch(ctx context.Context, identityID int, programID int64, items []generated.CustomFieldAnswerBatchItem, opts ...RunOption) (*CustomFieldAnswerBatch, error) {
-	return runBatch(ctx, c, c.answerOps(identityID, programID, items), opts, true, true, 0)
+func (c *Client) StartCustomFieldAnswerBatch(ctx context.Context, identityID int, programID int64, items []generated.CustomFieldAnswerBatchItem, opts ...RunOption) (*CustomFieldAnswerBatchRun, error) {
+	return startBatch(ctx, c, c.answerOps(identityID, programID, items), opts)
 }
 
-// CreateCustomFieldAnswerBatch POSTs a batch of custom field answers and
-// returns it (Queued) without waiting; see RunCustomFieldAnswerBatch.
-func (c *Client) CreateCustomFieldAnswerBatch(ctx context.Context, identityID int, programID int64, items []generated.CustomFieldAnswerBatchItem, opts ...RunOption) (*CustomFieldAnswerBatch, error) {
-	return runBatch(ctx, c, c.answerOps(identityID, programID, items), opts, true, false, 0)
-}
-
-// WaitCustomFieldAnswerBatch polls a custom field answer batch by its id
-// until its status is final and returns it with its results. It does not
-// treat Failed as an error: check Batch.Status.
-func (c *Client) WaitCustomFieldAnswerBatch(ctx context.Context, identityID int, programID int64, batchID int, opts ...RunOption) (*CustomFieldAnswerBatch, error) {
-	return runBatch(ctx, c, c.answerOps(identityID, programID, nil), opts, false, true, batchID)
+// CustomFieldAnswerBatch returns the handle of custom field answer batch
+// batchID of a program. It makes no call.
+func (c *Client) CustomFieldAnswerBatch(identityID int, programID int64, batchID int) *CustomFieldAnswerBatchRun {
+	return newBatchRun(c, c.answerOps(identityID, programID, nil), batchID)
 }

@@ -55,14 +55,19 @@ func TestSandboxDesignationBatch(t *testing.T) {
 			ctx := context.Background()
 			var statuses []Status
 			var initiated int
-			b, err := c.RunDesignationBatch(ctx, sandboxIdentity, demoProgram, tt.items, OnProgress(func(e Event) {
+			progress := OnProgress(func(e Event) {
 				switch e.Kind {
 				case EventInitiated:
 					initiated = e.BatchID
 				case EventStatus:
 					statuses = append(statuses, e.Status)
 				}
-			}))
+			})
+			h, err := c.StartDesignationBatch(ctx, sandboxIdentity, demoProgram, tt.items, progress)
+			if err != nil {
+				t.Fatal(collect(err))
+			}
+			b, err := h.Wait(ctx, progress)
 			if err != nil {
 				t.Fatal(collect(err))
 			}
@@ -97,8 +102,8 @@ func TestSandboxDesignationBatch(t *testing.T) {
 			if b.ItemErrors != failed {
 				t.Errorf("ItemErrors %d, want %d", b.ItemErrors, failed)
 			}
-			if b.StatusCalls != srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch) || b.StatusCalls < 2 {
-				t.Errorf("StatusCalls %d, server saw %d", b.StatusCalls, srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch))
+			if n := h.statusCalls(); n != srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch) || n < 2 {
+				t.Errorf("status calls %d, server saw %d", n, srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch))
 			}
 			// The change is visible through the API, and the batch can be
 			// waited for again by id.
@@ -106,8 +111,9 @@ func TestSandboxDesignationBatch(t *testing.T) {
 			if err != nil || r.JSON200 == nil || r.JSON200.Designation.Decision == nil || r.JSON200.Designation.Decision.Id != webadmittest.DemoDecisionMatriculated {
 				t.Errorf("designation after the batch: %v %s", err, r.Body)
 			}
-			again, err := c.WaitDesignationBatch(ctx, sandboxIdentity, demoProgram, b.ID)
-			if err != nil || again.Status != b.Status || len(again.Results) != len(b.Results) || again.StatusCalls != 1 {
+			h2 := c.DesignationBatch(sandboxIdentity, demoProgram, b.ID)
+			again, err := h2.Wait(ctx)
+			if err != nil || again.Status != b.Status || len(again.Results) != len(b.Results) || h2.statusCalls() != 1 {
 				t.Errorf("WaitDesignationBatch = %+v, %v", again, collect(err))
 			}
 		})
@@ -134,7 +140,7 @@ func TestSandboxCustomFieldAnswerBatch(t *testing.T) {
 		{ApplicantCasId: "1000002", CustomFieldId: 999, FieldType: generated.CustomFieldTypeString,
 			Value: value(func(v *generated.CustomFieldAnswerValue) error { return v.FromStringAnswerValue("x") })},
 	}
-	b, err := c.RunCustomFieldAnswerBatch(ctx, sandboxIdentity, demoProgram, items)
+	b, err := runAnswers(c, ctx, sandboxIdentity, demoProgram, items)
 	if err != nil {
 		t.Fatal(collect(err))
 	}
@@ -162,22 +168,29 @@ func TestSandboxBatchTimeoutAndCreateOnly(t *testing.T) {
 	c := sandboxClient(t, srv)
 	ctx := context.Background()
 	items := []generated.DesignationBatchItem{{ApplicantCasId: "1000002", DecisionId: webadmittest.DemoDecisionDenied}}
-	created, err := c.CreateDesignationBatch(ctx, sandboxIdentity, demoProgram, items)
-	if err != nil || created.Status != StatusQueued || created.Results != nil || srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch) != 0 {
-		t.Fatalf("CreateDesignationBatch = %+v, %v", created, collect(err))
+	created, err := c.StartDesignationBatch(ctx, sandboxIdentity, demoProgram, items)
+	if err != nil {
+		t.Fatal(collect(err))
 	}
-	b, err := c.RunDesignationBatch(ctx, sandboxIdentity, demoProgram, items, MaxWait(30*time.Millisecond))
+	if s, _ := created.snapshot(); s.Status != StatusQueued || s.Results != nil || srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch) != 0 {
+		t.Fatalf("StartDesignationBatch = %+v", s)
+	}
+	h, err := c.StartDesignationBatch(ctx, sandboxIdentity, demoProgram, items)
+	if err != nil {
+		t.Fatal(collect(err))
+	}
+	_, err = h.Wait(ctx, MaxWait(30*time.Millisecond))
 	if !errors.Is(collect(err), ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
-	if b == nil || b.ID == 0 || b.ID == created.ID || !strings.Contains(err.Error(), fmt.Sprint(b.ID)) {
-		t.Errorf("a timed-out run must return the batch and name it: %+v, %v", b, err)
+	if h.ID() == 0 || h.ID() == created.ID() || !strings.Contains(err.Error(), fmt.Sprint(h.ID())) {
+		t.Errorf("a timed-out wait must name the batch: %d, %v", h.ID(), err)
 	}
-	_, err = c.WaitDesignationBatch(ctx, sandboxIdentity, demoProgram, 1)
+	_, err = c.DesignationBatch(sandboxIdentity, demoProgram, 1).Wait(ctx)
 	if !errors.Is(collect(err), ErrNotFound) {
 		t.Errorf("unknown batch: %v", err)
 	}
-	_, err = c.RunCustomFieldAnswerBatch(ctx, 999, demoProgram, nil)
+	_, err = runAnswers(c, ctx, 999, demoProgram, nil)
 	var nf *NotFoundError
 	if !errors.As(collect(err), &nf) || nf.Kind != NotFoundUserIdentity {
 		t.Errorf("unknown identity: %v", err)
@@ -248,8 +261,8 @@ func TestBatchPostRetriesOnlyWhenSafe(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			api := &scriptedBatchAPI{posts: tt.posts, statuses: tt.statuses}
-			c := newTestClient(t, server(t, api).URL, WithClock(newFakeClock())) // Retry-After passes at once
-			b, err := c.RunDesignationBatch(context.Background(), 1, 2, items)
+			c := newTestClient(t, server(t, api).URL, withClock(newFakeClock())) // Retry-After passes at once
+			b, err := runDesignations(c, context.Background(), 1, 2, items)
 			collect(err)
 			api.mu.Lock()
 			posts := api.nPost

@@ -9,9 +9,7 @@ package wrapper
 //	go test -run '^$' -bench PollPolicy -benchtime 200x ./wrapper
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -21,8 +19,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
 // quietClient is newTestClient without the debug logging into the secret
@@ -80,7 +76,7 @@ func BenchmarkPollPolicy(b *testing.B) {
 					clock := newFakeClock()
 					d := time.Duration(float64(ex.d) * (0.9 + 0.2*rng.Float64()))
 					current.Store(&simRun{clock: clock, readyAt: clock.Now().Add(d)})
-					c := quietClient(b, base, WithClock(clock), WithPollPolicy(pol.p))
+					c := quietClient(b, base, withClock(clock), WithPollPolicy(pol.p))
 					var noticed time.Time
 					res, err := c.RunExport(context.Background(), 1, 7, ToWriter(io.Discard), OnProgress(func(e Event) {
 						if e.Kind == EventStatus && e.Status == StatusAvailable {
@@ -137,7 +133,7 @@ func BenchmarkURLToRequest(b *testing.B) {
 	c := quietClient(b, server(b, api).URL)
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := c.Download(ctx, 7, 555, ToWriter(io.Discard)); err != nil {
+		if _, err := c.ExportRun(7, 555).Download(ctx, ToWriter(io.Discard)); err != nil {
 			b.Fatal(err)
 		}
 		c.CloseIdleConnections()
@@ -146,50 +142,6 @@ func BenchmarkURLToRequest(b *testing.B) {
 	defer mu.Unlock()
 	b.ReportMetric(median(gaps), "µs-median")
 	b.ReportMetric(slices.Max(gaps), "µs-max")
-}
-
-// BenchmarkOutput measures the write side of a download without the
-// network: SHA-256 alone, the raw path (hash and count) and the UTF-8 path
-// (Windows-1252 decoding, then hash and count), over 16 MiB of the
-// sandbox's generated Latin-1 CSV.
-func BenchmarkOutput(b *testing.B) {
-	srv := webadmittest.NewTest(b, webadmittest.WithExports(webadmittest.Export{ID: 1, IdentityID: webadmittest.DemoIdentityID, Size: 16 << 20}))
-	data, err := io.ReadAll(srv.ExportContent(1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	b.Run("sha256", func(b *testing.B) {
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			h := sha256.New()
-			h.Write(data)
-			h.Sum(nil)
-		}
-	})
-	for _, utf8 := range []bool{false, true} {
-		name := "raw"
-		if utf8 {
-			name = "utf8"
-		}
-		b.Run(name, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				o := newOutput(writerSink{io.Discard}, nil)
-				if utf8 && !o.transcode("text/csv;charset=iso-8859-1") {
-					b.Fatal("no converter")
-				}
-				if err := o.copyFrom(ctx, bytes.NewReader(data)); err != nil {
-					b.Fatal(err)
-				}
-				if err := o.finish(); err != nil {
-					b.Fatal(err)
-				}
-				_ = o.sum()
-			}
-		})
-	}
 }
 
 // median returns the middle of xs (the mean of the two middle values for

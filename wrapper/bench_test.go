@@ -35,7 +35,7 @@ func BenchmarkDownload1GiB(b *testing.B) {
 	}
 	defer c.CloseIdleConnections()
 	ctx := context.Background()
-	run, err := c.Initiate(ctx, webadmittest.DemoIdentityID, exportID)
+	run, err := c.StartExport(ctx, webadmittest.DemoIdentityID, exportID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func BenchmarkDownload1GiB(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
 		for b.Loop() {
-			res, err := c.Download(ctx, exportID, run.ExportFileID, wrapper.ToWriter(io.Discard))
+			res, err := c.ExportRun(exportID, run.ID()).Download(ctx, wrapper.ToWriter(io.Discard))
 			if err != nil || res.Bytes != size {
 				b.Fatalf("Download: %v", err)
 			}
@@ -55,7 +55,7 @@ func BenchmarkDownload1GiB(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
 		for b.Loop() {
-			res, err := c.Download(ctx, exportID, run.ExportFileID, wrapper.ToFile(path, wrapper.FileOptions{Overwrite: true}))
+			res, err := c.ExportRun(exportID, run.ID()).Download(ctx, wrapper.ToFile(path, wrapper.FileOptions{Overwrite: true}))
 			if err != nil || res.Bytes != size {
 				b.Fatalf("Download: %v", err)
 			}
@@ -67,7 +67,7 @@ func BenchmarkDownload1GiB(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
 		for b.Loop() {
-			r, err := c.API().GetExportFileWithResponse(ctx, exportID, run.ExportFileID)
+			r, err := c.API().GetExportFileWithResponse(ctx, exportID, run.ID())
 			if err != nil || r.JSON200 == nil || r.JSON200.ExportFiles.DownloadUrl == nil {
 				b.Fatalf("getExportFile: %v", err)
 			}

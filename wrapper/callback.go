@@ -1,25 +1,30 @@
 package wrapper
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
-// Callback is the form WebAdMIT POSTs to a run's callback URL when the run
-// ends. It is a hint, not proof: the waiter it wakes confirms the status
-// through the API.
+// Callback is the form WebAdMIT POSTs to an export run's callback URL when
+// the run ends. It is a hint, not proof: the waiter it wakes confirms the
+// status through the API.
 type Callback struct {
 	ExportFileID int    // export_file[id]
 	ExportID     int    // export_file[export_id]
 	Status       Status // export_file[status], normalised
 }
 
-// maxCallbackBody bounds the callback form.
+// maxCallbackBody bounds a callback's body.
 const maxCallbackBody = 64 << 10
 
 // ParseCallbackForm reads the callback fields from a parsed form.
@@ -27,12 +32,12 @@ func ParseCallbackForm(form url.Values) (Callback, error) {
 	var cb Callback
 	id, err := positiveInt(form.Get("export_file[id]"))
 	if err != nil {
-		return cb, fmt.Errorf("webadmit: callback: export_file[id]: %w", err)
+		return cb, prefixed(fmt.Errorf("callback: export_file[id]: %w", err))
 	}
 	cb.ExportFileID = id
 	if v := form.Get("export_file[export_id]"); v != "" {
 		if cb.ExportID, err = positiveInt(v); err != nil {
-			return cb, fmt.Errorf("webadmit: callback: export_file[export_id]: %w", err)
+			return cb, prefixed(fmt.Errorf("callback: export_file[export_id]: %w", err))
 		}
 	}
 	cb.Status = ParseStatus(form.Get("export_file[status]"))
@@ -51,97 +56,78 @@ func positiveInt(v string) (int, error) {
 	return n, nil
 }
 
-// CallbackHandler returns an http.Handler for WebAdMIT's callback POSTs
-// (pass its URL with the CallbackURL option). A valid form wakes the
-// waiters of that run at once; they confirm the status through the API and
-// otherwise keep polling. It answers 204 to a valid form (even for a run
-// nobody waits for), 400 to an invalid one and 405 to other methods.
+// CallbackHandler returns an http.Handler for the POSTs WebAdMIT sends to a
+// job's callback URL (see CallbackURL) when the job ends: an export run's
+// form (application/x-www-form-urlencoded) or a PDF Manager batch as JSON
+// (told apart by the body).
+// A valid body wakes the waiters of that job at once; they confirm its
+// status through the API and otherwise keep polling. It answers 204 to a
+// valid body (even for a job nobody waits for), 400 to an invalid one and
+// 405 to other methods.
 func (c *Client) CallbackHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !acceptCallback(w, r) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "bad callback form", http.StatusBadRequest)
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallbackBody))
+		ok := false
+		switch {
+		case err != nil:
+		case bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")): // a PDF Manager batch, as JSON
+			ok = c.pdfCallback(body)
+		default:
+			ok = c.exportCallback(body)
+		}
+		if !ok {
+			http.Error(w, "bad callback body", http.StatusBadRequest)
 			return
 		}
-		cb, err := ParseCallbackForm(r.PostForm)
-		if err != nil {
-			c.log.Info("webadmit: invalid callback refused", "err", err.Error())
-			http.Error(w, "bad callback form", http.StatusBadRequest)
-			return
-		}
-		woken := c.hub.notify(cb.ExportID, cb.ExportFileID)
-		c.log.Info("webadmit: callback received", "export_id", cb.ExportID, "export_file_id", cb.ExportFileID,
-			"status", snippet([]byte(cb.Status), 60), "waiters_woken", woken)
 		w.WriteHeader(http.StatusNoContent)
 	})
 }
 
-// callbackHub routes callbacks to the waiters of a run.
-type callbackHub struct {
-	mu      sync.Mutex
-	waiters map[int]map[*waiter]struct{} // by export file id
-}
-
-type waiter struct {
-	exportID int
-	ch       chan struct{}
-}
-
-func newCallbackHub() *callbackHub {
-	return &callbackHub{waiters: make(map[int]map[*waiter]struct{})}
-}
-
-// subscribe registers interest in a run; the channel receives (without
-// blocking the sender) when a callback for it arrives.
-func (h *callbackHub) subscribe(exportID, exportFileID int) (<-chan struct{}, func()) {
-	w := &waiter{exportID: exportID, ch: make(chan struct{}, 1)}
-	h.mu.Lock()
-	set := h.waiters[exportFileID]
-	if set == nil {
-		set = make(map[*waiter]struct{})
-		h.waiters[exportFileID] = set
-	}
-	set[w] = struct{}{}
-	h.mu.Unlock()
-	return w.ch, func() {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		delete(h.waiters[exportFileID], w)
-		if len(h.waiters[exportFileID]) == 0 {
-			delete(h.waiters, exportFileID)
-		}
-	}
-}
-
-// notify wakes the waiters of a run (of any export when exportID is 0) and
-// reports how many it woke.
-func (h *callbackHub) notify(exportID, exportFileID int) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := 0
-	for w := range h.waiters[exportFileID] {
-		if exportID != 0 && w.exportID != exportID {
-			continue
-		}
-		select {
-		case w.ch <- struct{}{}:
-		default:
-		}
-		n++
-	}
-	return n
-}
-
-// acceptCallback answers 405 to anything but a POST and bounds the body of
-// a POST; it reports whether the handler should go on.
-func acceptCallback(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+func (c *Client) exportCallback(body []byte) bool {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
 		return false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxCallbackBody)
+	cb, err := ParseCallbackForm(form)
+	if err != nil {
+		c.log.Info("webadmit: invalid callback refused", "err", err.Error())
+		return false
+	}
+	woken := c.hub.Notify(exportJobs, cb.ExportFileID, cb.ExportID)
+	c.log.Info("webadmit: callback received", "export_id", cb.ExportID, "export_file_id", cb.ExportFileID,
+		"status", redact.Snippet([]byte(cb.Status), 60), "waiters_woken", woken)
 	return true
 }
+
+func (c *Client) pdfCallback(body []byte) bool {
+	// Only the id and state are read: the waiter gets the rest from the API.
+	var env struct {
+		PdfManagerBatch struct {
+			Id    int                            `json:"id"`
+			State generated.PdfManagerBatchState `json:"state"`
+		} `json:"pdf_manager_batch"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil || env.PdfManagerBatch.Id <= 0 {
+		c.log.Info("webadmit: invalid PDF Manager callback refused")
+		return false
+	}
+	b := env.PdfManagerBatch
+	woken := c.hub.Notify(pdfJobs, b.Id, 0)
+	c.log.Info("webadmit: PDF Manager callback received", "pdf_manager_batch_id", b.Id,
+		"state", redact.Snippet([]byte(b.State), 60), "waiters_woken", woken)
+	return true
+}
+
+// jobKind tells apart the jobs a callback can name.
+type jobKind = int
+
+const (
+	noCallbacks jobKind = iota // v2 batches: WebAdMIT calls no one back
+	exportJobs
+	pdfJobs
+)

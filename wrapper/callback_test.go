@@ -50,34 +50,6 @@ func TestParseCallbackForm(t *testing.T) {
 	}
 }
 
-func TestCallbackHubMatchesRun(t *testing.T) {
-	t.Parallel()
-	h := newCallbackHub()
-	ch, done := h.subscribe(7, 555)
-	defer done()
-	if n := h.notify(8, 555); n != 0 {
-		t.Errorf("a callback for another export woke %d waiters", n)
-	}
-	if n := h.notify(7, 556); n != 0 {
-		t.Errorf("a callback for another run woke %d waiters", n)
-	}
-	if n := h.notify(0, 555); n != 1 {
-		t.Errorf("woke %d, want 1", n)
-	}
-	if n := h.notify(7, 555); n != 1 { // the channel is full: still no block
-		t.Errorf("woke %d, want 1", n)
-	}
-	select {
-	case <-ch:
-	default:
-		t.Error("no wake-up delivered")
-	}
-	done()
-	if len(h.waiters) != 0 {
-		t.Errorf("waiters left: %v", h.waiters)
-	}
-}
-
 // postCallback sends WebAdMIT's form to the handler at u.
 func postCallback(t *testing.T, u, status string) {
 	t.Helper()
@@ -117,13 +89,13 @@ func TestCallbackWakesWaiter(t *testing.T) {
 	cb := server(t, c.CallbackHandler())
 
 	type result struct {
-		run *Run
+		run *ExportFile
 		err error
 	}
 	done := make(chan result, 1)
 	start := time.Now()
 	go func() {
-		run, err := c.Wait(context.Background(), 7, 555)
+		run, err := c.ExportRun(7, 555).Wait(context.Background())
 		done <- result{run, err}
 	}()
 	waitForCalls(t, api, 2) // now sleeping for 50 s

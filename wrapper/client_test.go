@@ -55,7 +55,7 @@ func TestNewValidatesKeyAndBaseURL(t *testing.T) {
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
-			if got := c.BaseURL(); got != tt.wantURL {
+			if got := c.base.String(); got != tt.wantURL {
 				t.Errorf("BaseURL = %q, want %q", got, tt.wantURL)
 			}
 		})

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
 // decodeAnswer maps resp to an error, or decodes its JSON body into a T
@@ -17,12 +19,12 @@ func decodeAnswer[T any](c *Client, resp *http.Response, want int, valid func(*T
 		if errors.Is(rerr, errBodyTooLarge) {
 			return nil, decodeError(resp, nil, rerr, c.key)
 		}
-		return nil, fmt.Errorf("webadmit: reading the answer to %s %s: %w", resp.Request.Method, redactParsedURL(resp.Request.URL), redactError(rerr))
+		return nil, fmt.Errorf("webadmit: reading the answer to %s %s: %w", resp.Request.Method, redact.ParsedURL(resp.Request.URL), redact.Error(rerr))
 	}
 	if err := checkResponse(resp, body, c.clock.Now(), c.key); err != nil {
 		return nil, err
 	}
-	if resp.StatusCode != want && resp.StatusCode != http200 {
+	if resp.StatusCode != want && resp.StatusCode != http.StatusOK {
 		return nil, decodeError(resp, body, fmt.Errorf("unexpected status %d", resp.StatusCode), c.key)
 	}
 	v := new(T)
@@ -56,6 +58,6 @@ func (c *Client) warnUnknown(noun string, s Status) {
 	}
 	if _, seen := c.unknownSeen.LoadOrStore(unknownKey{noun, s}, struct{}{}); !seen {
 		c.unknownCount.Add(1)
-		c.log.Warn("webadmit: unknown "+noun+" status, treated as not finished", "status", snippet([]byte(s), 60))
+		c.log.Warn("webadmit: unknown "+noun+" status, treated as not finished", "status", redact.Snippet([]byte(s), 60))
 	}
 }

@@ -234,7 +234,7 @@ func TestDownloadResumes(t *testing.T) {
 			c, api := setupDownload(t, store)
 			var buf bytes.Buffer
 			var events []Event
-			res, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), OnProgress(func(e Event) {
+			res, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(&buf), OnProgress(func(e Event) {
 				if e.Kind != EventBytes {
 					events = append(events, e)
 				}
@@ -340,7 +340,7 @@ func TestDownloadFailures(t *testing.T) {
 			c, _ := setupDownload(t, store)
 			dir := t.TempDir()
 			path := filepath.Join(dir, "out.csv")
-			res, err := c.Download(context.Background(), 7, 555, ToFile(path, FileOptions{}), DownloadAttempts(tt.attempts))
+			res, err := c.ExportRun(7, 555).Download(context.Background(), ToFile(path, FileOptions{}), DownloadAttempts(tt.attempts))
 			collect(err)
 			if err == nil {
 				t.Fatal("Download succeeded")
@@ -385,7 +385,7 @@ func TestDownloadStallIsResumed(t *testing.T) {
 	c, _ := setupDownload(t, store)
 	var buf bytes.Buffer
 	var resumeErr error
-	res, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), LowSpeedLimit(1, 100*time.Millisecond), OnProgress(func(e Event) {
+	res, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(&buf), LowSpeedLimit(1, 100*time.Millisecond), OnProgress(func(e Event) {
 		if e.Kind == EventResume {
 			resumeErr = e.Err
 		}
@@ -396,7 +396,7 @@ func TestDownloadStallIsResumed(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), content) || res.Resumes != 1 {
 		t.Fatalf("%d bytes, %d resumes", buf.Len(), res.Resumes)
 	}
-	if !errors.Is(resumeErr, errStalled) || !strings.Contains(resumeErr.Error(), "after 5000 bytes") {
+	if resumeErr == nil || !strings.Contains(resumeErr.Error(), "stalled") || !strings.Contains(resumeErr.Error(), "after 5000 bytes") {
 		t.Errorf("resume cause %v", resumeErr)
 	}
 	if _, ranges, _, _ := store.stats(); ranges[1] != "bytes=5000-" {
@@ -424,7 +424,7 @@ func TestDownloadShortCleanBody(t *testing.T) {
 	}
 	c, _ := setupDownload(t, store)
 	var buf bytes.Buffer
-	_, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), DownloadAttempts(3))
+	_, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(&buf), DownloadAttempts(3))
 	if !errors.Is(collect(err), ErrIncomplete) || !strings.Contains(err.Error(), "300 of 10000") {
 		t.Fatalf("err = %v", err)
 	}
@@ -439,7 +439,7 @@ func TestDownloadRefusesPlainHTTPStore(t *testing.T) {
 		return "http://files.example.com/x.csv?Signature=abc"
 	}}
 	c := newTestClient(t, server(t, api).URL)
-	_, err := c.Download(context.Background(), 7, 555, ToWriter(io.Discard))
+	_, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(io.Discard))
 	if collect(err) == nil || !strings.Contains(err.Error(), "plain http") || strings.Contains(err.Error(), "abc") {
 		t.Fatalf("err = %v", err)
 	}
@@ -462,7 +462,7 @@ func TestDownloadNotReadyAndOutcomes(t *testing.T) {
 			api := &fakeAPI{statuses: []string{tt.status}}
 			c := newTestClient(t, server(t, api).URL)
 			dir := t.TempDir()
-			res, err := c.Download(context.Background(), 7, 555, ToFile(filepath.Join(dir, "f.csv"), FileOptions{}))
+			res, err := c.ExportRun(7, 555).Download(context.Background(), ToFile(filepath.Join(dir, "f.csv"), FileOptions{}))
 			if !errors.Is(collect(err), tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
@@ -498,7 +498,7 @@ func TestDownloadCancelLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
-	_, err := c.Download(ctx, 7, 555, ToFile(filepath.Join(dir, "big.csv"), FileOptions{}), OnProgress(func(e Event) {
+	_, err := c.ExportRun(7, 555).Download(ctx, ToFile(filepath.Join(dir, "big.csv"), FileOptions{}), OnProgress(func(e Event) {
 		if e.Kind == EventBytes && e.Bytes >= 512<<10 {
 			cancel()
 		}
@@ -508,32 +508,6 @@ func TestDownloadCancelLeavesNothing(t *testing.T) {
 	}
 	if names := dirEntries(t, dir); len(names) != 0 {
 		t.Errorf("left behind: %v", names)
-	}
-}
-
-func TestParseContentRange(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in               string
-		start, end, size int64
-		ok               bool
-	}{
-		{"bytes 0-99/100", 0, 99, 100, true},
-		{"bytes 100-199/*", 100, 199, -1, true},
-		{" bytes 5-5/6 ", 5, 5, 6, true},
-		{"bytes 5-4/6", 0, 0, 0, false},
-		{"bytes 0-99/99", 0, 0, 0, false},
-		{"bytes */100", 0, 0, 0, false},
-		{"items 0-1/2", 0, 0, 0, false},
-		{"bytes -1-5/9", 0, 0, 0, false},
-		{"bytes 0-99", 0, 0, 0, false},
-		{"", 0, 0, 0, false},
-	}
-	for _, tt := range tests {
-		s, e, z, err := parseContentRange(tt.in)
-		if (err == nil) != tt.ok || (tt.ok && (s != tt.start || e != tt.end || z != tt.size)) {
-			t.Errorf("parseContentRange(%q) = %d %d %d %v", tt.in, s, e, z, err)
-		}
 	}
 }
 
@@ -575,7 +549,7 @@ func TestDownloadRedirects(t *testing.T) {
 	target = presigned(finalSrv.URL)
 	mu.Unlock()
 	var buf bytes.Buffer
-	if _, err := c.Download(context.Background(), 7, 555, ToWriter(&buf)); err != nil {
+	if _, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(&buf)); err != nil {
 		t.Fatal(collect(err))
 	}
 	_, _, keys, _ := final.stats()
@@ -590,7 +564,7 @@ func TestDownloadRedirects(t *testing.T) {
 	mu.Lock()
 	target = "http://files.example.invalid/x.csv?Signature=abc"
 	mu.Unlock()
-	_, err := c.Download(context.Background(), 7, 555, ToWriter(io.Discard))
+	_, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(io.Discard))
 	if collect(err) == nil || !strings.Contains(err.Error(), "plain http") {
 		t.Fatalf("err = %v", err)
 	}

@@ -1,44 +1,80 @@
 package wrapper
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
+	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
+	"github.com/webadmit-go/webadmit/wrapper/internal/ratelimit"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
+	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
+	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
 // Sentinel errors, matched with errors.Is. The typed errors below (APIError,
-// NotFoundError, RateLimitError, ExportError) report the details.
+// NotFoundError, RateLimitError, ExportError) report the details. Every
+// error the package returns starts with "webadmit: " once.
 var (
 	// ErrUnauthorized: the API refused the key (401, empty body).
-	ErrUnauthorized = errors.New("webadmit: unauthorized")
+	ErrUnauthorized = errors.New("unauthorized")
 	// ErrNotFound: a resource named by the request does not exist (404).
-	ErrNotFound = errors.New("webadmit: not found")
+	ErrNotFound = errors.New("not found")
 	// ErrRateLimited: the key's call budget is spent (429).
-	ErrRateLimited = errors.New("webadmit: rate limited")
+	ErrRateLimited = ratelimit.ErrLimited
 	// ErrExportFailed: the run ended with status Failed.
-	ErrExportFailed = errors.New("webadmit: export failed")
+	ErrExportFailed = errors.New("export failed")
 	// ErrEmptyList: the run ended with status Empty List; there is no file.
-	ErrEmptyList = errors.New("webadmit: export produced an empty list")
+	ErrEmptyList = errors.New("export produced an empty list")
 	// ErrURLExpired: the object store kept refusing the download URL, fresh
 	// ones included, until the attempts ran out.
-	ErrURLExpired = errors.New("webadmit: download URL expired")
-	// ErrTimeout: the wait budget (PollPolicy.MaxWait) ran out.
-	ErrTimeout = errors.New("webadmit: wait budget exhausted")
-	// ErrNotReady: the run has no file to download yet.
-	ErrNotReady = errors.New("webadmit: export file not ready")
-	// ErrIncomplete: the download ended before the announced size.
-	ErrIncomplete = errors.New("webadmit: incomplete download")
+	ErrURLExpired = transfer.ErrURLExpired
+	// ErrTimeout: the call's wait budget (PollPolicy.MaxWait) ran out, or a
+	// wait it was asked for would not fit in it.
+	ErrTimeout = wait.ErrTimeout
+	// ErrNotReady: the run or batch has not finished: there is no file yet.
+	ErrNotReady = errors.New("not finished yet")
+	// ErrIncomplete: the download ended before the end of the file was
+	// confirmed, and the attempts ran out.
+	ErrIncomplete = transfer.ErrIncomplete
 	// ErrChanged: the stored file changed between two parts of a resumed
 	// download.
-	ErrChanged = errors.New("webadmit: export file changed during download")
+	ErrChanged = transfer.ErrChanged
 	// ErrUnsafeArchive: a zip entry would escape the target directory, is a
 	// link or a device, or the archive exceeds the extraction limits.
-	ErrUnsafeArchive = errors.New("webadmit: unsafe zip archive")
+	ErrUnsafeArchive = dest.ErrUnsafeArchive
 )
+
+// prefixed gives an error leaving the package its one "webadmit: " prefix,
+// and removes secrets from its text: the key and URLs' query strings.
+func prefixed(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
+	err = redact.Error(err)
+	msg := err.Error()
+	if clean := redact.Scrub(msg, secrets...); clean != msg {
+		err, msg = &publicError{msg: clean, err: err}, clean
+	}
+	if strings.HasPrefix(msg, "webadmit: ") {
+		return err
+	}
+	return &publicError{msg: "webadmit: " + msg, err: err}
+}
+
+// publicError is an error as the package returns it: its message, the
+// chain of its cause.
+type publicError struct {
+	msg string
+	err error
+}
+
+func (e *publicError) Error() string { return e.msg }
+func (e *publicError) Unwrap() error { return e.err }
 
 // maxMessageRunes bounds how much of a server-supplied message or body ends
 // up in an error string.
@@ -48,7 +84,7 @@ const (
 )
 
 // APIError is any unsuccessful answer from the API or the object store: the
-// status, the API's message if it sent one, the redacted request line, and a
+// status, the API's message if it sent one, the redact.Redacted request line, and a
 // short snippet of a body that was not the documented JSON (a proxy's HTML
 // 502, say). NotFoundError and RateLimitError wrap one.
 type APIError struct {
@@ -67,7 +103,6 @@ type APIError struct {
 // Error says what failed and what to do about it.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("webadmit: ")
 	if e.Method != "" {
 		b.WriteString(e.Method)
 		b.WriteByte(' ')
@@ -102,21 +137,21 @@ func (e *APIError) hint() string {
 		case c == http.StatusUnauthorized || c == http.StatusForbidden:
 			return "the object store refused the download URL"
 		case c >= 500:
-			return "the object store failed: try again later"
+			return "the object store failed"
 		}
 		return ""
 	}
 	switch c := e.StatusCode; {
 	case c == http.StatusUnauthorized:
-		return "the API key was refused: check the key and that its user identity has the API Access permission"
+		return "the API key was refused"
 	case c == http.StatusForbidden:
 		return "access denied"
 	case c == http.StatusTooManyRequests:
-		return "the key's hourly call budget is spent: wait and try again"
+		return "the key's hourly call budget is spent"
 	case c >= 500:
-		return "WebAdMIT or a proxy in front of it failed: try again later"
+		return "WebAdMIT or a proxy in front of it failed"
 	case c >= 200 && c < 300:
-		return "the answer is not what the API documents: report it with the request line"
+		return "the answer is not what the API documents"
 	}
 	return ""
 }
@@ -146,7 +181,7 @@ type RateLimitError struct {
 // Error says how long to wait.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
-	b.WriteString("webadmit: rate limit reached")
+	b.WriteString("rate limit reached")
 	if e.Err != nil && e.Err.URL != "" {
 		b.WriteString(" on " + e.Err.Method + " " + e.Err.URL)
 	}
@@ -193,9 +228,9 @@ type ExportError struct {
 func (e *ExportError) Error() string {
 	switch e.Status {
 	case StatusEmptyList:
-		return fmt.Sprintf("webadmit: export %d run %d ended with status %q: the list has no applicants, so there is no file", e.ExportID, e.ExportFileID, e.Status)
+		return fmt.Sprintf("export %d run %d ended with status %q: the list has no applicants, so there is no file", e.ExportID, e.ExportFileID, e.Status)
 	default:
-		return fmt.Sprintf("webadmit: export %d run %d ended with status %q: check the export in WebAdMIT, then run it again", e.ExportID, e.ExportFileID, e.Status)
+		return fmt.Sprintf("export %d run %d ended with status %q: the run failed in WebAdMIT", e.ExportID, e.ExportFileID, e.Status)
 	}
 }
 
@@ -221,19 +256,19 @@ func (e *ExportError) Is(target error) bool {
 // Text taken from the body is scrubbed of the client's API key (should a
 // proxy's error page echo it) and of anything shaped like a credential.
 func (c *Client) CheckResponse(resp *http.Response, body []byte) error {
-	return checkResponse(resp, body, c.clock.Now(), c.key)
+	return prefixed(checkResponse(resp, body, c.clock.Now(), c.key), c.key)
 }
 
 // CheckResponse is Client.CheckResponse for code without a Client. It
 // cannot know the key, so it scrubs only what is shaped like a credential
 // (`x-api-key: …`, `Signature=…` and the like); prefer the method.
 func CheckResponse(resp *http.Response, body []byte) error {
-	return checkResponse(resp, body, time.Now())
+	return prefixed(checkResponse(resp, body, time.Now()))
 }
 
 func checkResponse(resp *http.Response, body []byte, now time.Time, secrets ...string) error {
 	if resp == nil {
-		return errors.New("webadmit: no HTTP response")
+		return errors.New("no HTTP response")
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
@@ -241,13 +276,13 @@ func checkResponse(resp *http.Response, body []byte, now time.Time, secrets ...s
 	e := newAPIError(resp, body, secrets...)
 	switch resp.StatusCode {
 	case http.StatusNotFound:
-		kind, id := parseNotFound(e.Message)
-		return &NotFoundError{Kind: kind, ID: id, Message: e.Message, Err: e}
+		kind, id := answer.NotFound(e.Message)
+		return &NotFoundError{Kind: NotFoundKind(kind), ID: id, Message: e.Message, Err: e}
 	case http.StatusTooManyRequests:
 		return &RateLimitError{
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
-			Limit:      headerInt(resp.Header, "X-RateLimit-Limit"),
-			Remaining:  headerInt(resp.Header, "X-RateLimit-Remaining"),
+			RetryAfter: answer.RetryAfter(resp.Header.Get("Retry-After"), now),
+			Limit:      answer.HeaderInt(resp.Header, "X-RateLimit-Limit"),
+			Remaining:  answer.HeaderInt(resp.Header, "X-RateLimit-Remaining"),
 			Err:        e,
 		}
 	}
@@ -257,15 +292,16 @@ func checkResponse(resp *http.Response, body []byte, now time.Time, secrets ...s
 // newAPIError describes resp; it reads the API's message from a JSON body
 // or keeps a scrubbed snippet of any other body.
 func newAPIError(resp *http.Response, body []byte, secrets ...string) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode, Status: resp.Status}
+	// The reason phrase is the server's text too: it may echo the key.
+	e := &APIError{StatusCode: resp.StatusCode, Status: redact.Snippet([]byte(resp.Status), maxSnippetRunes, secrets...)}
 	if resp.Request != nil {
 		e.Method = resp.Request.Method
-		e.URL = redactParsedURL(resp.Request.URL)
+		e.URL = redact.ParsedURL(resp.Request.URL)
 	}
-	if msg, ok := jsonMessage(body); ok {
-		e.Message = snippet([]byte(msg), maxMessageRunes, secrets...)
+	if msg, ok := answer.Message(body); ok {
+		e.Message = redact.Snippet([]byte(msg), maxMessageRunes, secrets...)
 	} else if len(strings.TrimSpace(string(body))) > 0 {
-		e.Snippet = snippet(body, maxSnippetRunes, secrets...)
+		e.Snippet = redact.Snippet(body, maxSnippetRunes, secrets...)
 	}
 	return e
 }
@@ -274,79 +310,16 @@ func newAPIError(resp *http.Response, body []byte, secrets ...string) *APIError 
 func decodeError(resp *http.Response, body []byte, cause error, secrets ...string) *APIError {
 	e := newAPIError(resp, body, secrets...)
 	e.Message = ""
-	e.Snippet = snippet(body, maxSnippetRunes, secrets...)
+	e.Snippet = redact.Snippet(body, maxSnippetRunes, secrets...)
 	switch {
 	case errors.Is(cause, errBodyTooLarge):
 		e.Message = cause.Error()
 	case len(strings.TrimSpace(string(body))) == 0:
 		e.Message = "empty body where JSON was expected"
 	case cause != nil:
-		e.Message = "body is not the expected JSON: " + snippet([]byte(cause.Error()), maxMessageRunes, secrets...)
+		e.Message = "body is not the expected JSON: " + redact.Snippet([]byte(cause.Error()), maxMessageRunes, secrets...)
 	default:
 		e.Message = "body lacks the expected fields"
 	}
 	return e
-}
-
-// jsonMessage extracts {"message": "..."} (or {"error": "..."}, or the
-// validation errors {"errors": {"schema": ["...", ...]}} of a 422) from
-// body.
-func jsonMessage(body []byte) (string, bool) {
-	var m struct {
-		Message *string         `json:"message"`
-		Error   *string         `json:"error"`
-		Errors  json.RawMessage `json:"errors"`
-	}
-	if err := json.Unmarshal(body, &m); err != nil {
-		return "", false
-	}
-	switch {
-	case m.Message != nil:
-		return *m.Message, true
-	case m.Error != nil:
-		return *m.Error, true
-	case len(m.Errors) > 0:
-		var v struct {
-			Schema []string `json:"schema"`
-		}
-		if json.Unmarshal(m.Errors, &v) == nil && len(v.Schema) > 0 {
-			return "the request was refused: " + strings.Join(v.Schema, "; "), true
-		}
-	}
-	return "", false
-}
-
-// parseRetryAfter reads Retry-After as seconds or as an HTTP date; 0 when
-// absent or unreadable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s <= 0 {
-			return 0
-		}
-		const maxSeconds = 24 * 60 * 60 // a day: anything longer is nonsense
-		return time.Duration(min(s, maxSeconds)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return min(d, 24*time.Hour)
-		}
-	}
-	return 0
-}
-
-// headerInt reads a non-negative integer header; -1 when absent or invalid.
-func headerInt(h http.Header, name string) int {
-	v := strings.TrimSpace(h.Get(name))
-	if v == "" {
-		return -1
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return -1
-	}
-	return n
 }

@@ -70,11 +70,11 @@ func TestCheckResponse(t *testing.T) {
 			is: []error{ErrRateLimited}, retryAfter: 90 * time.Second},
 		{name: "429 no header", status: 429, is: []error{ErrRateLimited}, contains: []string{"wait before retrying"}},
 		{name: "502 html", status: 502, ctype: "text/html", body: html502, isNot: []error{ErrNotFound, ErrUnauthorized},
-			contains: []string{"502 Bad Gateway", "<title>502 Bad Gateway</title>", "try again later"}},
+			contains: []string{"502 Bad Gateway", "<title>502 Bad Gateway</title>", "a proxy in front of it failed"}},
 		{name: "500 json", status: 500, ctype: "application/json", body: `{"error": "boom"}`, contains: []string{": boom"}},
 		{name: "403 with a signature in the body", status: 403, ctype: "application/xml",
 			body:     `<Error><Code>AccessDenied</Code><URL>https://s3/x?Signature=abcdef&Expires=1</URL></Error>`,
-			contains: []string{"Signature=REDACTED", "AccessDenied"}},
+			contains: []string{"s3/x?REDACTED", "AccessDenied"}},
 		{name: "400 long body", status: 400, body: strings.Repeat("x", 10000), contains: []string{"…"}},
 	}
 	for _, tt := range tests {
@@ -186,7 +186,7 @@ func TestUndocumentedAnswers(t *testing.T) {
 				_, _ = w.Write([]byte(tt.body))
 			}))
 			c := newTestClient(t, s.URL)
-			run, err := c.Poll(context.Background(), 7, 555)
+			run, err := c.ExportRun(7, 555).Poll(context.Background())
 			collect(err)
 			if err == nil || run != nil {
 				t.Fatalf("Poll = %v, %v; want an error", run, err)
@@ -222,21 +222,47 @@ func TestExportErrorMatching(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
+// TestClientCheckResponseScrubsKey: an error page that echoes the request's
+// key in a form no pattern knows is still scrubbed by the client's method.
+func TestClientCheckResponseScrubsKey(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-	}{
-		{"", 0}, {"0", 0}, {"-5", 0}, {"7", 7 * time.Second}, {" 60 ", time.Minute},
-		{"999999999", 24 * time.Hour}, {"soon", 0},
-		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second},
-		{now.Add(-30 * time.Second).Format(http.TimeFormat), 0},
+	const key = "k3y-that-looks-like-nothing-special"
+	c, err := New(key, WithBaseURL("https://api.example.org"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		if got := parseRetryAfter(tt.in, now); got != tt.want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.in, got, tt.want)
+	u, _ := url.Parse("https://api.example.org/api/v1/user_identities")
+	resp := &http.Response{StatusCode: 502, Status: "502 Bad Gateway", Header: http.Header{}, Request: &http.Request{Method: "GET", URL: u}}
+	body := []byte("<html><body>upstream refused key " + key + "</body></html>")
+	err = c.CheckResponse(resp, body)
+	if err == nil || strings.Contains(err.Error(), key) {
+		t.Fatalf("Client.CheckResponse = %v; want an error without the key", err)
+	}
+	if err := CheckResponse(resp, []byte("<pre>x-api-key: "+key+"</pre>")); err == nil || strings.Contains(err.Error(), key) {
+		t.Fatalf("CheckResponse = %v; want an error without the echoed header", err)
+	}
+}
+
+// TestCheckResponseShowsNoKeyPrefix: a 502 page echoing the key past the
+// snippet's cut shows no part of it.
+func TestCheckResponseShowsNoKeyPrefix(t *testing.T) {
+	t.Parallel()
+	c := newTestClient(t, "https://api.example.org")
+	page := "<html><body>" + strings.Repeat("upstream error ", 10) + "x-key " + testAPIKey + "</body></html>"
+	u, _ := http.NewRequest(http.MethodGet, "https://api.example.org/api/v1/exports", nil)
+	err := c.CheckResponse(&http.Response{StatusCode: 502, Status: "502 Bad Gateway", Header: http.Header{}, Request: u}, []byte(page))
+	if leaked := keyPrefixIn(collect(err).Error(), testAPIKey); leaked != "" {
+		t.Errorf("CheckResponse error holds %q of the key: %v", leaked, err)
+	}
+}
+
+// keyPrefixIn returns the longest prefix of key, 8 characters or more,
+// that s contains, or "".
+func keyPrefixIn(s, key string) string {
+	for n := len(key); n >= 8; n-- {
+		if strings.Contains(s, key[:n]) {
+			return key[:n]
 		}
 	}
+	return ""
 }

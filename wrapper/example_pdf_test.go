@@ -57,8 +57,9 @@ func ExampleClient_RunPDFBatch() {
 	// Accepted-Offers-for-Review-42-1.zip
 }
 
-// Set decisions on many designations at once, then read which were applied.
-func ExampleClient_RunDesignationBatch() {
+// Set decisions on many designations at once, then wait for the batch and
+// read which were applied.
+func ExampleClient_StartDesignationBatch() {
 	srv, err := webadmittest.New(webadmittest.WithBatchTimeline(webadmittest.BatchTimeline{Queued: 20 * time.Millisecond}))
 	if err != nil {
 		log.Fatal(err)
@@ -71,11 +72,16 @@ func ExampleClient_RunDesignationBatch() {
 	}
 	defer c.CloseIdleConnections()
 
-	b, err := c.RunDesignationBatch(context.Background(), 42, webadmittest.DemoProgramEpidemiology,
+	ctx := context.Background()
+	batch, err := c.StartDesignationBatch(ctx, 42, webadmittest.DemoProgramEpidemiology,
 		[]generated.DesignationBatchItem{
 			{ApplicantCasId: "1000002", DecisionId: webadmittest.DemoDecisionMatriculated},
 			{ApplicantCasId: "9999999", DecisionId: webadmittest.DemoDecisionMatriculated},
 		})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := batch.Wait(ctx) // a *BatchError if the batch Failed
 	if err != nil {
 		log.Fatal(err)
 	}

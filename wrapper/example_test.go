@@ -72,14 +72,14 @@ func Example_errorMatching() {
 
 	wrong, _ := wrapper.New("not-the-key", wrapper.WithBaseURL(srv.URL()))
 	defer wrong.CloseIdleConnections()
-	_, err = wrong.Initiate(ctx, webadmittest.DemoIdentityID, webadmittest.DemoExportNightlyBanner)
+	_, err = wrong.StartExport(ctx, webadmittest.DemoIdentityID, webadmittest.DemoExportNightlyBanner)
 	if errors.Is(err, wrapper.ErrUnauthorized) {
 		fmt.Println("401: check the API key")
 	}
 
 	c, _ := wrapper.New(srv.APIKey(), wrapper.WithBaseURL(srv.URL()), fast)
 	defer c.CloseIdleConnections()
-	_, err = c.Initiate(ctx, 999, webadmittest.DemoExportNightlyBanner)
+	_, err = c.StartExport(ctx, 999, webadmittest.DemoExportNightlyBanner)
 	var nf *wrapper.NotFoundError
 	if errors.As(err, &nf) {
 		fmt.Printf("404: %s %s\n", nf.Kind, nf.ID)

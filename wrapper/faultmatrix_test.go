@@ -44,6 +44,7 @@ import (
 
 	"github.com/webadmit-go/webadmit/generated"
 	"github.com/webadmit-go/webadmit/webadmittest"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
 var (
@@ -242,7 +243,7 @@ func faultClasses() []faultClass {
 		}},
 		{name: "429 storm with Remaining 0", allowed: []string{"ErrTimeout"}, setup: func(tr *matrixTrial) error {
 			// A realistic budget: the key's hourly 5,000, not the tests' big one.
-			tr.clientOpts = append(tr.clientOpts, WithRateBudget(NewRateBudget(DefaultCallsPerHour, time.Hour, defaultBurst)))
+			tr.clientOpts = append(tr.clientOpts, WithRateBudget(NewRateBudget(DefaultCallsPerHour, time.Hour, 60)))
 			tr.fault(webadmittest.Fault{Endpoint: epInitiate, Attempt: 1, Kind: webadmittest.FaultRemainingZero})
 			for a := range 1 + tr.rng.IntN(20) {
 				tr.fault(webadmittest.Fault{Endpoint: epStatus, Attempt: a + 1, Kind: webadmittest.FaultRateLimited, RetryAfter: time.Second})
@@ -445,7 +446,7 @@ func runMatrixTrial(t *testing.T, class faultClass, seed uint64, classIndex, tri
 
 	var logs syncBuffer
 	opts := append([]Option{
-		WithBaseURL(srv.URL()), WithLogger(slogTo(&logs)), WithRateBudget(bigBudget()), WithClock(newFakeClock()),
+		WithBaseURL(srv.URL()), WithLogger(slogTo(&logs)), WithRateBudget(bigBudget()), withClock(newFakeClock()),
 		WithPollPolicy(PollPolicy{MinDelay: time.Second, MaxDelay: 10 * time.Second, MaxWait: 10 * time.Minute, Multiplier: 2, Jitter: 0.2}),
 	}, tr.clientOpts...)
 	c, err := New(testAPIKey, opts...)
@@ -523,7 +524,7 @@ func runExportRecovering(ctx context.Context, c *Client, dst Destination, opts [
 // keyLeak says where the key or a URL signature escaped, or "".
 func keyLeak(err error, logs string, srv *webadmittest.Server) string {
 	unredacted := func(s string) bool {
-		return strings.Contains(s, testAPIKey) || (strings.Contains(s, "Signature=") && !strings.Contains(s, "Signature="+redacted))
+		return strings.Contains(s, testAPIKey) || (strings.Contains(s, "Signature=") && !strings.Contains(s, "Signature="+redact.Redacted))
 	}
 	switch {
 	case err != nil && unredacted(err.Error()):

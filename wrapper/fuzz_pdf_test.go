@@ -47,7 +47,7 @@ func FuzzPDFCallbackHandler(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	h := c.PDFCallbackHandler()
+	h := c.CallbackHandler()
 	f.Fuzz(func(t *testing.T, body string) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/cb", strings.NewReader(body)))

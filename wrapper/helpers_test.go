@@ -1,10 +1,14 @@
 package wrapper
 
 import (
+	"archive/zip"
+	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +18,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
+	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
 // testAPIKey is the key of every unit-test client; the secret scan looks
@@ -67,7 +75,7 @@ func leaks(lines []string) []string {
 	defer leakScan.mu.Unlock()
 	var bad []string
 	for _, l := range lines {
-		if strings.Contains(l, "Signature=") && !strings.Contains(l, "Signature="+redacted) {
+		if strings.Contains(l, "Signature=") && !strings.Contains(l, "Signature="+redact.Redacted) {
 			bad = append(bad, l)
 			continue
 		}
@@ -106,7 +114,7 @@ func (c *fakeClock) Now() time.Time {
 	return c.now
 }
 
-func (c *fakeClock) NewTimer(d time.Duration) Timer {
+func (c *fakeClock) NewTimer(d time.Duration) wait.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sleeps = append(c.sleeps, d)
@@ -279,4 +287,82 @@ func mustMode(t testing.TB, path string, want os.FileMode) {
 // slogTo logs everything, at debug level, to w and to the secret scan.
 func slogTo(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.MultiWriter(w, scanWriter{}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// attach waits for a run started elsewhere and downloads its file, as
+// RunExport does after starting one.
+func attach(c *Client, ctx context.Context, exportID, runID int, dst Destination, opts ...RunOption) (*Result, error) {
+	r := c.ExportRun(exportID, runID)
+	if _, err := r.Wait(ctx, opts...); err != nil {
+		res := &Result{ExportID: exportID, ExportFileID: runID, StatusCalls: r.statusCalls()}
+		if f, ok := r.snapshot(); ok {
+			res.Status = f.Status
+		}
+		return res, err
+	}
+	return r.Download(ctx, dst, opts...)
+}
+
+// attachPDF waits for a batch started elsewhere and downloads its zip files.
+func attachPDF(c *Client, ctx context.Context, identityID, batchID int, dst BatchDestination, opts ...RunOption) (*PDFResult, error) {
+	b := c.PDFBatch(identityID, batchID)
+	if _, err := b.Wait(ctx, opts...); err != nil {
+		return b.result(), err
+	}
+	return b.Download(ctx, dst, opts...)
+}
+
+// runDesignations sends a designation batch and waits for its results.
+func runDesignations(c *Client, ctx context.Context, identityID int, programID int64, items []generated.DesignationBatchItem, opts ...RunOption) (*DesignationBatch, error) {
+	b, err := c.StartDesignationBatch(ctx, identityID, programID, items, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return b.Wait(ctx, opts...)
+}
+
+// runAnswers sends a custom field answer batch and waits for its results.
+func runAnswers(c *Client, ctx context.Context, identityID int, programID int64, items []generated.CustomFieldAnswerBatchItem, opts ...RunOption) (*CustomFieldAnswerBatch, error) {
+	b, err := c.StartCustomFieldAnswerBatch(ctx, identityID, programID, items, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return b.Wait(ctx, opts...)
+}
+
+type zipEntry struct {
+	name string
+	body string
+	mode fs.FileMode // 0: regular 0644
+	size int         // when > 0, body is size zero bytes
+}
+
+// makeZip builds a zip archive of the given entries.
+func makeZip(t testing.TB, entries ...zipEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
+		if e.mode != 0 {
+			h.SetMode(e.mode)
+		} else {
+			h.SetMode(0o644)
+		}
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := []byte(e.body)
+		if e.size > 0 {
+			body = make([]byte, e.size)
+		}
+		if _, err := w.Write(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -77,7 +77,7 @@ func TestStoreContentEncodingIsOpaque(t *testing.T) {
 			if tt.utf8 {
 				opts = append(opts, TranscodeToUTF8())
 			}
-			res, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), opts...)
+			res, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(&buf), opts...)
 			if err != nil {
 				t.Fatal(collect(err))
 			}
@@ -188,7 +188,7 @@ func TestStoreUnknownSizeIsConfirmed(t *testing.T) {
 			store.fault = tt.fault(store)
 			c, _ := setupDownload(t, store)
 			var buf bytes.Buffer
-			res, err := c.Download(context.Background(), 7, 555, ToWriter(&buf))
+			res, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(&buf))
 			collect(err)
 			_, ranges, _, _ := store.stats()
 			if got := strings.Join(ranges, ","); got != tt.wantRanges {
@@ -258,7 +258,7 @@ func TestStoreResumeHoldsETag(t *testing.T) {
 			c, _ := setupDownload(t, store)
 			dir := t.TempDir()
 			path := dir + "/out.csv"
-			_, err := c.Download(context.Background(), 7, 555, ToFile(path, FileOptions{}))
+			_, err := c.ExportRun(7, 555).Download(context.Background(), ToFile(path, FileOptions{}))
 			collect(err)
 			hs := store.requestHeaders()
 			if len(hs) < 2 || hs[1].Get("If-Match") != store.etag {
@@ -310,7 +310,7 @@ func TestRedirectsSendNoReferer(t *testing.T) {
 	}))
 	addSecret("SECRETTOKEN")
 	c := newTestClient(t, apiSrv.URL)
-	if _, err := c.Download(context.Background(), 7, 555, ToWriter(io.Discard)); err != nil {
+	if _, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(io.Discard)); err != nil {
 		t.Fatal(collect(err))
 	}
 	if _, err := c.API().ListUserIdentitiesWithResponse(context.Background()); err != nil {
@@ -326,46 +326,6 @@ func TestRedirectsSendNoReferer(t *testing.T) {
 			t.Errorf("request %d carried Referer %q", i+1, ref)
 		}
 	}
-}
-
-// TestSnippetRedactsBeforeCutting: an error page that echoes the key near
-// the cut shows no part of it, and a long prefix of the key left at the
-// end of a body is removed too.
-func TestSnippetRedactsBeforeCutting(t *testing.T) {
-	t.Parallel()
-	for _, pad := range []int{130, 140, 150, 155, 159, 270, 290} {
-		body := strings.Repeat("x", pad) + " key=" + testAPIKey + " was refused"
-		for _, max := range []int{maxSnippetRunes, maxMessageRunes} {
-			got := snippet([]byte(body), max, testAPIKey)
-			if leaked := keyPrefixIn(got, testAPIKey); leaked != "" {
-				t.Errorf("pad %d, max %d: snippet holds %q of the key: %q", pad, max, leaked, got)
-			}
-		}
-	}
-	// The body itself ends inside the key (a proxy cut it).
-	cut := "<html>your key " + testAPIKey[:20]
-	if got := snippet([]byte(cut), maxSnippetRunes, testAPIKey); keyPrefixIn(got, testAPIKey) != "" {
-		t.Errorf("snippet of a body cut inside the key: %q", got)
-	}
-	// Through CheckResponse, a 502 page echoing the key past 160 runes.
-	c := newTestClient(t, "https://api.example.org")
-	page := "<html><body>" + strings.Repeat("upstream error ", 10) + "x-key " + testAPIKey + "</body></html>"
-	u, _ := http.NewRequest(http.MethodGet, "https://api.example.org/api/v1/exports", nil)
-	err := c.CheckResponse(&http.Response{StatusCode: 502, Status: "502 Bad Gateway", Header: http.Header{}, Request: u}, []byte(page))
-	if leaked := keyPrefixIn(collect(err).Error(), testAPIKey); leaked != "" {
-		t.Errorf("CheckResponse error holds %q of the key: %v", leaked, err)
-	}
-}
-
-// keyPrefixIn returns the longest prefix of key, 8 characters or more,
-// that s contains, or "".
-func keyPrefixIn(s, key string) string {
-	for n := len(key); n >= 8; n-- {
-		if strings.Contains(s, key[:n]) {
-			return key[:n]
-		}
-	}
-	return ""
 }
 
 // TestMalformedLocationIsRedactedAndFinal: a redirect whose Location does
@@ -388,7 +348,7 @@ func TestMalformedLocationIsRedactedAndFinal(t *testing.T) {
 	}))
 	api := &fakeAPI{statuses: []string{"Available"}, storeURL: func() string { return presigned(store.URL) }}
 	c := newTestClient(t, server(t, api).URL)
-	_, err := c.Download(context.Background(), 7, 555, ToWriter(io.Discard))
+	_, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(io.Discard))
 	collect(err)
 	if err == nil {
 		t.Fatal("download succeeded")
@@ -410,7 +370,7 @@ func TestMalformedLocationIsRedactedAndFinal(t *testing.T) {
 		w.WriteHeader(http.StatusFound)
 	}))
 	zc := newTestClient(t, zipAPI.URL)
-	_, err = zc.DownloadPDFZipFile(context.Background(), 42, 9, ToWriter(io.Discard))
+	_, err = zc.PDFBatch(42, 0).DownloadZipFile(context.Background(), 9, ToWriter(io.Discard))
 	collect(err)
 	if err == nil || strings.Contains(err.Error(), "HIDDENSIG") || strings.Contains(err.Error(), "AKIAHIDDEN") {
 		t.Errorf("zip download: err = %v", err)
@@ -427,7 +387,7 @@ func TestStore401IsNotTheKey(t *testing.T) {
 		return true
 	}
 	c, _ := setupDownload(t, store)
-	_, err := c.Download(context.Background(), 7, 555, ToWriter(io.Discard))
+	_, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(io.Discard))
 	collect(err)
 	var ae *APIError
 	if err == nil || errors.Is(err, ErrUnauthorized) || !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {

@@ -50,7 +50,7 @@ func TestDownloadTricklingStoreIsStalled(t *testing.T) {
 	c, _ := setupDownload(t, store)
 	var buf bytes.Buffer
 	var resumeErr error
-	res, err := c.Download(context.Background(), 7, 555, ToWriter(&buf), LowSpeedLimit(1000, 200*time.Millisecond),
+	res, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(&buf), LowSpeedLimit(1000, 200*time.Millisecond),
 		OnProgress(func(e Event) {
 			if e.Kind == EventResume {
 				resumeErr = e.Err
@@ -62,7 +62,7 @@ func TestDownloadTricklingStoreIsStalled(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), content) || res.Resumes != 1 {
 		t.Fatalf("%d bytes, %d resumes", buf.Len(), res.Resumes)
 	}
-	if !errors.Is(resumeErr, errStalled) || !strings.Contains(resumeErr.Error(), "low-speed limit") {
+	if resumeErr == nil || !strings.Contains(resumeErr.Error(), "stalled") || !strings.Contains(resumeErr.Error(), "low-speed limit") {
 		t.Errorf("resume cause %v", resumeErr)
 	}
 }
@@ -93,8 +93,8 @@ func TestRetryAfterBeyondTheBudgetFailsAtOnce(t *testing.T) {
 		return true
 	}
 	clock := newFakeClock()
-	c := newTestClient(t, server(t, api).URL, WithClock(clock))
-	_, err := c.Download(context.Background(), 7, 555, ToWriter(io.Discard), MaxWait(time.Minute))
+	c := newTestClient(t, server(t, api).URL, withClock(clock))
+	_, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(io.Discard), MaxWait(time.Minute))
 	if !errors.Is(collect(err), ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
@@ -116,7 +116,7 @@ func TestAPICallBoundedByTheBudget(t *testing.T) {
 	}
 	c := newTestClient(t, server(t, api).URL)
 	start := time.Now()
-	_, err := c.Wait(context.Background(), 7, 555, MaxWait(300*time.Millisecond))
+	_, err := c.ExportRun(7, 555).Wait(context.Background(), MaxWait(300*time.Millisecond))
 	if !errors.Is(collect(err), ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
@@ -148,7 +148,7 @@ func TestRemainingZeroKeepsCalling(t *testing.T) {
 		api.ServeHTTP(&remainingZero{ResponseWriter: w}, r)
 	})
 	clock := newFakeClock()
-	c := newTestClient(t, server(t, h).URL, WithClock(clock), WithRateBudget(NewRateBudget(5000, time.Hour, 60)),
+	c := newTestClient(t, server(t, h).URL, withClock(clock), WithRateBudget(NewRateBudget(5000, time.Hour, 60)),
 		WithPollPolicy(PollPolicy{MinDelay: 2 * sec, MaxDelay: 30 * sec, MaxWait: 30 * time.Minute, Multiplier: 1.5}))
 	var buf bytes.Buffer
 	res, err := c.RunExport(context.Background(), sandboxIdentity, 7, ToWriter(&buf))
@@ -158,7 +158,7 @@ func TestRemainingZeroKeepsCalling(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), content) {
 		t.Fatalf("%d bytes", buf.Len())
 	}
-	if slices.Max(clock.Sleeps()) > maxSpacing {
+	if maxSpacing := 30 * time.Second; slices.Max(clock.Sleeps()) > maxSpacing {
 		t.Errorf("slept up to %v; the longest wait should be the budget's spacing cap %v", slices.Max(clock.Sleeps()), maxSpacing)
 	}
 	if res.Elapsed > 15*time.Minute {
@@ -189,7 +189,7 @@ func TestMalformedAnswerWhilePollingIsRetried(t *testing.T) {
 			return true
 		}
 		c := newTestClient(t, server(t, api).URL)
-		run, err := c.Wait(context.Background(), 7, 555)
+		run, err := c.ExportRun(7, 555).Wait(context.Background())
 		if err != nil || run.Status != StatusAvailable {
 			t.Errorf("body %q: Wait = %+v, %v; want Available after a retry", body, run, collect(err))
 		}
@@ -207,7 +207,7 @@ func TestUnresolvableHostFailsAtOnce(t *testing.T) {
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}}
 	clock := newFakeClock()
-	c := newTestClient(t, "https://api.nosuchhost.invalid", WithClock(clock), WithHTTPClient(&http.Client{Transport: tr}))
+	c := newTestClient(t, "https://api.nosuchhost.invalid", withClock(clock), WithHTTPClient(&http.Client{Transport: tr}))
 	_, err := c.RunExport(context.Background(), sandboxIdentity, 7, ToWriter(io.Discard))
 	var dnsErr *net.DNSError
 	if !errors.As(collect(err), &dnsErr) || !dnsErr.IsNotFound {

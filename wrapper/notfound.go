@@ -2,8 +2,6 @@ package wrapper
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 )
 
 // NotFoundKind is the kind of resource a 404 message names.
@@ -53,15 +51,15 @@ func (e *NotFoundError) Error() string {
 	}
 	switch e.Kind {
 	case NotFoundUserIdentity, NotFoundProgram, NotFoundApplicant, NotFoundCustomField:
-		return fmt.Sprintf("webadmit: %s %q not found%s: check the id; list what the key can see with the list calls", e.Kind, e.ID, req)
+		return fmt.Sprintf("%s %q not found%s", e.Kind, e.ID, req)
 	case NotFoundLegacy:
-		return fmt.Sprintf("webadmit: not found%s: the API gave its generic message; check every id in the request", req)
+		return fmt.Sprintf("not found%s: the API gave its generic message", req)
 	}
 	msg := e.Message
 	if msg == "" {
 		msg = "not found"
 	}
-	return fmt.Sprintf("webadmit: %s%s: check the ids and the base URL", msg, req)
+	return fmt.Sprintf("%s%s", msg, req)
 }
 
 // Unwrap returns the underlying *APIError.
@@ -69,27 +67,3 @@ func (e *NotFoundError) Unwrap() error { return nilIfNoAPIError(e.Err) }
 
 // Is matches ErrNotFound.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
-
-var notFoundMessage = regexp.MustCompile(`(?i)^\s*(user[ _]?identity|program|applicant|custome?[ _]?field)\s+'([^']*)'\s+not\s+found\.?\s*$`)
-
-// parseNotFound reads the kind and id from a 404 message.
-func parseNotFound(msg string) (NotFoundKind, string) {
-	if strings.EqualFold(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg), ".")), "not found") {
-		return NotFoundLegacy, ""
-	}
-	m := notFoundMessage.FindStringSubmatch(msg)
-	if m == nil {
-		return NotFoundUnknown, ""
-	}
-	word := strings.ToLower(strings.NewReplacer(" ", "", "_", "").Replace(m[1]))
-	switch word {
-	case "useridentity":
-		return NotFoundUserIdentity, m[2]
-	case "program":
-		return NotFoundProgram, m[2]
-	case "applicant":
-		return NotFoundApplicant, m[2]
-	default: // customefield, customfield
-		return NotFoundCustomField, m[2]
-	}
-}

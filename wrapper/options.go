@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/ratelimit"
+	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
 // Option configures a Client made by New.
@@ -17,9 +20,9 @@ type config struct {
 	downloadClient *http.Client
 	logger         *slog.Logger
 	poll           PollPolicy
-	budget         *RateBudget
+	budget         *ratelimit.Budget
 	userAgent      string
-	clock          Clock
+	clock          wait.Clock
 }
 
 // DefaultBaseURL is the production API host.
@@ -43,7 +46,7 @@ func WithDomain(domain string) Option {
 	return func(c *config) error {
 		d := strings.TrimSpace(domain)
 		if !domainLabel.MatchString(d) {
-			return errors.New("webadmit: domain must be one DNS label such as \"api\" (letters, digits, hyphens)")
+			return errors.New("domain must be one DNS label such as \"api\" (letters, digits, hyphens)")
 		}
 		c.baseURL = "https://" + strings.ToLower(d) + ".webadmit.org"
 		return nil
@@ -57,7 +60,7 @@ func WithDomain(domain string) Option {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("webadmit: WithHTTPClient: nil client")
+			return errors.New("WithHTTPClient: nil client")
 		}
 		c.httpClient = hc
 		return nil
@@ -70,7 +73,7 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithDownloadHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("webadmit: WithDownloadHTTPClient: nil client")
+			return errors.New("WithDownloadHTTPClient: nil client")
 		}
 		c.downloadClient = hc
 		return nil
@@ -82,7 +85,7 @@ func WithDownloadHTTPClient(hc *http.Client) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return errors.New("webadmit: WithLogger: nil logger")
+			return errors.New("WithLogger: nil logger")
 		}
 		c.logger = l
 		return nil
@@ -105,14 +108,14 @@ func WithPollPolicy(p PollPolicy) Option {
 
 // WithRateBudget sets the call budget the client draws on. By default every
 // Client of one key in the process shares one budget of 5,000 calls an hour
-// (the documented limit); pass a budget to change the limit or to share one
-// across keys.
+// (the documented limit); pass a budget to change the limit, to share one
+// across keys, or to read what the server says is left (Remaining).
 func WithRateBudget(b *RateBudget) Option {
 	return func(c *config) error {
 		if b == nil {
-			return errors.New("webadmit: WithRateBudget: nil budget")
+			return errors.New("WithRateBudget: nil budget")
 		}
-		c.budget = b
+		c.budget = b.b
 		return nil
 	}
 }
@@ -122,20 +125,18 @@ func WithRateBudget(b *RateBudget) Option {
 func WithUserAgent(product string) Option {
 	return func(c *config) error {
 		if strings.ContainsAny(product, "\r\n") {
-			return errors.New("webadmit: WithUserAgent: line break in user agent")
+			return errors.New("WithUserAgent: line break in user agent")
 		}
 		c.userAgent = strings.TrimSpace(product)
 		return nil
 	}
 }
 
-// WithClock replaces the system clock, for tests: waiting, backoff and the
-// rate budget then sleep on it.
-func WithClock(clock Clock) Option {
+// withClock replaces the system clock, for tests that run against real
+// sockets, where testing/synctest cannot: waiting, backoff and the rate
+// budget then sleep on it.
+func withClock(clock wait.Clock) Option {
 	return func(c *config) error {
-		if clock == nil {
-			return errors.New("webadmit: WithClock: nil clock")
-		}
 		c.clock = clock
 		return nil
 	}

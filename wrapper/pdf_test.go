@@ -1,9 +1,5 @@
 package wrapper
 
-// The PDF Manager flow against webadmittest: initiate, wait on state, and
-// download every zip file through the API's 302 without the key reaching
-// the object store.
-
 import (
 	"archive/zip"
 	"bytes"
@@ -11,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -26,6 +23,10 @@ import (
 	"github.com/webadmit-go/webadmit/generated"
 	"github.com/webadmit-go/webadmit/webadmittest"
 )
+
+// The PDF Manager flow against webadmittest: initiate, wait on state, and
+// download every zip file through the API's 302 without the key reaching
+// the object store.
 
 // zipOf builds a zip archive of the given files (name, content pairs).
 func zipOf(t testing.TB, files ...string) []byte {
@@ -167,15 +168,15 @@ func TestSandboxPDFKeyNeverReachesStore(t *testing.T) {
 		srv := sandbox(t, webadmittest.WithPDFTemplates(tmpl))
 		c := sandboxClient(t, srv)
 		var buf bytes.Buffer
-		batch, err := c.InitiatePDFBatch(context.Background(), sandboxIdentity, 7)
+		batch, err := c.StartPDFBatch(context.Background(), sandboxIdentity, 7)
 		if err != nil {
 			t.Fatal(collect(err))
 		}
-		batch, err = c.WaitPDFBatch(context.Background(), sandboxIdentity, batch.ID)
-		if err != nil || len(batch.ZipFiles) != 1 {
-			t.Fatalf("WaitPDFBatch = %+v, %v", batch, collect(err))
+		done, err := batch.Wait(context.Background())
+		if err != nil || len(done.ZipFiles) != 1 {
+			t.Fatalf("Wait = %+v, %v", done, collect(err))
 		}
-		z, err := c.DownloadPDFZipFile(context.Background(), sandboxIdentity, batch.ZipFiles[0].ID, ToWriter(&buf))
+		z, err := batch.DownloadZipFile(context.Background(), done.ZipFiles[0].ID, ToWriter(&buf))
 		if err != nil {
 			t.Fatal(collect(err))
 		}
@@ -339,7 +340,7 @@ func TestSandboxPDFAllOrNothing(t *testing.T) {
 		}
 		// Overwrite does not apply to the server's names; UniqueName numbers
 		// the one taken.
-		res, err = c.DownloadPDFBatch(context.Background(), sandboxIdentity, res.BatchID, ZipFilesToDir(dir, FileOptions{Overwrite: true, UniqueName: true}))
+		res, err = c.PDFBatch(sandboxIdentity, res.BatchID).Download(context.Background(), ZipFilesToDir(dir, FileOptions{Overwrite: true, UniqueName: true}))
 		if err != nil || len(res.Paths) != 2 || string(readFile(t, existing)) != "keep me" ||
 			fileSHA(t, filepath.Join(dir, "Packets-42-2-2.zip")) != sha(zips[1]) {
 			t.Errorf("with UniqueName: %+v, %v", res, collect(err))
@@ -398,30 +399,30 @@ func TestSandboxPDFNotReadyAttachAndTimeout(t *testing.T) {
 	srv := sandbox(t, webadmittest.WithPDFTemplates(tmpl))
 	c := sandboxClient(t, srv)
 	ctx := context.Background()
-	batch, err := c.InitiatePDFBatch(ctx, sandboxIdentity, 7)
+	batch, err := c.StartPDFBatch(ctx, sandboxIdentity, 7)
 	if err != nil {
 		t.Fatal(collect(err))
 	}
-	again, err := c.InitiatePDFBatch(ctx, sandboxIdentity, 7)
-	if err != nil || again.ID != batch.ID {
-		t.Errorf("a second initiate while running: %+v, %v; want batch %d", again, collect(err), batch.ID)
+	again, err := c.StartPDFBatch(ctx, sandboxIdentity, 7)
+	if err != nil || again.ID() != batch.ID() {
+		t.Errorf("a second start while running: %+v, %v; want batch %d", again, collect(err), batch.ID())
 	}
 	dir := t.TempDir()
-	_, err = c.DownloadPDFBatch(ctx, sandboxIdentity, batch.ID, ZipFilesToDir(dir, FileOptions{}))
+	_, err = c.PDFBatch(sandboxIdentity, batch.ID()).Download(ctx, ZipFilesToDir(dir, FileOptions{}))
 	if !errors.Is(collect(err), ErrNotReady) {
 		t.Fatalf("DownloadPDFBatch while running: %v, want ErrNotReady", err)
 	}
-	_, err = c.AttachPDFBatch(ctx, sandboxIdentity, batch.ID, ZipFilesToDir(dir, FileOptions{}), MaxWait(20*time.Millisecond))
-	if !errors.Is(collect(err), ErrTimeout) || !strings.Contains(err.Error(), "later by its id") {
-		t.Fatalf("short wait: %v, want ErrTimeout saying how to pick it up", err)
+	_, err = attachPDF(c, ctx, sandboxIdentity, batch.ID(), ZipFilesToDir(dir, FileOptions{}), MaxWait(20*time.Millisecond))
+	if !errors.Is(collect(err), ErrTimeout) || !strings.Contains(err.Error(), fmt.Sprintf("PDF Manager batch %d", batch.ID())) {
+		t.Fatalf("short wait: %v, want ErrTimeout naming the batch", err)
 	}
-	res, err := c.AttachPDFBatch(ctx, sandboxIdentity, batch.ID, ZipFilesToDir(dir, FileOptions{}))
+	res, err := attachPDF(c, ctx, sandboxIdentity, batch.ID(), ZipFilesToDir(dir, FileOptions{}))
 	if err != nil || len(res.Paths) != 1 || fileSHA(t, res.Paths[0]) != sha(zipBytes) {
 		t.Fatalf("AttachPDFBatch = %+v, %v", res, collect(err))
 	}
 
 	// Unknown ids are typed 404s.
-	_, err = c.PollPDFBatch(ctx, 999, batch.ID)
+	_, err = c.PDFBatch(999, batch.ID()).Poll(ctx)
 	var nf *NotFoundError
 	if !errors.As(collect(err), &nf) || nf.Kind != NotFoundUserIdentity {
 		t.Errorf("unknown identity: %v", err)
@@ -430,7 +431,7 @@ func TestSandboxPDFNotReadyAttachAndTimeout(t *testing.T) {
 	if !errors.Is(collect(err), ErrNotFound) {
 		t.Errorf("unknown template: %v", err)
 	}
-	_, err = c.DownloadPDFZipFile(ctx, sandboxIdentity, 9999, ToWriter(io.Discard))
+	_, err = c.PDFBatch(sandboxIdentity, 0).DownloadZipFile(ctx, 9999, ToWriter(io.Discard))
 	if !errors.Is(collect(err), ErrNotFound) {
 		t.Errorf("unknown zip file: %v", err)
 	}
@@ -444,7 +445,7 @@ func TestSandboxPDFCallbackWakesTheWait(t *testing.T) {
 	tmpl.Timeline = webadmittest.Timeline{Queued: 100 * time.Millisecond, InProgress: 200 * time.Millisecond}
 	var c *Client
 	receiver := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c.PDFCallbackHandler().ServeHTTP(w, r)
+		c.CallbackHandler().ServeHTTP(w, r)
 	}))
 	receiver.StartTLS()
 	t.Cleanup(receiver.Close)
@@ -470,7 +471,7 @@ func TestPDFCallbackURLMustBeHTTPS(t *testing.T) {
 	t.Parallel()
 	api := &fakeAPI{}
 	c := newTestClient(t, server(t, api).URL)
-	_, err := c.InitiatePDFBatch(context.Background(), 1, 2, CallbackURL("http://example.com/cb"))
+	_, err := c.StartPDFBatch(context.Background(), 1, 2, CallbackURL("http://example.com/cb"))
 	if err == nil || !strings.Contains(collect(err).Error(), "https") {
 		t.Fatalf("err = %v, want a refusal naming https", err)
 	}
@@ -482,7 +483,7 @@ func TestPDFCallbackURLMustBeHTTPS(t *testing.T) {
 func TestPDFCallbackHandler(t *testing.T) {
 	t.Parallel()
 	c := newTestClient(t, "http://127.0.0.1:1")
-	wake, unsubscribe := c.pdfHub.subscribe(0, 42)
+	wake, unsubscribe := c.hub.Subscribe(pdfJobs, 42, 0)
 	defer unsubscribe()
 	tests := []struct {
 		name, method, body string
@@ -492,13 +493,14 @@ func TestPDFCallbackHandler(t *testing.T) {
 		{"valid", http.MethodPost, `{"pdf_manager_batch":{"id":42,"state":"available","updated_at":"whenever"}}`, http.StatusNoContent, true},
 		{"another batch", http.MethodPost, `{"pdf_manager_batch":{"id":43,"state":"available"}}`, http.StatusNoContent, false},
 		{"no id", http.MethodPost, `{"pdf_manager_batch":{"state":"available"}}`, http.StatusBadRequest, false},
-		{"not JSON", http.MethodPost, `export_file[id]=42`, http.StatusBadRequest, false},
+		{"an export run's form: not this batch", http.MethodPost, `export_file[id]=42`, http.StatusNoContent, false},
+		{"neither", http.MethodPost, `{not json`, http.StatusBadRequest, false},
 		{"GET", http.MethodGet, ``, http.StatusMethodNotAllowed, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			c.PDFCallbackHandler().ServeHTTP(rec, httptest.NewRequest(tt.method, "/cb", strings.NewReader(tt.body)))
+			c.CallbackHandler().ServeHTTP(rec, httptest.NewRequest(tt.method, "/cb", strings.NewReader(tt.body)))
 			if rec.Code != tt.want {
 				t.Errorf("status %d, want %d", rec.Code, tt.want)
 			}

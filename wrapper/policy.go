@@ -4,14 +4,16 @@ import (
 	"errors"
 	"time"
 
-	"github.com/cenkalti/backoff/v5"
+	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
-// PollPolicy spaces the status calls made while waiting for a run: delays
+// PollPolicy spaces the status calls made while waiting for a job: delays
 // grow exponentially from MinDelay by Multiplier up to MaxDelay, each
-// randomised by ±Jitter, and the whole wait ends after MaxWait (ErrTimeout).
-// The last delay is cut to the time left, so the final status call falls on
-// the deadline. The same policy spaces retries of transient failures.
+// randomised by ±Jitter. MaxWait is the one time budget of a call: every
+// sleep and every API call of it fits in MaxWait from its start, or the
+// call fails with ErrTimeout; the last status call is made early enough to
+// be answered in time. The same policy spaces retries of transient
+// failures.
 type PollPolicy struct {
 	MinDelay   time.Duration // first delay (default 2s)
 	MaxDelay   time.Duration // longest delay (default 30s)
@@ -46,35 +48,18 @@ func (p PollPolicy) withDefaults() PollPolicy {
 func (p PollPolicy) validate() error {
 	switch {
 	case p.MinDelay < 0 || p.MaxDelay < 0 || p.MaxWait < 0:
-		return errors.New("webadmit: poll policy: negative duration")
+		return errors.New("poll policy: negative duration")
 	case p.MinDelay > p.MaxDelay:
-		return errors.New("webadmit: poll policy: MinDelay is longer than MaxDelay")
+		return errors.New("poll policy: MinDelay is longer than MaxDelay")
 	case p.Multiplier < 1:
-		return errors.New("webadmit: poll policy: Multiplier must be at least 1")
+		return errors.New("poll policy: Multiplier must be at least 1")
 	case p.Jitter < 0 || p.Jitter >= 1:
-		return errors.New("webadmit: poll policy: Jitter must be in [0, 1)")
+		return errors.New("poll policy: Jitter must be in [0, 1)")
 	}
 	return nil
 }
 
-// delays yields the policy's schedule of delays.
-type delays struct {
-	p  PollPolicy
-	bo *backoff.ExponentialBackOff
-}
-
-func (p PollPolicy) schedule() *delays {
-	bo := &backoff.ExponentialBackOff{
-		InitialInterval:     p.MinDelay,
-		RandomizationFactor: p.Jitter,
-		Multiplier:          p.Multiplier,
-		MaxInterval:         p.MaxDelay,
-	}
-	bo.Reset()
-	return &delays{p: p, bo: bo}
-}
-
-// next returns the next delay, kept within [MinDelay, MaxDelay] after jitter.
-func (d *delays) next() time.Duration {
-	return min(max(d.bo.NextBackOff(), d.p.MinDelay), d.p.MaxDelay)
+// policy is the waiter's spacing of calls.
+func (p PollPolicy) policy() wait.Policy {
+	return wait.Policy{MinDelay: p.MinDelay, MaxDelay: p.MaxDelay, Multiplier: p.Multiplier, Jitter: p.Jitter}
 }

@@ -56,7 +56,7 @@ type Event struct {
 	Attempt      int           // retry or resume number, from 1
 	Delay        time.Duration // wait before the retry
 	FileName     string        // safe file name from Content-Disposition, if any
-	Err          error         // cause of a retry or resume (already redacted)
+	Err          error         // cause of a retry or resume (already redact.Redacted)
 }
 
 // ProgressFunc receives Events. It is called synchronously and must return

@@ -39,16 +39,16 @@ func TestRateBudgetSpacesCalls(t *testing.T) {
 	t.Parallel()
 	_, url := rateServer(t, 5000, func(int) int { return 4000 }, noRetry)
 	clock := newFakeClock()
-	c := newTestClient(t, url, WithClock(clock), WithRateBudget(NewRateBudget(2, 10*time.Second, 2)))
+	c := newTestClient(t, url, withClock(clock), WithRateBudget(NewRateBudget(2, 10*time.Second, 2)), WithPollPolicy(PollPolicy{MaxWait: time.Hour}))
 	for range 4 {
-		if _, err := c.Poll(context.Background(), 7, 555); err != nil {
+		if _, err := c.ExportRun(7, 555).Poll(context.Background()); err != nil {
 			t.Fatal(collect(err))
 		}
 	}
 	if got, want := clock.Sleeps(), []time.Duration{5 * sec, 5 * sec}; !slices.Equal(got, want) {
 		t.Errorf("budget waits %v, want %v", got, want)
 	}
-	if l, r := c.RateBudget().Remaining(); l != 5000 || r != 4000 {
+	if l, r := c.budget.Remaining(); l != 5000 || r != 4000 {
 		t.Errorf("Remaining() = %d, %d", l, r)
 	}
 }
@@ -58,25 +58,25 @@ func TestRateBudgetSlowsWhenRemainingRunsLow(t *testing.T) {
 	left := []int{500, 3, 3, 900}
 	_, url := rateServer(t, 1000, func(call int) int { return left[min(call, len(left))-1] }, noRetry)
 	clock := newFakeClock()
-	c := newTestClient(t, url, WithClock(clock), WithRateBudget(NewRateBudget(1000, time.Hour, 100)))
+	c := newTestClient(t, url, withClock(clock), WithRateBudget(NewRateBudget(1000, time.Hour, 100)), WithPollPolicy(PollPolicy{MaxWait: time.Hour}))
 	for range 5 {
-		if _, err := c.Poll(context.Background(), 7, 555); err != nil {
+		if _, err := c.ExportRun(7, 555).Poll(context.Background()); err != nil {
 			t.Fatal(collect(err))
 		}
 	}
 	// After "3 left" the budget spreads the calls left over the hour, but
-	// at most maxSpacing apart (the server gives no reset time: a 429
+	// at most 30 * time.Second apart (the server gives no reset time: a 429
 	// would say how long to wait); "900 left" restores the pace.
-	if got := clock.Sleeps(); !slices.Equal(got, []time.Duration{maxSpacing, maxSpacing}) {
-		t.Errorf("waits %v, want two of %v", got, maxSpacing)
+	if got := clock.Sleeps(); !slices.Equal(got, []time.Duration{30 * time.Second, 30 * time.Second}) {
+		t.Errorf("waits %v, want two of %v", got, 30*time.Second)
 	}
 
 	// Within a wait budget the slowdown is cut to fit: the wait goes on
 	// calling until the budget ends, and sleeps no longer than it.
 	_, url2 := rateServer(t, 1000, func(int) int { return 0 }, noRetry)
 	clock2 := newFakeClock()
-	c2 := newTestClient(t, url2, WithClock(clock2), WithRateBudget(NewRateBudget(1000, time.Hour, 100)))
-	_, err := c2.Wait(context.Background(), 7, 555, MaxWait(time.Minute))
+	c2 := newTestClient(t, url2, withClock(clock2), WithRateBudget(NewRateBudget(1000, time.Hour, 100)))
+	_, err := c2.ExportRun(7, 555).Wait(context.Background(), MaxWait(time.Minute))
 	if !errors.Is(collect(err), ErrTimeout) || !strings.Contains(err.Error(), "In Progress") {
 		t.Fatalf("err = %v, want ErrTimeout with the status reached", err)
 	}
@@ -102,15 +102,16 @@ func TestRateBudgetShared429(t *testing.T) {
 	})
 	clock := newFakeClock()
 	budget := NewRateBudget(1_000_000, time.Second, 1_000_000)
-	a := newTestClient(t, url, WithClock(clock), WithRateBudget(budget))
-	b := newTestClient(t, url, WithClock(clock), WithRateBudget(budget))
-	_, err := a.Poll(context.Background(), 7, 555)
+	long := WithPollPolicy(PollPolicy{MaxWait: time.Hour}) // room for the 30 s
+	a := newTestClient(t, url, withClock(clock), WithRateBudget(budget), long)
+	b := newTestClient(t, url, withClock(clock), WithRateBudget(budget), long)
+	_, err := a.ExportRun(7, 555).Poll(context.Background())
 	var rl *RateLimitError
 	if !errors.As(collect(err), &rl) || rl.RetryAfter != 30*sec || rl.Remaining != 0 || rl.Limit != 5000 {
 		t.Fatalf("first call: %v, want a 429 with Retry-After 30s", err)
 	}
 	before := clock.Now()
-	if _, err := b.Poll(context.Background(), 7, 555); err != nil {
+	if _, err := b.ExportRun(7, 555).Poll(context.Background()); err != nil {
 		t.Fatal(collect(err))
 	}
 	if waited := clock.Now().Sub(before); waited < 30*sec {
@@ -121,9 +122,6 @@ func TestRateBudgetShared429(t *testing.T) {
 func TestRateBudgetDefaults(t *testing.T) {
 	t.Parallel()
 	b := NewRateBudget(0, 0, 0)
-	if b.window != time.Hour || b.burst != defaultBurst {
-		t.Errorf("defaults: window %v burst %d", b.window, b.burst)
-	}
 	if l, r := b.Remaining(); l != -1 || r != -1 {
 		t.Errorf("Remaining before any call = %d, %d", l, r)
 	}
@@ -134,12 +132,12 @@ func TestDefaultBudgetIsSharedPerKey(t *testing.T) {
 	a, _ := New("key-one-0123456789")
 	b, _ := New("key-one-0123456789")
 	other, _ := New("key-two-0123456789")
-	if a.RateBudget() != b.RateBudget() || a.RateBudget() == other.RateBudget() {
+	if a.budget != b.budget || a.budget == other.budget {
 		t.Error("clients of one key do not share a budget, or clients of two keys do")
 	}
 	own := NewRateBudget(10, time.Minute, 1)
 	c, _ := New("key-one-0123456789", WithRateBudget(own))
-	if c.RateBudget() != own {
+	if c.budget != own.b {
 		t.Error("WithRateBudget ignored")
 	}
 }

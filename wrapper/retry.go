@@ -9,13 +9,10 @@ import (
 	"net/http"
 	"net/url"
 	"syscall"
+	"time"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
 )
-
-// refusedRedirect marks a redirect the client refused; retrying cannot help.
-type refusedRedirect struct{ err error }
-
-func (e *refusedRedirect) Error() string { return e.err.Error() }
-func (e *refusedRedirect) Unwrap() error { return e.err }
 
 // isTransient reports whether err is worth retrying: connection failures,
 // 408, 429 and 5xx answers, 2xx answers whose body is not the documented
@@ -40,7 +37,6 @@ func isTransient(err error) bool {
 		return false
 	}
 	var (
-		rr   *refusedRedirect
 		cve  *tls.CertificateVerificationError
 		uae  x509.UnknownAuthorityError
 		hne  x509.HostnameError
@@ -51,15 +47,35 @@ func isTransient(err error) bool {
 		oerr *net.OpError
 	)
 	switch {
-	case errors.As(err, &rr), errors.As(err, &cve), errors.As(err, &uae),
+	case errors.Is(err, transfer.ErrRedirectRefused), errors.As(err, &cve), errors.As(err, &uae),
 		errors.As(err, &hne), errors.As(err, &cie), errors.As(err, &rhe):
 		return false
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),
-		errors.Is(err, syscall.EPIPE), errors.Is(err, ErrIncomplete), errors.Is(err, errStalled):
+		errors.Is(err, syscall.EPIPE), errors.Is(err, ErrIncomplete):
 		return true
 	case errors.As(err, &oerr), errors.As(err, &ne), errors.As(err, &ue):
 		return true
 	}
 	return false
+}
+
+// retryAfter is the wait a 429 asked for, or 0.
+func retryAfter(err error) time.Duration {
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return rl.RetryAfter
+	}
+	return 0
+}
+
+// fail gives an error leaving a public method its prefix, removes secrets
+// from it and logs it at debug level.
+func (c *Client) fail(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	err = prefixed(err, c.key)
+	c.log.Debug("webadmit: operation failed", "op", op, "err", err.Error())
+	return err
 }

@@ -128,9 +128,9 @@ func TestAttachWaitsThenDownloads(t *testing.T) {
 	store := newFakeStore(content)
 	st := server(t, store)
 	api := &fakeAPI{statuses: []string{"Queued", "In Progress", "Available"}, storeURL: func() string { return presigned(st.URL) }}
-	c := newTestClient(t, server(t, api).URL, WithClock(newFakeClock()))
+	c := newTestClient(t, server(t, api).URL, withClock(newFakeClock()))
 	var buf fsBuffer
-	res, err := c.Attach(context.Background(), 7, 555, ToWriter(&buf))
+	res, err := attach(c, context.Background(), 7, 555, ToWriter(&buf))
 	if err != nil {
 		t.Fatal(collect(err))
 	}
@@ -176,7 +176,7 @@ func TestRunExportFirstCheckAfterTheFirstDelay(t *testing.T) {
 					}
 					return false
 				}}
-			c := newTestClient(t, server(t, api).URL, WithClock(clock),
+			c := newTestClient(t, server(t, api).URL, withClock(clock),
 				WithPollPolicy(PollPolicy{MinDelay: 2 * time.Second, MaxDelay: 30 * time.Second, Multiplier: 1.5}))
 			res, err := c.RunExport(context.Background(), 42, 7, ToWriter(io.Discard))
 			if err != nil {

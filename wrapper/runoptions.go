@@ -4,27 +4,25 @@ import (
 	"errors"
 	"net/url"
 	"time"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
+	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
-// RunOption configures one RunExport, Attach, Download, Wait or Initiate call.
+// RunOption configures one call that starts, waits for or downloads a job
+// (StartExport, Wait, Download, RunExport and their PDF and v2 batch
+// counterparts). Options a call has no use for are ignored.
 type RunOption func(*runConfig)
 
 type runConfig struct {
 	poll        PollPolicy
-	budget      *runBudget // PollPolicy.MaxWait from the start of the call
+	budget      *wait.Budget // PollPolicy.MaxWait from the start of the call
 	progress    ProgressFunc
 	callbackURL string
 	utf8        bool
 	attempts    int
-	lowSpeed    lowSpeed
+	lowSpeed    transfer.LowSpeed
 	err         error
-}
-
-// lowSpeed is curl's --speed-limit/--speed-time: a download attempt that
-// moves fewer than bytesPerSec bytes a second for over is stalled.
-type lowSpeed struct {
-	bytesPerSec int64
-	over        time.Duration
 }
 
 // defaultDownloadAttempts bounds the requests of one download, the first
@@ -40,7 +38,7 @@ const (
 
 func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
 	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts,
-		lowSpeed: lowSpeed{bytesPerSec: defaultLowSpeedLimit, over: defaultLowSpeedTime}}
+		lowSpeed: transfer.LowSpeed{BytesPerSec: defaultLowSpeedLimit, Over: defaultLowSpeedTime}}
 	for _, o := range opts {
 		o(rc)
 	}
@@ -50,7 +48,7 @@ func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
 	if err := rc.poll.validate(); err != nil {
 		return nil, err
 	}
-	rc.budget = newRunBudget(c.clock, rc.poll.MaxWait)
+	rc.budget = wait.NewBudget(c.clock, rc.poll.MaxWait)
 	return rc, nil
 }
 
@@ -60,11 +58,11 @@ func UsePollPolicy(p PollPolicy) RunOption {
 	return func(rc *runConfig) { rc.poll = p.withDefaults() }
 }
 
-// MaxWait replaces the wait budget (PollPolicy.MaxWait) for this call.
+// MaxWait replaces the wait budget (PollPolicy.MaxWait) of this call.
 func MaxWait(d time.Duration) RunOption {
 	return func(rc *runConfig) {
 		if d <= 0 {
-			rc.err = errors.New("webadmit: MaxWait must be positive")
+			rc.err = errors.New("MaxWait must be positive")
 			return
 		}
 		rc.poll.MaxWait = d
@@ -78,14 +76,15 @@ func OnProgress(fn ProgressFunc) RunOption {
 	return func(rc *runConfig) { rc.progress = fn }
 }
 
-// CallbackURL asks WebAdMIT to POST to u when the run ends (Initiate and
-// RunExport). Mount Client.CallbackHandler at u to wake the waiter at once;
+// CallbackURL asks WebAdMIT to POST to u when the job ends (StartExport,
+// StartPDFBatch and their Run counterparts; a PDF Manager callback must be
+// https). Mount Client.CallbackHandler at u to wake the waiter at once;
 // polling goes on as a fallback.
 func CallbackURL(u string) RunOption {
 	return func(rc *runConfig) {
 		p, err := url.Parse(u)
 		if err != nil || !p.IsAbs() || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			rc.err = errors.New("webadmit: CallbackURL must be an absolute http(s) URL")
+			rc.err = errors.New("CallbackURL must be an absolute http(s) URL")
 			return
 		}
 		rc.callbackURL = u
@@ -108,7 +107,7 @@ func TranscodeToUTF8() RunOption {
 func DownloadAttempts(n int) RunOption {
 	return func(rc *runConfig) {
 		if n < 1 {
-			rc.err = errors.New("webadmit: DownloadAttempts must be at least 1")
+			rc.err = errors.New("DownloadAttempts must be at least 1")
 			return
 		}
 		rc.attempts = n
@@ -124,9 +123,9 @@ func DownloadAttempts(n int) RunOption {
 func LowSpeedLimit(bytesPerSec int64, over time.Duration) RunOption {
 	return func(rc *runConfig) {
 		if bytesPerSec < 1 || over <= 0 {
-			rc.err = errors.New("webadmit: LowSpeedLimit needs a positive speed and duration")
+			rc.err = errors.New("LowSpeedLimit needs a positive speed and duration")
 			return
 		}
-		rc.lowSpeed = lowSpeed{bytesPerSec: bytesPerSec, over: over}
+		rc.lowSpeed = transfer.LowSpeed{BytesPerSec: bytesPerSec, Over: over}
 	}
 }

@@ -163,7 +163,7 @@ func TestSandboxAPIErrors(t *testing.T) {
 			return err
 		}},
 		{name: "404 user identity", is: ErrNotFound, kind: NotFoundUserIdentity, id: "999", call: func() error {
-			_, err := c.Initiate(ctx, 999, 7)
+			_, err := c.StartExport(ctx, 999, 7)
 			return err
 		}},
 		{name: "404 legacy, unknown export", is: ErrNotFound, kind: NotFoundLegacy, call: func() error {
@@ -171,7 +171,7 @@ func TestSandboxAPIErrors(t *testing.T) {
 			return err
 		}},
 		{name: "404 legacy, unknown run", is: ErrNotFound, kind: NotFoundLegacy, call: func() error {
-			_, err := c.Attach(ctx, 7, 1, ToWriter(io.Discard))
+			_, err := attach(c, ctx, 7, 1, ToWriter(io.Discard))
 			return err
 		}},
 	}
@@ -423,18 +423,18 @@ func TestSandboxAlreadyRunning(t *testing.T) {
 	srv := sandbox(t, webadmittest.WithExports(webadmittest.Export{ID: 7, IdentityID: sandboxIdentity, Content: []byte("a\n"),
 		Timeline: webadmittest.Timeline{InProgress: time.Minute}}))
 	c := sandboxClient(t, srv)
-	a, err := c.Initiate(context.Background(), sandboxIdentity, 7)
+	a, err := c.StartExport(context.Background(), sandboxIdentity, 7)
 	if err != nil {
 		t.Fatal(collect(err))
 	}
-	b, err := c.Initiate(context.Background(), sandboxIdentity, 7)
+	b, err := c.StartExport(context.Background(), sandboxIdentity, 7)
 	if err != nil {
 		t.Fatal(collect(err))
 	}
-	if a.ExportFileID != b.ExportFileID || b.Status != StatusInProgress {
-		t.Errorf("second start gave run %d (%s), want the running %d", b.ExportFileID, b.Status, a.ExportFileID)
+	if f, _ := b.snapshot(); a.ID() != b.ID() || f.Status != StatusInProgress {
+		t.Errorf("second start gave run %d (%s), want the running %d", b.ID(), f.Status, a.ID())
 	}
-	_, err = c.Download(context.Background(), 7, a.ExportFileID, ToWriter(io.Discard))
+	_, err = c.ExportRun(7, a.ID()).Download(context.Background(), ToWriter(io.Discard))
 	if !errors.Is(collect(err), ErrNotReady) {
 		t.Errorf("Download of a running export: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/webadmit-go/webadmit/webadmittest"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
 // TestSecretsNeverLeak drives failures whose messages would naturally carry
@@ -35,7 +36,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}))
 	api := &fakeAPI{statuses: []string{"Available"}, storeURL: func() string { return presigned(echo.URL) }}
 	c := newTestClient(t, server(t, api).URL, logger())
-	_, err := c.Download(context.Background(), 7, 555, ToWriter(io.Discard), DownloadAttempts(2))
+	_, err := c.ExportRun(7, 555).Download(context.Background(), ToWriter(io.Discard), DownloadAttempts(2))
 	errLine(err)
 
 	// 2. The store is unreachable: the transport's error holds the URL.
@@ -44,21 +45,21 @@ func TestSecretsNeverLeak(t *testing.T) {
 	dead.Close()
 	api2 := &fakeAPI{statuses: []string{"Available"}, storeURL: func() string { return presigned(deadURL) }}
 	c2 := newTestClient(t, server(t, api2).URL, logger())
-	_, err = c2.Download(context.Background(), 7, 555, ToWriter(io.Discard), DownloadAttempts(2))
+	_, err = c2.ExportRun(7, 555).Download(context.Background(), ToWriter(io.Discard), DownloadAttempts(2))
 	errLine(err)
 
 	// 3. The API answers 500 with the key in an HTML page.
 	c3 := newTestClient(t, server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(500)
 		_, _ = io.WriteString(w, "<pre>x-api-key: "+r.Header.Get("x-api-key")+"</pre>")
-	})).URL, logger(), WithClock(newFakeClock()))
-	_, err = c3.Poll(context.Background(), 7, 555)
+	})).URL, logger(), withClock(newFakeClock()))
+	_, err = c3.ExportRun(7, 555).Poll(context.Background())
 	errLine(err)
-	_, err = c3.Wait(context.Background(), 7, 555, MaxWait(time.Second))
+	_, err = c3.ExportRun(7, 555).Wait(context.Background(), MaxWait(time.Second))
 	errLine(err)
 
 	// 4. The API is unreachable.
-	c4 := newTestClient(t, deadURL, logger(), WithClock(newFakeClock()))
+	c4 := newTestClient(t, deadURL, logger(), withClock(newFakeClock()))
 	_, err = c4.RunExport(context.Background(), 42, 7, ToWriter(io.Discard), MaxWait(time.Second))
 	errLine(err)
 
@@ -75,10 +76,10 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}
 	var sawRedacted bool
 	for _, l := range lines {
-		sawRedacted = sawRedacted || strings.Contains(l, "?"+redacted)
+		sawRedacted = sawRedacted || strings.Contains(l, "?"+redact.Redacted)
 	}
 	if !sawRedacted {
-		t.Error("no line shows a redacted URL: the scenarios did not reach the redaction")
+		t.Error("no line shows a redact.Redacted URL: the scenarios did not reach the redaction")
 	}
 	if bad := leaks(lines); len(bad) > 0 {
 		t.Errorf("%d lines hold a secret, e.g.\n%s", len(bad), bad[0])

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -78,16 +79,16 @@ func TestUnknownStatusKeptLoggedOnceNotTerminal(t *testing.T) {
 	api := &fakeAPI{statuses: []string{"Archived-XYZZY", "Archived-XYZZY", "Archived-XYZZY", "Failed"}}
 	s := server(t, api)
 	var lines []string
-	c := newTestClient(t, s.URL, WithClock(newFakeClock()))
+	c := newTestClient(t, s.URL, withClock(newFakeClock()))
 	before := len(scannedLines())
 	var statuses []Status
-	run, err := c.Wait(context.Background(), 7, 555, OnProgress(func(e Event) {
+	run, err := c.ExportRun(7, 555).Wait(context.Background(), OnProgress(func(e Event) {
 		if e.Kind == EventStatus {
 			statuses = append(statuses, e.Status)
 		}
 	}))
-	if err != nil {
-		t.Fatal(collect(err))
+	if !errors.Is(collect(err), ErrExportFailed) {
+		t.Fatalf("err = %v, want ErrExportFailed", err)
 	}
 	if run.Status != StatusFailed || api.getCalls() != 4 {
 		t.Fatalf("status %q after %d calls; want Failed after 4", run.Status, api.getCalls())

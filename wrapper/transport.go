@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
+	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
 )
 
 // maxAPIBody bounds every API response body the client reads; the API's
@@ -25,7 +29,7 @@ type apiTransport struct {
 
 func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.c
-	if err := c.budget.wait(req.Context(), c.clock, c.log); err != nil {
+	if err := c.budget.Wait(req.Context(), c.clock, c.log); err != nil {
 		closeRequestBody(req)
 		return nil, err
 	}
@@ -40,18 +44,18 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := c.clock.Now()
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
-		c.log.Debug("webadmit: API call failed", "method", r.Method, "url", redactParsedURL(r.URL), "err", redactError(err).Error())
+		c.log.Debug("webadmit: API call failed", "method", r.Method, "url", redact.ParsedURL(r.URL), "err", redact.Error(err).Error())
 		return nil, err
 	}
 	now := c.clock.Now()
-	c.budget.observe(now, resp.StatusCode,
-		headerInt(resp.Header, "X-RateLimit-Limit"),
-		headerInt(resp.Header, "X-RateLimit-Remaining"),
-		parseRetryAfter(resp.Header.Get("Retry-After"), now), c.log)
-	c.log.Debug("webadmit: API call", "method", r.Method, "url", redactParsedURL(r.URL),
+	c.budget.Observe(now, resp.StatusCode,
+		answer.HeaderInt(resp.Header, "X-RateLimit-Limit"),
+		answer.HeaderInt(resp.Header, "X-RateLimit-Remaining"),
+		answer.RetryAfter(resp.Header.Get("Retry-After"), now), c.log)
+	c.log.Debug("webadmit: API call", "method", r.Method, "url", redact.ParsedURL(r.URL),
 		"status", resp.StatusCode, "elapsed", now.Sub(start),
-		"ratelimit_remaining", headerInt(resp.Header, "X-RateLimit-Remaining"))
-	if err := checkLocation(resp); err != nil {
+		"ratelimit_remaining", answer.HeaderInt(resp.Header, "X-RateLimit-Remaining"))
+	if err := transfer.CheckLocation(resp); err != nil {
 		return nil, err
 	}
 	resp.Body = &limitedBody{rc: resp.Body, left: maxAPIBody}
@@ -64,58 +68,9 @@ func closeRequestBody(req *http.Request) {
 	}
 }
 
-// storeTransport is the object store's transport: it removes any x-api-key
-// and Referer, sets the user agent, and asks for the object as stored
-// (Accept-Encoding: identity), so that Go's transport neither asks for nor
-// decodes a content coding: the bytes written are the bytes stored, whether
-// or not the request has a Range.
-type storeTransport struct {
-	base http.RoundTripper
-	ua   string
-}
-
-func (t *storeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.Header.Del(apiKeyHeader)
-	r.Header.Del("Referer")
-	r.Header.Set("User-Agent", t.ua)
-	r.Header.Set("Accept-Encoding", "identity")
-	resp, err := t.base.RoundTrip(r)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkLocation(resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
-}
-
-// checkLocation refuses a redirect whose Location does not parse: Go's
-// client would fail on it with an error quoting the whole Location, a
-// pre-signed URL's signature included. The error is redacted and final.
-func checkLocation(resp *http.Response) error {
-	switch resp.StatusCode {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-	default:
-		return nil
-	}
-	loc := resp.Header.Get("Location")
-	if loc == "" || resp.Request == nil {
-		return nil
-	}
-	if _, err := resp.Request.URL.Parse(loc); err == nil {
-		return nil
-	}
-	_ = resp.Body.Close()
-	return &refusedRedirect{fmt.Errorf("the %s answer's Location header is not a URL: %s", resp.Status, redactText(loc))}
-}
-
 // CloseIdleConnections reaches the base transport, which http.Client's own
 // CloseIdleConnections cannot see through this wrapper.
 func (t *apiTransport) CloseIdleConnections() { closeIdle(t.base) }
-
-// CloseIdleConnections reaches the base transport.
-func (t *storeTransport) CloseIdleConnections() { closeIdle(t.base) }
 
 func closeIdle(rt http.RoundTripper) {
 	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
@@ -154,4 +109,13 @@ func readBody(resp *http.Response) ([]byte, error) {
 		return nil, err
 	}
 	return b, err
+}
+
+// redactingDoer is the generated clients' HTTP doer: its errors carry no
+// URL query in their text (a redirect's target may hold a signature).
+type redactingDoer struct{ hc *http.Client }
+
+func (d redactingDoer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.hc.Do(req)
+	return resp, redact.Error(err)
 }

@@ -1,135 +1,14 @@
 package wrapper
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
-
-type zipEntry struct {
-	name string
-	body string
-	mode fs.FileMode // 0: regular 0644
-	size int         // when > 0, body is size zero bytes
-}
-
-func makeZip(t testing.TB, entries ...zipEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		} else {
-			h.SetMode(0o644)
-		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body := []byte(e.body)
-		if e.size > 0 {
-			body = make([]byte, e.size)
-		}
-		if _, err := w.Write(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func TestExtractZip(t *testing.T) {
-	t.Parallel()
-	good := []zipEntry{{name: "programs/mph.csv", body: "a,b\n"}, {name: "programs/", mode: fs.ModeDir | 0o755}, {name: "drph.csv", body: "c,d\n"}}
-	tests := []struct {
-		name     string
-		entries  []zipEntry
-		opts     ExtractOptions
-		existing string
-		wantErr  error
-		contains string
-		want     []string
-	}{
-		{name: "safe archive", entries: good, want: []string{"drph.csv", "programs/mph.csv"}},
-		{name: "dot-dot", entries: []zipEntry{{name: "ok.csv", body: "x"}, {name: "../evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive, contains: "outside"},
-		{name: "dot-dot inside", entries: []zipEntry{{name: "a/../../evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
-		{name: "backslashes", entries: []zipEntry{{name: `a\..\..\evil.csv`, body: "x"}}, wantErr: ErrUnsafeArchive},
-		{name: "absolute", entries: []zipEntry{{name: "/etc/evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
-		{name: "drive letter", entries: []zipEntry{{name: "C:/evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
-		{name: "symlink", entries: []zipEntry{{name: "link", body: "/etc/passwd", mode: fs.ModeSymlink | 0o777}}, wantErr: ErrUnsafeArchive, contains: "symbolic link"},
-		{name: "device", entries: []zipEntry{{name: "dev", mode: fs.ModeDevice | 0o644}}, wantErr: ErrUnsafeArchive},
-		{name: "too many entries", entries: []zipEntry{{name: "a", body: "1"}, {name: "b", body: "2"}, {name: "c", body: "3"}},
-			opts: ExtractOptions{MaxEntries: 2}, wantErr: ErrUnsafeArchive, contains: "entries"},
-		{name: "too big", entries: []zipEntry{{name: "zeros.csv", size: 2 << 20}}, opts: ExtractOptions{MaxBytes: 1 << 20}, wantErr: ErrUnsafeArchive},
-		{name: "duplicate", entries: []zipEntry{{name: "a.csv", body: "1"}, {name: "A.csv", body: "2"}}, wantErr: ErrUnsafeArchive, contains: "twice"},
-		{name: "file and directory", entries: []zipEntry{{name: "a", body: "1"}, {name: "a/b", body: "2"}}, wantErr: ErrUnsafeArchive},
-		{name: "existing file kept", entries: good, existing: "drph.csv", wantErr: fs.ErrExist},
-		{name: "existing file replaced", entries: good, existing: "drph.csv", opts: ExtractOptions{Overwrite: true}, want: []string{"drph.csv", "programs/mph.csv"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			data := makeZip(t, tt.entries...)
-			dir := t.TempDir()
-			if tt.existing != "" {
-				if err := os.WriteFile(filepath.Join(dir, tt.existing), []byte("old"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			opts := ToDir(dir, tt.opts).(dirDest).opts
-			paths, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, opts)
-			collect(err)
-			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("err = %v, want %v", err, tt.wantErr)
-				}
-				if tt.contains != "" && !strings.Contains(err.Error(), tt.contains) {
-					t.Errorf("err %q lacks %q", err, tt.contains)
-				}
-				want := []string{}
-				if tt.existing != "" {
-					want = []string{tt.existing}
-				}
-				if got := dirEntries(t, dir); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
-					t.Errorf("directory holds %v after a refusal, want %v", got, want)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var rel []string
-			for _, p := range paths {
-				r, _ := filepath.Rel(dir, p)
-				rel = append(rel, filepath.ToSlash(r))
-				mustMode(t, p, 0o600)
-			}
-			if !slices.Equal(rel, tt.want) {
-				t.Errorf("extracted %v, want %v", rel, tt.want)
-			}
-			if got := string(readFile(t, filepath.Join(dir, "programs", "mph.csv"))); got != "a,b\n" {
-				t.Errorf("content %q", got)
-			}
-			for _, e := range dirEntries(t, dir) {
-				if strings.HasPrefix(e, ".webadmit") {
-					t.Errorf("staging left behind: %s", e)
-				}
-			}
-		})
-	}
-}
 
 func TestToDirDownloadsAndExtracts(t *testing.T) {
 	t.Parallel()
@@ -138,7 +17,7 @@ func TestToDirDownloadsAndExtracts(t *testing.T) {
 	store.ctype = "application/zip"
 	c, _ := setupDownload(t, store)
 	dir := filepath.Join(t.TempDir(), "new")
-	res, err := c.Download(context.Background(), 7, 555, ToDir(dir, ExtractOptions{}))
+	res, err := c.ExportRun(7, 555).Download(context.Background(), ToDir(dir, ExtractOptions{}))
 	if err != nil {
 		t.Fatal(collect(err))
 	}
@@ -154,7 +33,7 @@ func TestToDirDownloadsAndExtracts(t *testing.T) {
 	bad := newFakeStore(makeZip(t, zipEntry{name: "../x", body: "1"}))
 	c2, _ := setupDownload(t, bad)
 	parent := t.TempDir()
-	_, err = c2.Download(context.Background(), 7, 555, ToDir(filepath.Join(parent, "out"), ExtractOptions{}))
+	_, err = c2.ExportRun(7, 555).Download(context.Background(), ToDir(filepath.Join(parent, "out"), ExtractOptions{}))
 	if !errors.Is(collect(err), ErrUnsafeArchive) {
 		t.Fatalf("err = %v", err)
 	}
@@ -166,63 +45,12 @@ func TestToDirDownloadsAndExtracts(t *testing.T) {
 	notZip := newFakeStore([]byte("a,b\n"))
 	c3, _ := setupDownload(t, notZip)
 	dir3 := t.TempDir()
-	_, err = c3.Download(context.Background(), 7, 555, ToDir(dir3, ExtractOptions{}))
+	_, err = c3.ExportRun(7, 555).Download(context.Background(), ToDir(dir3, ExtractOptions{}))
 	if collect(err) == nil || !strings.Contains(err.Error(), "not a readable zip") {
 		t.Fatalf("err = %v", err)
 	}
 	if got := dirEntries(t, dir3); len(got) != 0 {
 		t.Errorf("left behind %v", got)
-	}
-}
-
-// TestExtractZipRefusesLinksInTarget plants symbolic links inside the target
-// directory: an entry whose path goes through one is refused, and nothing
-// is written through it, whether the link leads outside the target or not.
-func TestExtractZipRefusesLinksInTarget(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name      string
-		link      string // link name inside the target
-		to        string // link target, relative to the link's directory
-		entry     string
-		overwrite bool
-	}{
-		{name: "directory link leading outside", link: "sub", to: "../outside", entry: "sub/evil.csv"},
-		{name: "directory link leading outside, overwrite", link: "sub", to: "../outside", entry: "sub/evil.csv", overwrite: true},
-		{name: "deeper entry through the link", link: "sub", to: "../outside", entry: "sub/a/b/evil.csv"},
-		{name: "link below a real directory", link: "real/sub", to: "../../outside", entry: "real/sub/evil.csv"},
-		{name: "link staying inside the target", link: "sub", to: "inside", entry: "sub/evil.csv"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			parent := t.TempDir()
-			dir, outside := filepath.Join(parent, "target"), filepath.Join(parent, "outside")
-			for _, d := range []string{outside, filepath.Join(dir, "real"), filepath.Join(dir, "inside")} {
-				if err := os.MkdirAll(d, 0o700); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := os.Symlink(tt.to, filepath.Join(dir, filepath.FromSlash(tt.link))); err != nil {
-				t.Skipf("no symbolic links here: %v", err)
-			}
-			data := makeZip(t, zipEntry{name: "fine.csv", body: "ok"}, zipEntry{name: tt.entry, body: "evil"})
-			opts := ToDir(dir, ExtractOptions{Overwrite: tt.overwrite}).(dirDest).opts
-			paths, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, opts)
-			collect(err)
-			if !errors.Is(err, ErrUnsafeArchive) {
-				t.Errorf("err = %v, want ErrUnsafeArchive (paths %v)", err, paths)
-			}
-			if got := dirEntries(t, outside); len(got) != 0 {
-				t.Errorf("wrote outside the target through the link: %v", got)
-			}
-			if got := dirEntries(t, filepath.Join(dir, "inside")); len(got) != 0 {
-				t.Errorf("wrote through the link: %v", got)
-			}
-			if got := dirEntries(t, dir); !slices.Equal(got, []string{"inside", "real", "sub"}) && !slices.Equal(got, []string{"inside", "real"}) {
-				t.Errorf("target holds %v after a refusal", got)
-			}
-		})
 	}
 }
 
@@ -243,7 +71,7 @@ func TestToDirRefusesLinkInTarget(t *testing.T) {
 	if err := os.Symlink(filepath.Join("..", "outside"), filepath.Join(dir, "sub")); err != nil {
 		t.Skipf("no symbolic links here: %v", err)
 	}
-	_, err := c.Download(context.Background(), 7, 555, ToDir(dir, ExtractOptions{}))
+	_, err := c.ExportRun(7, 555).Download(context.Background(), ToDir(dir, ExtractOptions{}))
 	if !errors.Is(collect(err), ErrUnsafeArchive) {
 		t.Errorf("err = %v, want ErrUnsafeArchive", err)
 	}
@@ -253,66 +81,4 @@ func TestToDirRefusesLinkInTarget(t *testing.T) {
 	if got := dirEntries(t, dir); !slices.Equal(got, []string{"sub"}) {
 		t.Errorf("target holds %v", got)
 	}
-}
-
-// TestExtractZipFailureRemovesDirectoriesItMade makes the move of a later
-// entry fail (a file stands where its directory should be): the files
-// already placed and the directories made for them are removed again,
-// while directories that existed before stay.
-func TestExtractZipFailureRemovesDirectoriesItMade(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name    string
-		entries []zipEntry
-		want    []string // what the target holds afterwards (walked, slash form)
-	}{
-		{name: "new nested directories", entries: []zipEntry{{name: "n1/n2/x.csv", body: "1"}, {name: "n1/n3/y.csv", body: "2"}, {name: "blocker/z.csv", body: "3"}},
-			want: []string{"blocker", "old"}},
-		{name: "inside an existing directory", entries: []zipEntry{{name: "old/new/x.csv", body: "1"}, {name: "blocker/z.csv", body: "3"}},
-			want: []string{"blocker", "old"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			dir := t.TempDir()
-			if err := os.Mkdir(filepath.Join(dir, "old"), 0o700); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "blocker"), []byte("a file, not a directory"), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			data := makeZip(t, tt.entries...)
-			_, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, ToDir(dir, ExtractOptions{}).(dirDest).opts)
-			if collect(err) == nil {
-				t.Fatal("extraction succeeded with a file in the way")
-			}
-			var got []string
-			_ = filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
-				if rel, _ := filepath.Rel(dir, p); err == nil && rel != "." {
-					got = append(got, filepath.ToSlash(rel))
-				}
-				return nil
-			})
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("target holds %v after the failure, want %v", got, tt.want)
-			}
-		})
-	}
-}
-
-// extractTo extracts an archive into dir as ToDir does: through a
-// placement, committed on success and rolled back on failure.
-func extractTo(t testing.TB, ra io.ReaderAt, size int64, dir string, opts ExtractOptions) ([]string, error) {
-	t.Helper()
-	pl, err := newPlacement(dir, true)
-	if err != nil {
-		return nil, err
-	}
-	paths, err := extractZip(ra, size, pl, opts)
-	if err != nil {
-		pl.rollback()
-		return nil, err
-	}
-	pl.commit()
-	return paths, nil
 }

@@ -58,14 +58,14 @@ func TestWaitScheduleWithoutJitter(t *testing.T) {
 			t.Parallel()
 			api := &fakeAPI{statuses: tt.statuses}
 			clock := newFakeClock()
-			c := newTestClient(t, server(t, api).URL, WithClock(clock), WithPollPolicy(tt.policy))
+			c := newTestClient(t, server(t, api).URL, withClock(clock), WithPollPolicy(tt.policy))
 			var announced []time.Duration
 			onPoll := OnProgress(func(e Event) {
 				if e.Kind == EventPoll {
 					announced = append(announced, e.Delay)
 				}
 			})
-			run, err := c.Wait(context.Background(), 7, 555, onPoll)
+			run, err := c.ExportRun(7, 555).Wait(context.Background(), onPoll)
 			collect(err)
 			if !slices.Equal(announced, tt.wantSleep) {
 				t.Errorf("EventPoll announced next checks %v, want the sleeps %v", announced, tt.wantSleep)
@@ -77,7 +77,8 @@ func TestWaitScheduleWithoutJitter(t *testing.T) {
 				if !strings.Contains(err.Error(), `"In Progress"`) || !strings.Contains(err.Error(), "run 555") {
 					t.Errorf("timeout error does not say where the run was: %v", err)
 				}
-			} else if err != nil || run.Status != tt.wantFinal {
+			} else if (err != nil && !tt.wantFinal.IsTerminal()) || run.Status != tt.wantFinal {
+				// Failed and Empty List come with an *ExportError.
 				t.Fatalf("Wait = %+v, %v; want %q", run, err, tt.wantFinal)
 			}
 			if got := clock.Sleeps(); !slices.Equal(got, tt.wantSleep) {
@@ -96,8 +97,8 @@ func TestWaitJitterStaysInBounds(t *testing.T) {
 	api := &fakeAPI{statuses: append(statuses, "Available")}
 	clock := newFakeClock()
 	p := PollPolicy{MinDelay: 1 * sec, MaxDelay: 16 * sec, MaxWait: 24 * time.Hour, Multiplier: 2, Jitter: 0.5}
-	c := newTestClient(t, server(t, api).URL, WithClock(clock), WithPollPolicy(p))
-	if _, err := c.Wait(context.Background(), 7, 555); err != nil {
+	c := newTestClient(t, server(t, api).URL, withClock(clock), WithPollPolicy(p))
+	if _, err := c.ExportRun(7, 555).Wait(context.Background()); err != nil {
 		t.Fatal(collect(err))
 	}
 	sleeps := clock.Sleeps()
@@ -183,9 +184,9 @@ func TestWaitRetries(t *testing.T) {
 				return false
 			}
 			clock := newFakeClock()
-			c := newTestClient(t, server(t, api).URL, WithClock(clock), WithPollPolicy(policy))
+			c := newTestClient(t, server(t, api).URL, withClock(clock), WithPollPolicy(policy))
 			var retries []Event
-			run, err := c.Wait(context.Background(), 7, 555, OnProgress(func(e Event) {
+			run, err := c.ExportRun(7, 555).Wait(context.Background(), OnProgress(func(e Event) {
 				if e.Kind == EventRetry {
 					retries = append(retries, e)
 				}
@@ -248,8 +249,8 @@ func TestWaitStopsOnCancel(t *testing.T) {
 		}
 		return false
 	}
-	c := newTestClient(t, server(t, api).URL, WithClock(newFakeClock()))
-	_, err := c.Wait(ctx, 7, 555)
+	c := newTestClient(t, server(t, api).URL, withClock(newFakeClock()))
+	_, err := c.ExportRun(7, 555).Wait(ctx)
 	if !errors.Is(collect(err), context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -293,14 +294,14 @@ func TestInitiateRetriesTransientOnly(t *testing.T) {
 				writeJSON(w, 201, exportFile(555, 7, "Queued", ""))
 			}))
 			clock := newFakeClock()
-			c := newTestClient(t, s.URL, WithClock(clock))
-			run, err := c.Initiate(context.Background(), 42, 7)
+			c := newTestClient(t, s.URL, withClock(clock))
+			run, err := c.StartExport(context.Background(), 42, 7)
 			collect(err)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tt.wantErr)
 				}
-			} else if err != nil || run.ExportFileID != 555 || run.Status != StatusQueued {
+			} else if f, _ := run.snapshot(); err != nil || run.ID() != 555 || f.Status != StatusQueued {
 				t.Fatalf("Initiate = %+v, %v", run, err)
 			}
 			if calls != tt.wantCalls {
@@ -327,14 +328,14 @@ func TestInitiateSendsCallbackBothWays(t *testing.T) {
 		writeJSON(w, 201, exportFile(555, 7, "Initializing", ""))
 	}))
 	c := newTestClient(t, s.URL)
-	if _, err := c.Initiate(context.Background(), 42, 7, CallbackURL("https://me.example/cb")); err != nil {
+	if _, err := c.StartExport(context.Background(), 42, 7, CallbackURL("https://me.example/cb")); err != nil {
 		t.Fatal(collect(err))
 	}
 	g := <-got
 	if g.query != "https://me.example/cb" || !strings.Contains(g.body, `"callback":"https://me.example/cb"`) {
 		t.Errorf("callback sent as query %q, body %q", g.query, g.body)
 	}
-	if _, err := c.Initiate(context.Background(), 42, 7, CallbackURL("not a url")); collect(err) == nil {
+	if _, err := c.StartExport(context.Background(), 42, 7, CallbackURL("not a url")); collect(err) == nil {
 		t.Error("a relative callback URL was accepted")
 	}
 }
@@ -343,7 +344,7 @@ func TestRunOptionsValidate(t *testing.T) {
 	t.Parallel()
 	c := newTestClient(t, "http://127.0.0.1:1")
 	for _, o := range []RunOption{MaxWait(0), DownloadAttempts(0), CallbackURL("ftp://x/y"), UsePollPolicy(PollPolicy{Multiplier: 0.5})} {
-		if _, err := c.Wait(context.Background(), 1, 2, o); collect(err) == nil {
+		if _, err := c.ExportRun(1, 2).Wait(context.Background(), o); collect(err) == nil {
 			t.Errorf("option accepted")
 		}
 	}

@@ -220,14 +220,15 @@ it first waits for a batch still running (for at most --timeout).
 			}
 			a.written = ff.written
 			opts := []wrapper.RunOption{wrapper.OnProgress(a.newProgress().handle), wrapper.MaxWait(ff.timeout)}
-			var res *wrapper.PDFResult
+			b := a.client.PDFBatch(identity, batch)
 			if wait {
-				res, err = a.client.AttachPDFBatch(cmd.Context(), identity, batch, dst, opts...)
-			} else {
-				res, err = a.client.DownloadPDFBatch(cmd.Context(), identity, batch, dst, opts...)
-				if errors.Is(err, wrapper.ErrNotReady) {
-					err = advised{err, "wait for it with --wait, or try later"}
+				if _, err := b.Wait(cmd.Context(), opts...); err != nil {
+					return a.reportPDF(&wrapper.PDFResult{IdentityID: identity, BatchID: batch}, err, &ff)
 				}
+			}
+			res, err := b.Download(cmd.Context(), dst, opts...)
+			if !wait && errors.Is(err, wrapper.ErrNotReady) {
+				err = advised{err, "wait for it with --wait, or try later"}
 			}
 			return a.reportPDF(res, err, &ff)
 		},

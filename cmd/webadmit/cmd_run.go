@@ -67,7 +67,7 @@ func (a *app) downloadCommand() *cobra.Command {
 			}
 			defer out.close()
 			a.written = out.written
-			res, err := a.client.Download(cmd.Context(), export, file, out.dst, ff.runOptions(a.newProgress())...)
+			res, err := a.client.ExportRun(export, file).Download(cmd.Context(), out.dst, ff.runOptions(a.newProgress())...)
 			return a.report(res, err, out)
 		},
 	}

@@ -104,7 +104,7 @@ func downloadClients() []client {
 			if utf8 {
 				opts = append(opts, wrapper.TranscodeToUTF8())
 			}
-			res, err := s.client.Download(ctx, exportID, s.runID, dst, opts...)
+			res, err := s.client.ExportRun(exportID, s.runID).Download(ctx, dst, opts...)
 			if err != nil {
 				return 0, 0, err
 			}

@@ -96,16 +96,16 @@ func startSandbox(ctx context.Context, bin string, size int64) (*sandbox, error)
 		return nil, err
 	}
 	s.client = c
-	run, err := c.Initiate(ctx, webadmittest.DemoIdentityID, exportID)
+	run, err := c.StartExport(ctx, webadmittest.DemoIdentityID, exportID)
 	if err == nil {
-		_, err = c.Wait(ctx, exportID, run.ExportFileID, wrapper.UsePollPolicy(wrapper.PollPolicy{
+		_, err = run.Wait(ctx, wrapper.UsePollPolicy(wrapper.PollPolicy{
 			MinDelay: 100 * time.Millisecond, MaxDelay: 200 * time.Millisecond, MaxWait: 30 * time.Second}))
 	}
 	if err != nil {
 		s.stop()
 		return nil, fmt.Errorf("starting a run on the sandbox: %w", err)
 	}
-	s.runID = run.ExportFileID
+	s.runID = run.ID()
 	return s, nil
 }
 

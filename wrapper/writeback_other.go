@@ -1,9 +1,0 @@
-//go:build !linux
-
-package wrapper
-
-import "os"
-
-// startWriteback is a no-op where sync_file_range does not exist: the final
-// fsync writes everything.
-func startWriteback(*os.File, int64, int64) {}

@@ -1,0 +1,155 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+
+	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
+)
+
+// ZipResult reports one downloaded PDF Manager zip file.
+type ZipResult struct {
+	ZipFileID   int
+	FileName    string   // name the file was given: the server's (Content-Disposition, made safe) or pdf-manager-…zip
+	ContentType string   // Content-Type of the download
+	Bytes       int64    // bytes written to the destination
+	SHA256      string   // hex SHA-256 of the bytes written
+	Paths       []string // files created: the zip file, or the files extracted from it
+	Resumes     int      // times the download resumed after a cut or an expired URL
+	URLCalls    int      // downloadPdfManagerZipFile calls: one per fresh redirect
+	// ContentEncoding is the content coding the zip is stored with, "" for
+	// none; the file holds the bytes as stored.
+	ContentEncoding string
+}
+
+// newRedirectReader returns a generated client over a copy of hc that does
+// not follow redirects: the zip download's 302 is read, and its Location
+// fetched with the object-store client, which never carries the key.
+func newRedirectReader(base string, hc *http.Client) (*generated.Client, error) {
+	cp := *hc
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return generated.NewClient(base, generated.WithHTTPClient(redactingDoer{&cp}))
+}
+
+// zipURL returns the transfer's source of fresh URLs for a zip file: each
+// call asks the API for the zip again and reads the pre-signed URL from
+// its redirect.
+func (c *Client) zipURL(z PDFZipFile, calls *int) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		*calls++
+		resp, err := c.zipAPI.DownloadPdfManagerZipFile(ctx, z.IdentityID, z.ID)
+		if err != nil {
+			return "", err
+		}
+		return c.redirectTarget(resp)
+	}
+}
+
+// redirectTarget returns the Location of a redirect answer, resolved
+// against the request; any other answer is an error (a 404 for a batch
+// without files, say). It reads and closes the body.
+func (c *Client) redirectTarget(resp *http.Response) (string, error) {
+	body, rerr := readBody(resp)
+	if rerr != nil && !errors.Is(rerr, errBodyTooLarge) {
+		return "", fmt.Errorf("reading the answer to %s %s: %w", resp.Request.Method, redact.ParsedURL(resp.Request.URL), redact.Error(rerr))
+	}
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		loc := strings.TrimSpace(resp.Header.Get("Location"))
+		if loc == "" {
+			return "", redirectError(resp, "the redirect has no Location header", c.key)
+		}
+		u, err := resp.Request.URL.Parse(loc)
+		if err != nil {
+			return "", redirectError(resp, "the redirect's Location is not a URL", c.key)
+		}
+		return u.String(), nil
+	}
+	if err := checkResponse(resp, body, c.clock.Now(), c.key); err != nil {
+		return "", err
+	}
+	return "", redirectError(resp, fmt.Sprintf("expected a redirect to the object store, got %d", resp.StatusCode), c.key)
+}
+
+// redirectError is an answer to a zip download that is not the documented
+// redirect.
+func redirectError(resp *http.Response, msg string, secrets ...string) error {
+	e := newAPIError(resp, nil, secrets...)
+	e.Message = msg
+	return e
+}
+
+// zipDownload is one zip file to download into a sink.
+type zipDownload struct {
+	zip      PDFZipFile
+	ev       Event  // batch and zip ids for the events
+	fallback string // file name when the server proposes none
+}
+
+// fileName is the name the zip file is given when the server proposes
+// server: that one, or the fallback when it proposes none. (The sink
+// numbers a name another zip of the batch took.)
+func (d zipDownload) fileName(server string) string {
+	if server == "" {
+		return d.fallback
+	}
+	return server
+}
+
+// downloadZip downloads one zip file into s and commits it; on failure s is
+// aborted. The transfer is the export one: fresh URLs come from the zip's
+// redirect, resumes use Range.
+func (c *Client) downloadZip(ctx context.Context, d zipDownload, s dest.Sink, rc *runConfig) (res *ZipResult, err error) {
+	res = &ZipResult{ZipFileID: d.zip.ID}
+	defer func() {
+		if err != nil {
+			s.Abort()
+		}
+	}()
+	zrc := *rc
+	zrc.utf8 = false // a zip is binary, whatever its Content-Type says
+	ev := d.ev
+	ev.ZipFileID = d.zip.ID
+	what := fmt.Sprintf("PDF Manager zip file %d", d.zip.ID)
+	attrs := []any{"pdf_manager_batch_id", ev.BatchID, "pdf_manager_zip_file_id", d.zip.ID}
+	t := c.newTransfer(&zrc, s, what, attrs, ev, c.zipURL(d.zip, &res.URLCalls))
+	t.Name = d.fileName
+	tr, err := t.Run(ctx)
+	res.Resumes, res.ContentType, res.ContentEncoding = tr.Resumes, tr.Meta.ContentType, tr.Meta.ContentEncoding
+	if err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("downloading %s: %w", what, context.Cause(ctx))
+	}
+	name := d.fileName(tr.Meta.FileName)
+	tr.Meta.FileName = name
+	res.Bytes, res.SHA256 = tr.Written, tr.SHA256
+	if res.Paths, err = s.Commit(&tr.Meta); err != nil {
+		return res, storedCoding(err, tr.Meta.ContentEncoding)
+	}
+	if len(res.Paths) == 1 {
+		name = filepath.Base(res.Paths[0]) // a number may have been added
+	}
+	res.FileName = name
+	c.log.Info("webadmit: PDF Manager zip file downloaded", append(attrs, "bytes", res.Bytes, "resumes", res.Resumes, "sha256", res.SHA256)...)
+	done := ev
+	done.Kind, done.Bytes, done.Total, done.FileName = EventDone, tr.Received, tr.Total, name
+	rc.emit(done)
+	return res, nil
+}
+
+// storedCoding adds to a failed commit (an extraction) that the object was
+// stored with a content coding: the bytes are not the archive itself.
+func storedCoding(err error, coding string) error {
+	if coding == "" {
+		return err
+	}
+	return fmt.Errorf("%w (the object store keeps the file with Content-Encoding %s: the bytes written are the encoded ones)", err, coding)
+}
