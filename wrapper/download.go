@@ -39,9 +39,21 @@ func (c *Client) newTransfer(rc *runConfig, s dest.Sink, what string, attrs []an
 }
 
 // storeError maps a failed answer of the object store to an error. It is
-// never ErrUnauthorized: the key does not go to the store.
+// never ErrUnauthorized: the key does not go to the store. The URL's own
+// query values (its signature, its credential) are secrets too: an error
+// page may echo them.
 func (c *Client) storeError(resp *http.Response, body []byte) error {
-	err := checkResponse(resp, body, c.clock.Now(), c.key)
+	secrets := []string{c.key}
+	if resp.Request != nil {
+		for _, vs := range resp.Request.URL.Query() {
+			for _, v := range vs {
+				if len(v) >= 8 {
+					secrets = append(secrets, v)
+				}
+			}
+		}
+	}
+	err := checkResponse(resp, body, c.clock.Now(), secrets...)
 	var ae *APIError
 	if errors.As(err, &ae) {
 		ae.Store = true

@@ -223,7 +223,7 @@ func (r *ExportRun) download(ctx context.Context, s dest.Sink, rc *runConfig) (r
 	}
 	res.Bytes, res.SHA256, res.Transcoded = tr.Written, tr.SHA256, tr.Transcoded
 	if res.Paths, err = s.Commit(&tr.Meta); err != nil {
-		return res, err
+		return res, storedCoding(err, tr.Meta.ContentEncoding)
 	}
 	c.log.Info("webadmit: export downloaded", append(r.attrs, "bytes", res.Bytes, "resumes", res.Resumes, "sha256", res.SHA256)...)
 	rc.emit(Event{Kind: EventDone, ExportID: r.ExportID(), ExportFileID: r.ID(), Status: f.Status, Bytes: tr.Received, Total: tr.Total, FileName: tr.Meta.FileName})

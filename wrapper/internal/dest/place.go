@@ -23,14 +23,15 @@ import (
 type Placement struct {
 	dir     string
 	root    *os.Root
-	created bool     // dir was made for this placement
-	placed  []string // names placed, new or replacing, in order
-	ours    []string // names placed that did not exist before (lower case)
-	backups []backup // files replaced, to put back on rollback
-	made    []string // directories made, parents first
-	backDir string   // backup directory (relative), "" until needed
-	done    bool     // committed or rolled back
-	unlock  func()   // releases the backup directory's lock
+	created []string               // directories made for this placement, the target first
+	placed  []string               // names placed, new or replacing, in order
+	ours    []string               // names placed that did not exist before
+	info    map[string]os.FileInfo // what each name placed held when placed
+	backups []backup               // files replaced, to put back on rollback
+	made    []string               // directories made, parents first
+	backDir string                 // backup directory (relative), "" until needed
+	done    bool                   // committed or rolled back
+	unlock  func()                 // releases the backup directory's lock
 }
 
 // backup is a replaced file and where its old content waits.
@@ -39,14 +40,20 @@ type backup struct{ name, saved string }
 // newPlacement opens dir; when create is set it makes dir (mode 0700,
 // parents included) if it is missing.
 func NewPlacement(dir string, create bool) (*Placement, error) {
-	p := &Placement{dir: dir}
+	p := &Placement{dir: dir, info: map[string]os.FileInfo{}}
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && create:
+		// Note every directory made, to remove them all if nothing stays.
+		for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+			if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
+				break
+			}
+			p.created = append(p.created, d)
+		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
-		p.created = true
 	case err != nil:
 		return nil, fmt.Errorf("cannot write in %s: %w", dir, err)
 	case !fi.IsDir():
@@ -132,11 +139,12 @@ func (p *Placement) placeReplace(staged, name string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file: refusing to replace it", p.path(name))
 	}
-	if p.ownsName(name) { // placed by this placement: rollback removes it anyway
+	if slices.Contains(p.ours, name) { // placed by this placement: rollback removes it anyway
 		if err := p.root.Rename(filepath.FromSlash(staged), filepath.FromSlash(name)); err != nil {
 			return err
 		}
 		p.placed = append(p.placed, name)
+		p.note(name)
 		return nil
 	}
 	saved, err := p.save(name)
@@ -149,6 +157,7 @@ func (p *Placement) placeReplace(staged, name string) error {
 	}
 	p.backups = append(p.backups, backup{name, saved})
 	p.placed = append(p.placed, name)
+	p.note(name)
 	return nil
 }
 
@@ -177,6 +186,21 @@ func (p *Placement) restore(b backup) {
 	_ = p.root.Rename(b.saved, filepath.FromSlash(b.name))
 }
 
+// note records what name holds now that it was placed.
+func (p *Placement) note(name string) {
+	if fi, err := p.root.Lstat(filepath.FromSlash(name)); err == nil {
+		p.info[name] = fi
+	}
+}
+
+// stillOurs reports whether name still holds the file this placement put
+// there: another run may have replaced it since, and its file is not ours
+// to remove or to put an old one over.
+func (p *Placement) stillOurs(name string) bool {
+	fi, err := p.root.Lstat(filepath.FromSlash(name))
+	return err == nil && p.info[name] != nil && os.SameFile(fi, p.info[name])
+}
+
 // link moves staged to name without replacing anything: link, then unlink
 // (or, where there are no hard links, check then rename).
 func (p *Placement) link(staged, name string) error {
@@ -198,6 +222,7 @@ func (p *Placement) link(staged, name string) error {
 func (p *Placement) noteNew(name string) {
 	p.placed = append(p.placed, name)
 	p.ours = append(p.ours, name)
+	p.note(name)
 }
 
 // makeParents creates, in the target, the missing directories of name
@@ -242,10 +267,14 @@ func (p *Placement) Rollback() {
 	}
 	p.done = true
 	for _, name := range slices.Backward(p.ours) {
-		_ = p.root.Remove(filepath.FromSlash(name))
+		if p.stillOurs(name) {
+			_ = p.root.Remove(filepath.FromSlash(name))
+		}
 	}
 	for _, b := range slices.Backward(p.backups) {
-		p.restore(b)
+		if p.stillOurs(b.name) {
+			p.restore(b)
+		}
 	}
 	p.dropBackups()
 	for _, d := range slices.Backward(p.made) {
@@ -264,11 +293,13 @@ func (p *Placement) dropBackups() {
 
 func (p *Placement) close() { _ = p.root.Close() }
 
-// removeCreated removes the target if this placement made it and it is
-// empty.
+// removeCreated removes the directories this placement made for the
+// target, the target first, as long as they are empty.
 func (p *Placement) removeCreated() {
-	if p.created {
-		_ = os.Remove(p.dir)
+	for _, d := range p.created {
+		if os.Remove(d) != nil {
+			return
+		}
 	}
 }
 

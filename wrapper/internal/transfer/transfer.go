@@ -273,12 +273,16 @@ func (t *Transfer) attempt(ctx context.Context) error {
 	}
 	offset := t.out.received
 	resuming := t.failed && offset > 0
-	if t.started {
+	// With a strong ETag the store is asked for the rest, If-Match the
+	// first answer's; without one, nothing would tell another object of
+	// the same size from this one: the file is asked for whole again, and
+	// the bytes already written must come back the same (skipMatching).
+	if t.started && t.strongETag() {
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(offset, 10)+"-")
-		if t.etag != "" && !strings.HasPrefix(t.etag, "W/") {
-			req.Header.Set("If-Match", t.etag)
-		}
+		req.Header.Set("If-Match", t.etag)
 	}
+	sent := time.Now()
+	defer func() { t.Budget.Exclude(time.Since(sent)) }() // the store's time is not waiting
 	resp, err := t.Client.Do(req)
 	if err != nil {
 		return t.stalled(actx, redact.Error(err))
@@ -430,6 +434,16 @@ func (t *Transfer) begin(resp *http.Response, size int64) error {
 		t.total = size
 	}
 	return nil
+}
+
+// maxETag is the longest ETag sent back in If-Match: a longer one (a
+// hostile store's) counts as none.
+const maxETag = 1 << 10
+
+// strongETag reports whether the first answer's ETag can hold the store to
+// the same object: present, strong (not W/), of a sane length.
+func (t *Transfer) strongETag() bool {
+	return t.etag != "" && !strings.HasPrefix(t.etag, "W/") && len(t.etag) <= maxETag
 }
 
 // contentCoding is the answer's Content-Encoding, "" for none or identity.

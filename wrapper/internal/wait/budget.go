@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -14,10 +15,13 @@ var ErrTimeout = errors.New("wait budget exhausted")
 // API call of the call fits in what is left of it. A sleep that would end
 // past it fails at once; an API call's context ends with it. Transfers
 // from the object store are not bounded by it (a large file takes as long
-// as it takes) but by a low-speed limit.
+// as it takes) but by a low-speed limit: their time is given back
+// (Exclude), so that a long download still has its budget for the waits
+// and calls of a resume.
 type Budget struct {
 	clock Clock
 	max   time.Duration
+	mu    sync.Mutex
 	end   time.Time // on clock
 }
 
@@ -29,6 +33,16 @@ func NewBudget(clock Clock, max time.Duration) *Budget {
 	return &Budget{clock: clock, max: max, end: clock.Now().Add(max)}
 }
 
+// Exclude gives the budget back d: time spent receiving a file from the
+// object store, which the budget does not bound (the low-speed limit does).
+func (b *Budget) Exclude(d time.Duration) {
+	if d > 0 {
+		b.mu.Lock()
+		b.end = b.end.Add(d)
+		b.mu.Unlock()
+	}
+}
+
 // Max is the whole budget.
 func (b *Budget) Max() time.Duration { return b.max }
 
@@ -36,7 +50,11 @@ func (b *Budget) Max() time.Duration { return b.max }
 func (b *Budget) Clock() Clock { return b.clock }
 
 // Left is what remains of the budget (negative once spent).
-func (b *Budget) Left() time.Duration { return b.end.Sub(b.clock.Now()) }
+func (b *Budget) Left() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.end.Sub(b.clock.Now())
+}
 
 // Reserve is the time kept back for the API call that follows a sleep: the
 // last status call is made early enough to be answered within the budget,
