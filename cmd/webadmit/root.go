@@ -132,6 +132,7 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.decisionsCommand(),
 		a.customFieldsCommand(),
 		a.sandboxCommand(),
+		a.apiCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Flags().SetInterspersed(true)
