@@ -133,6 +133,8 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.customFieldsCommand(),
 		a.sandboxCommand(),
 		a.apiCommand(),
+		a.designationsCommand(),
+		a.answersCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Flags().SetInterspersed(true)
