@@ -135,6 +135,8 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.apiCommand(),
 		a.designationsCommand(),
 		a.answersCommand(),
+		a.applicantsCommand(),
+		a.ssnCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Flags().SetInterspersed(true)
