@@ -37,6 +37,7 @@ text for a string, and for a select field exactly one of its options.
   webadmit --sandbox answers clear --identity 42 --program 42023191739237 --applicant 1000001 --field 5`,
 	}
 	cmd.AddCommand(a.answerGetCommand(), a.answerSetCommand(), a.answerClearCommand())
+	a.groupRun(cmd)
 	return cmd
 }
 

@@ -23,6 +23,7 @@ func (a *app) applicantsCommand() *cobra.Command {
 		Short: "Update details of applicants (whether each is eligible for redirect)",
 	}
 	cmd.AddCommand(a.applicantsUpdateCommand())
+	a.groupRun(cmd)
 	return cmd
 }
 

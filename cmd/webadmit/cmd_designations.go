@@ -35,6 +35,7 @@ and sets or clears its decision. 'webadmit decisions --identity ID' lists the de
   webadmit --sandbox designations set --identity 42 --program 42023191739237 --applicant 1000002 --decision 43`,
 	}
 	cmd.AddCommand(a.designationGetCommand(), a.designationSetCommand())
+	a.groupRun(cmd)
 	return cmd
 }
 

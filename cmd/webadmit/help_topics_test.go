@@ -35,3 +35,30 @@ func TestHelpTopicsAndCompletion(t *testing.T) {
 		})
 	}
 }
+
+// TestCommandGroups: a group alone prints its help with no key; an unknown
+// subcommand is a usage error, not the help with exit 0.
+func TestCommandGroups(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"designations"}, exitOK, "Available Commands", ""},
+		{[]string{"answers"}, exitOK, "clear", ""},
+		{[]string{"applicants"}, exitOK, "update", ""},
+		{[]string{"designations", "gte"}, exitUsage, "", `unknown command "gte" for "webadmit designations": give one of get, set`},
+		{[]string{"answers", "delete"}, exitUsage, "", "give one of clear, get, set"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t, t.TempDir(), nil, tt.args...)
+			if r.code != tt.code || !strings.Contains(r.stdout, tt.stdout) || !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
