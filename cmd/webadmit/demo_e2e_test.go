@@ -167,7 +167,7 @@ func TestReadmeCommandsWorkInSandbox(t *testing.T) {
 			continue
 		}
 		rest, _, _ = strings.Cut(rest, "#")
-		commands = append(commands, strings.Fields(rest))
+		commands = append(commands, shellFields(rest))
 	}
 	if len(commands) < 10 {
 		t.Fatalf("found %d commands in the README's command line section: %q", len(commands), commands)

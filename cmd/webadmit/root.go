@@ -132,6 +132,13 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.decisionsCommand(),
 		a.customFieldsCommand(),
 		a.sandboxCommand(),
+		a.apiCommand(),
+		a.designationsCommand(),
+		a.answersCommand(),
+		a.applicantsCommand(),
+		a.ssnCommand(),
+		a.exitCodesTopicCommand(),
+		a.environmentTopicCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Flags().SetInterspersed(true)
