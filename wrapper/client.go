@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,7 +34,6 @@ type Client struct {
 	base   *url.URL
 	key    string
 	raw    *generated.Client
-	zipAPI *generated.Client // like raw, but reads redirects instead of following them
 	api    *generated.ClientWithResponses
 	hc     *http.Client // API calls
 	dl     *http.Client // object-store downloads
@@ -103,16 +103,19 @@ func newClient(apiKey string, opts []Option) (*Client, error) {
 		return nil, err
 	}
 	c.raw = raw
-	if c.zipAPI, err = newRedirectReader(base.String(), c.hc); err != nil {
-		return nil, err
-	}
 	c.api = &generated.ClientWithResponses{ClientInterface: raw}
 	return c, nil
 }
 
-// API returns the generated client, configured like c (key, user agent, rate
-// budget, redirect policy), for the operations the wrapper does not cover.
-// Map its answers to errors with Client.CheckResponse.
+// API returns the generated client, configured like c (the key for the API
+// host only, user agent, rate budget, bounded bodies, redacted errors), for
+// the operations the wrapper does not cover; map its answers to errors with
+// Client.CheckResponse. It follows redirects on the API host with the key
+// and to other hosts without it; under a context from WithoutRedirects it
+// returns them instead (the PDF Manager zip download answers one, whose
+// Location is a pre-signed URL to fetch without the key). Its request doer
+// (the Client field of the underlying *generated.Client) sends any request
+// to the API the same way.
 func (c *Client) API() generated.ClientWithResponsesInterface { return c.api }
 
 // CloseIdleConnections closes the idle connections of both HTTP clients.
@@ -138,6 +141,18 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// noRedirectsKey marks a context under which the API client returns
+// redirects instead of following them.
+type noRedirectsKey struct{}
+
+// WithoutRedirects returns a context under which calls through Client.API
+// (and its request doer) return a redirect's answer instead of following
+// it: to read the Location of the PDF Manager zip download, or of any
+// redirect, without the API client going there.
+func WithoutRedirects(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noRedirectsKey{}, true)
+}
+
 // sameOrigin reports whether u is on the API's scheme, host and port.
 func (c *Client) sameOrigin(u *url.URL) bool {
 	return u != nil && strings.EqualFold(u.Scheme, c.base.Scheme) && strings.EqualFold(u.Host, c.base.Host)
@@ -160,6 +175,9 @@ func (c *Client) newAPIHTTPClient(hc *http.Client, ua string) *http.Client {
 	userCheck := cp.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		req.Header.Del("Referer") // the URL redirected from
+		if v, _ := req.Context().Value(noRedirectsKey{}).(bool); v {
+			return http.ErrUseLastResponse
+		}
 		if !c.sameOrigin(req.URL) {
 			req.Header.Del(apiKeyHeader)
 		}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/webadmit-go/webadmit/generated"
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
@@ -28,22 +27,14 @@ type ZipResult struct {
 	ContentEncoding string
 }
 
-// newRedirectReader returns a generated client over a copy of hc that does
-// not follow redirects: the zip download's 302 is read, and its Location
-// fetched with the object-store client, which never carries the key.
-func newRedirectReader(base string, hc *http.Client) (*generated.Client, error) {
-	cp := *hc
-	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return generated.NewClient(base, generated.WithHTTPClient(redactingDoer{&cp}))
-}
-
 // zipURL returns the transfer's source of fresh URLs for a zip file: each
 // call asks the API for the zip again and reads the pre-signed URL from
-// its redirect.
+// its redirect, which the API client does not follow: the file is fetched
+// with the object-store client, which never carries the key.
 func (c *Client) zipURL(z PDFZipFile, calls *int) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
 		*calls++
-		resp, err := c.zipAPI.DownloadPdfManagerZipFile(ctx, z.IdentityID, z.ID)
+		resp, err := c.raw.DownloadPdfManagerZipFile(WithoutRedirects(ctx), z.IdentityID, z.ID)
 		if err != nil {
 			return "", err
 		}

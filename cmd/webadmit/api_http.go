@@ -20,21 +20,17 @@ import (
 // agent and the rate budget), the path a call may name, and the plain
 // client that fetches a redirect's target without the key.
 
-// apiHTTPClient returns the HTTP client of the library's generated client,
-// with the same transport (the key added for the API's origin only, the
-// user agent, the rate budget, bounded bodies), changed to return
-// redirects instead of following them.
-func (a *app) apiHTTPClient() (*http.Client, error) {
+// apiDoer returns the request doer of the library's generated client: the
+// same transport (the key added for the API's origin only, the user agent,
+// the rate budget, bounded bodies, redacted errors). Under a context from
+// wrapper.WithoutRedirects it returns redirects instead of following them.
+func (a *app) apiDoer() (generated.HttpRequestDoer, error) {
 	if cwr, ok := a.client.API().(*generated.ClientWithResponses); ok {
-		if gc, ok := cwr.ClientInterface.(*generated.Client); ok {
-			if hc, ok := gc.Client.(*http.Client); ok {
-				cp := *hc
-				cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-				return &cp, nil
-			}
+		if gc, ok := cwr.ClientInterface.(*generated.Client); ok && gc.Client != nil {
+			return gc.Client, nil
 		}
 	}
-	return nil, errors.New("this build of webadmit cannot make raw API calls: the library's API client is not the generated one over an http.Client")
+	return nil, errors.New("this build of webadmit cannot make raw API calls: the library's API client is not the generated one")
 }
 
 // apiTarget resolves the PATH of 'webadmit api' against the API's base

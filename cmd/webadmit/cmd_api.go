@@ -163,15 +163,14 @@ func (a *app) callAPI(cmd *cobra.Command, f *apiFlags, path string) error {
 	if f.download && f.outFile == "" {
 		return usagef("--download needs -o FILE (or -o - for stdout)")
 	}
-	base, err := url.Parse(a.client.BaseURL())
+	if a.api == nil {
+		return errors.New("no API base URL")
+	}
+	r, err := f.request(cmd, a.api, path)
 	if err != nil {
 		return err
 	}
-	r, err := f.request(cmd, base, path)
-	if err != nil {
-		return err
-	}
-	hc, err := a.apiHTTPClient()
+	hc, err := a.apiDoer()
 	if err != nil {
 		return err
 	}
@@ -186,7 +185,7 @@ func (a *app) callAPI(cmd *cobra.Command, f *apiFlags, path string) error {
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(cmd.Context(), r.method, r.url.String(), body)
+	req, err := http.NewRequestWithContext(wrapper.WithoutRedirects(cmd.Context()), r.method, r.url.String(), body)
 	if err != nil {
 		return usageError{err}
 	}
