@@ -27,9 +27,9 @@ type ObjectStore interface {
 	Put(ctx context.Context, obj Object) error
 	// PresignGet returns a URL that GETs the object under key without
 	// further credentials until expires, and is refused after. A store may
-	// round expires to its own resolution (S3's is a second) but should not
-	// extend it by more than that; an expires in the past asks for a URL
-	// that is refused at once.
+	// end it earlier by up to its own resolution (S3's is a second: a URL
+	// ends at a whole second) but never later; an expires in the past asks
+	// for a URL that is refused at once.
 	PresignGet(ctx context.Context, key string, expires time.Time) (string, error)
 }
 
@@ -55,8 +55,8 @@ type Object struct {
 // WithObjectStore makes download URLs point to store instead of the
 // built-in object store: each run's file (and each PDF Manager zip file) is
 // put there when a URL of it is first asked for, and every URL is one of
-// store's pre-signed URLs, valid for the URL lifetime ([WithURLLifetime],
-// rounded as the store rounds it). The built-in store still listens at
+// store's pre-signed URLs, valid for the URL lifetime ([WithURLLifetime];
+// up to a second less on S3, whose URLs end at whole seconds). The built-in store still listens at
 // [Server.StoreURL] but no URL points to it, so faults on [EndpointObject]
 // cannot apply and are refused, and the [Recorder] sees no store requests.
 // [FaultExpireURL] on the API still issues URLs that have already expired.

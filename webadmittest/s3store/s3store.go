@@ -174,10 +174,12 @@ func (s *Store) Put(ctx context.Context, obj webadmittest.Object) error {
 }
 
 // PresignGet returns a SigV4 pre-signed GET URL of key, made by the SDK's
-// presign client, that S3 refuses after expires. X-Amz-Expires counts whole
-// seconds, so a lifetime is rounded up to one; an expires less than a
-// second away (or past) gives a one-second URL signed as if a second before
-// expires (X-Amz-Date has seconds too), so that it is refused from then on.
+// presign client, that S3 refuses from the last whole second at or before
+// expires on: X-Amz-Date and X-Amz-Expires count whole seconds, so a URL
+// ends up to a second early, never late. A 30-second lifetime is
+// X-Amz-Expires=30 signed now, as any server presigning with the SDK makes
+// it. An expires less than a second away, or past, gives a one-second URL
+// signed before now, so that it is refused from then on.
 func (s *Store) PresignGet(ctx context.Context, key string, expires time.Time) (string, error) {
 	lifetime, backdate := presignTimes(time.Now(), expires)
 	req, err := s.presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)},
@@ -194,14 +196,14 @@ func (s *Store) PresignGet(ctx context.Context, key string, expires time.Time) (
 }
 
 // presignTimes is the X-Amz-Expires of a URL made at now that should end
-// at expires, and how far back to date its signature.
+// at expires.Truncate(time.Second), and how much earlier than now to sign
+// it (0: now). The signer writes X-Amz-Date in whole seconds.
 func presignTimes(now, expires time.Time) (lifetime, backdate time.Duration) {
-	left := expires.Sub(now)
-	if left >= time.Second {
-		return (left + time.Second - 1).Truncate(time.Second), 0
+	end, start := expires.Truncate(time.Second), now.Truncate(time.Second)
+	if lifetime = end.Sub(start); lifetime >= time.Second {
+		return lifetime, 0
 	}
-	signed := expires.Add(-time.Second).Truncate(time.Second)
-	return time.Second, now.Sub(signed)
+	return time.Second, now.Sub(end.Add(-time.Second))
 }
 
 // backdated is a presigner that signs as if it were earlier by by.

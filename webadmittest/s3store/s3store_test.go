@@ -49,6 +49,7 @@ func fetch(t *testing.T, url string) (*http.Response, []byte) {
 }
 
 func TestPutKeepsBytesAndHeaders(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		size      int64
@@ -63,6 +64,7 @@ func TestPutKeepsBytesAndHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			store := s3test.NewStore(t, s3store.Options{PartSize: tt.partSize})
 			body := make([]byte, tt.size)
 			for i := range body {
@@ -99,6 +101,7 @@ func TestPutKeepsBytesAndHeaders(t *testing.T) {
 }
 
 func TestPresignedURLsExpire(t *testing.T) {
+	t.Parallel()
 	store := s3test.NewStore(t, s3store.Options{})
 	if err := store.Put(t.Context(), webadmittest.Object{Key: "expire/k", Body: strings.NewReader("abc"), Size: 3}); err != nil {
 		t.Fatal(err)
@@ -110,14 +113,14 @@ func TestPresignedURLsExpire(t *testing.T) {
 		}
 		return u
 	}
-	past, soon := presign(time.Now().Add(-time.Millisecond)), presign(time.Now().Add(1500*time.Millisecond))
+	past, soon := presign(time.Now().Add(-time.Millisecond)), presign(time.Now().Add(3*time.Second))
 	if resp, body := fetch(t, past); resp.StatusCode != http.StatusForbidden || !bytes.Contains(body, []byte("Request has expired")) {
 		t.Errorf("a URL asked to have expired: %d %s", resp.StatusCode, body)
 	}
 	if resp, body := fetch(t, soon); resp.StatusCode != http.StatusOK || string(body) != "abc" {
 		t.Errorf("a fresh URL: %d %s", resp.StatusCode, body)
 	}
-	time.Sleep(2100 * time.Millisecond) // 1.5 s rounds up to 2 s
+	time.Sleep(3100 * time.Millisecond) // it ends at a whole second at most 3 s from its making
 	resp, body := fetch(t, soon)
 	if resp.StatusCode != http.StatusForbidden || !bytes.Contains(body, []byte("<Code>AccessDenied</Code>")) {
 		t.Errorf("the URL after its lifetime: %d %s", resp.StatusCode, body)
@@ -125,6 +128,7 @@ func TestPresignedURLsExpire(t *testing.T) {
 }
 
 func TestCreateBucketTwice(t *testing.T) {
+	t.Parallel()
 	store := s3test.NewStore(t, s3store.Options{}) // created once
 	if err := store.CreateBucket(t.Context()); err != nil {
 		t.Errorf("creating an owned bucket again: %v", err)
