@@ -3,6 +3,7 @@
 # it once from the Go module proxy into a cache directory and reusing it after.
 #
 #   .ci/weed.sh            # version from .ci/weed.version
+#   .ci/weed.sh --cached   # the path only if already built, else exit 1
 #   WEED_VERSION=v0.0.0-… .ci/weed.sh
 #
 # `go install` refuses SeaweedFS (its go.mod has replace directives), so the
@@ -26,6 +27,9 @@ bin="$cache/weed"
 if [ -x "$bin" ] && "$bin" version >/dev/null 2>&1; then
   echo "$bin"
   exit 0
+fi
+if [ "${1:-}" = --cached ]; then
+  exit 1
 fi
 
 start=$(date +%s)

@@ -124,11 +124,11 @@ func (a *api) GetExportFile(ctx context.Context, req generated.GetExportFileRequ
 		ef.DownloadUrl = ptr(a.s.downloadURL(r, now.Add(-time.Millisecond)))
 	}
 	if ef.DownloadUrl != nil && a.s.external != nil {
-		expires := now.Add(a.s.urlLifetime)
+		lifetime := a.s.urlLifetime
 		if expireURLRequested(ctx) {
-			expires = now.Add(-time.Millisecond)
+			lifetime = -time.Millisecond
 		}
-		u, err := a.s.externalRunURL(ctx, r, expires)
+		u, err := a.s.externalRunURL(ctx, r, lifetime)
 		if err != nil {
 			return nil, err
 		}

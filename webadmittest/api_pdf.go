@@ -160,7 +160,7 @@ func (a *api) DownloadPdfManagerZipFile(ctx context.Context, req generated.Downl
 	}
 	location := a.s.signer.sign(a.s.storeURL, z.key, expires, contentDisposition(z.name), string(generated.ExportMimeTypeZip))
 	if a.s.external != nil {
-		u, err := a.s.externalZipURL(ctx, z, expires)
+		u, err := a.s.externalZipURL(ctx, z, expires.Sub(now))
 		if err != nil {
 			return nil, err
 		}

@@ -88,11 +88,12 @@ func newExternalStore(store ObjectStore) *externalStore {
 }
 
 // url puts obj (made by object, only when needed) if it is not there yet,
-// and returns a URL of it valid until expires. The upload runs in the first
+// and returns a URL of it valid for lifetime from when it is made, after
+// the upload (a negative lifetime: already expired). The upload runs in the first
 // caller's goroutine under uploadCtx (the server's, not a request's, so a
 // client giving up does not waste it); other callers wait for it or for
 // their ctx.
-func (e *externalStore) url(ctx, uploadCtx context.Context, key string, object func() Object, expires time.Time) (string, error) {
+func (e *externalStore) url(ctx, uploadCtx context.Context, key string, object func() Object, lifetime time.Duration) (string, error) {
 	e.mu.Lock()
 	p, started := e.puts[key]
 	if !started {
@@ -117,7 +118,7 @@ func (e *externalStore) url(ctx, uploadCtx context.Context, key string, object f
 	if p.err != nil {
 		return "", fmt.Errorf("webadmittest: putting %s into the object store: %w", key, p.err)
 	}
-	u, err := e.store.PresignGet(ctx, key, expires)
+	u, err := e.store.PresignGet(ctx, key, time.Now().Add(lifetime))
 	if err != nil {
 		return "", fmt.Errorf("webadmittest: presigning %s: %w", key, err)
 	}
@@ -125,7 +126,7 @@ func (e *externalStore) url(ctx, uploadCtx context.Context, key string, object f
 }
 
 // externalRunURL is a URL of run r's file on the external store.
-func (s *Server) externalRunURL(ctx context.Context, r *run, expires time.Time) (string, error) {
+func (s *Server) externalRunURL(ctx context.Context, r *run, lifetime time.Duration) (string, error) {
 	return s.external.url(ctx, s.ctx, r.objectKey, func() Object {
 		c := s.contents[r.export.ID]
 		return Object{
@@ -136,11 +137,11 @@ func (s *Server) externalRunURL(ctx context.Context, r *run, expires time.Time) 
 			ContentDisposition: contentDisposition(r.export.FileName),
 			ContentEncoding:    r.export.ContentEncoding,
 		}
-	}, expires)
+	}, lifetime)
 }
 
 // externalZipURL is a URL of a PDF Manager zip file on the external store.
-func (s *Server) externalZipURL(ctx context.Context, z *zipFile, expires time.Time) (string, error) {
+func (s *Server) externalZipURL(ctx context.Context, z *zipFile, lifetime time.Duration) (string, error) {
 	return s.external.url(ctx, s.ctx, z.key, func() Object {
 		return Object{
 			Key:                z.key,
@@ -149,5 +150,5 @@ func (s *Server) externalZipURL(ctx context.Context, z *zipFile, expires time.Ti
 			ContentType:        string(generated.ExportMimeTypeZip),
 			ContentDisposition: contentDisposition(z.name),
 		}
-	}, expires)
+	}, lifetime)
 }

@@ -7,9 +7,9 @@ package s3test_test
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -105,7 +105,8 @@ func TestSeaweedFSBehaviour(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, got := rawGet(t, tt.url, tt.header...)
-			t.Logf("%v: %d %v\n%s", tt.header, resp.StatusCode, resp.Header, snippet(got))
+			t.Logf("%q: %d, Content-Range %q, Content-Encoding %q, ETag %s %s", tt.header, resp.StatusCode,
+				resp.Header.Get("Content-Range"), resp.Header.Get("Content-Encoding"), resp.Header.Get("ETag"), errorCode(resp, got))
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("status %d, want %d", resp.StatusCode, tt.wantStatus)
 			}
@@ -121,12 +122,14 @@ func TestSeaweedFSBehaviour(t *testing.T) {
 	}
 }
 
-func snippet(b []byte) string {
-	if len(b) > 600 {
-		return string(b[:600]) + "…"
+// errorCode is the Code and Message of an S3 XML error body, or "".
+func errorCode(resp *http.Response, body []byte) string {
+	if resp.StatusCode < 400 {
+		return ""
 	}
-	if bytes.ContainsFunc(b, func(r rune) bool { return r < 0x20 && r != '\n' }) {
-		return "(binary)"
+	var e struct{ Code, Message string }
+	if err := xml.Unmarshal(body, &e); err != nil {
+		return "(not S3 XML: " + err.Error() + ")"
 	}
-	return strings.TrimSpace(string(b))
+	return e.Code + ": " + e.Message
 }
