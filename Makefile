@@ -85,7 +85,7 @@ test: check-generated ## check-generated, all tests with the race detector, the 
 	@if [ -n "$(DOCS_ROOT)" ]; then $(MAKE) --no-print-directory check-docs DOCS=$(DOCS_ROOT); \
 	else echo "no docs repository at $(DOCS): check-docs skipped"; fi
 	@$(MAKE) --no-print-directory conformance
-	@if [ -n "$$CI" ] || .ci/weed.sh --cached >/dev/null; then $(MAKE) --no-print-directory test-s3; \
+	@if [ -n "$$CI" ] || bash .ci/weed.sh --cached >/dev/null; then $(MAKE) --no-print-directory test-s3; \
 	else echo "no cached SeaweedFS weed: test-s3 skipped ('make test-s3' builds it once, a few minutes, then make test runs it too)"; fi
 
 # The tests against a real S3 implementation: SeaweedFS's S3 gateway, started
@@ -94,10 +94,10 @@ test: check-generated ## check-generated, all tests with the race detector, the 
 S3_PKGS := ./internal/s3test ./webadmittest/s3store
 
 weed: ## build the pinned SeaweedFS (.ci/weed.version) once into the cache and print its path (minutes the first time)
-	@.ci/weed.sh
+	@bash .ci/weed.sh
 
 test-s3: ## the download tests against SeaweedFS's S3 gateway on loopback (builds the pinned weed first if not cached)
-	@weed=$$(.ci/weed.sh) && echo "test-s3: $$weed" && \
+	@weed=$$(bash .ci/weed.sh) && echo "test-s3: $$weed" && \
 	start=$$(date +%s) && WEBADMIT_WEED=$$weed $(GO) test -race -count=1 -v $(S3_PKGS) && \
 	echo "test-s3: passed in $$(( $$(date +%s) - start )) s"
 
