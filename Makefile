@@ -11,7 +11,7 @@ STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 DOCS_ROOT := $(firstword $(foreach d,$(DOCS) $(DOCS)/..,$(if $(wildcard $(d)/pages/.),$(abspath $(d)))))
 export WEBADMIT_DOCS ?= $(DOCS_ROOT)
 
-.PHONY: help demo build generate check-generated check-docs lint lint-spec tools conformance test test-short bench bench-go fuzz
+.PHONY: help demo build generate check-generated check-docs lint lint-spec tools conformance test test-short test-s3 weed bench bench-go fuzz
 
 # The spec's linters and Prism are npm packages pinned in tools/package.json
 # and tools/package-lock.json, installed into tools/node_modules (gitignored;
@@ -27,7 +27,7 @@ define no-node
 endef
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 demo: ## run an export end to end against the built-in sandbox; writes Nightly-Banner-Export.csv here
 	$(GO) run ./cmd/webadmit --sandbox run --identity 42 --export 29897 -o Nightly-Banner-Export.csv --force
@@ -79,12 +79,27 @@ else
 	$(no-node)
 endif
 
-test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present, conformance when Node is
+test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present, conformance when Node is, test-s3 in CI or when weed is cached
 	$(GO) test -race -count=1 -skip '^TestFaultMatrix$$' $(PKGS)
 	$(GO) test -race -count=1 -run '^TestFaultMatrix$$' -v ./wrapper  # seed: WEBADMIT_FAULT_SEED=N
 	@if [ -n "$(DOCS_ROOT)" ]; then $(MAKE) --no-print-directory check-docs DOCS=$(DOCS_ROOT); \
 	else echo "no docs repository at $(DOCS): check-docs skipped"; fi
 	@$(MAKE) --no-print-directory conformance
+	@if [ -n "$$CI" ] || bash .ci/weed.sh --cached >/dev/null; then $(MAKE) --no-print-directory test-s3; \
+	else echo "no cached SeaweedFS weed: test-s3 skipped ('make test-s3' builds it once, a few minutes, then make test runs it too)"; fi
+
+# The tests against a real S3 implementation: SeaweedFS's S3 gateway, started
+# by the tests on loopback from the weed binary that .ci/weed.sh builds once
+# (version pinned in .ci/weed.version) into ~/.cache/webadmit.
+S3_PKGS := ./internal/s3test ./webadmittest/s3store
+
+weed: ## build the pinned SeaweedFS (.ci/weed.version) once into the cache and print its path (minutes the first time)
+	@bash .ci/weed.sh
+
+test-s3: ## the download tests against SeaweedFS's S3 gateway on loopback (builds the pinned weed first if not cached)
+	@weed=$$(bash .ci/weed.sh) && echo "test-s3: $$weed" && \
+	start=$$(date +%s) && WEBADMIT_WEED=$$weed $(GO) test -race -count=1 -v $(S3_PKGS) && \
+	echo "test-s3: passed in $$(( $$(date +%s) - start )) s"
 
 test-short: ## tests without the race detector or the generated-code check
 	$(GO) test -count=1 $(PKGS)

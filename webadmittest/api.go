@@ -123,6 +123,17 @@ func (a *api) GetExportFile(ctx context.Context, req generated.GetExportFileRequ
 	if ef.DownloadUrl != nil && expireURLRequested(ctx) {
 		ef.DownloadUrl = ptr(a.s.downloadURL(r, now.Add(-time.Millisecond)))
 	}
+	if ef.DownloadUrl != nil && a.s.external != nil {
+		lifetime := a.s.urlLifetime
+		if expireURLRequested(ctx) {
+			lifetime = -time.Millisecond
+		}
+		u, err := a.s.externalRunURL(ctx, r, lifetime)
+		if err != nil {
+			return nil, err
+		}
+		ef.DownloadUrl = &u
+	}
 	return generated.GetExportFile200JSONResponse{Body: generated.ExportFileEnvelope{ExportFiles: ef}}, nil
 }
 

@@ -159,6 +159,13 @@ func (a *api) DownloadPdfManagerZipFile(ctx context.Context, req generated.Downl
 		expires = now.Add(-time.Millisecond)
 	}
 	location := a.s.signer.sign(a.s.storeURL, z.key, expires, contentDisposition(z.name), string(generated.ExportMimeTypeZip))
+	if a.s.external != nil {
+		u, err := a.s.externalZipURL(ctx, z, expires.Sub(now))
+		if err != nil {
+			return nil, err
+		}
+		location = u
+	}
 	return generated.DownloadPdfManagerZipFile302Response{Headers: generated.DownloadPdfManagerZipFile302ResponseHeaders{Location: location}}, nil
 }
 

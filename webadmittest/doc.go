@@ -67,6 +67,11 @@
 // request carrying x-api-key is served as S3 would serve it, and recorded
 // as a [Leak].
 //
+// [WithObjectStore] serves the files from another [ObjectStore] instead,
+// such as a real S3 bucket through package webadmittest/s3store: each file
+// is put there when its URL is first asked for, and the URLs are that
+// store's.
+//
 // # Callbacks
 //
 // A run started with a callback URL, in the JSON body or the query, posts

@@ -64,6 +64,7 @@ type config struct {
 	ssnDocuments    map[int]string
 	batchTimeline   BatchTimeline
 	callbackRoots   *x509.CertPool
+	objectStore     ObjectStore
 }
 
 func defaultConfig() config {

@@ -51,6 +51,8 @@ type Server struct {
 	jobs    *jobStore
 	signer  *presigner
 	notify  *callbackSender
+	// external serves the files when WithObjectStore is given, else nil.
+	external *externalStore
 
 	apiURL, storeURL string
 	apiSrv, storeSrv *http.Server
@@ -150,8 +152,11 @@ func New(opts ...Option) (*Server, error) {
 		s.contents[e.ID] = contentOf(e)
 	}
 	s.seedFinished(time.Now())
+	if cfg.objectStore != nil {
+		s.external = newExternalStore(cfg.objectStore)
+	}
 	for _, f := range cfg.faults {
-		if err := f.validate(); err != nil {
+		if err := s.validateFault(f); err != nil {
 			cancel()
 			return nil, err
 		}
@@ -292,10 +297,18 @@ func (s *Server) Recorder() *Recorder { return s.rec }
 // for how attempts are counted). It panics on a fault that cannot work,
 // such as a JSON fault on the object store: that is a bug in the test.
 func (s *Server) AddFault(f Fault) {
-	if err := f.validate(); err != nil {
+	if err := s.validateFault(f); err != nil {
 		panic(err)
 	}
 	s.faults.add(f)
+}
+
+// validateFault reports a fault that cannot work on this server.
+func (s *Server) validateFault(f Fault) error {
+	if s.external != nil && f.Endpoint == EndpointObject {
+		return errObjectStoreFault
+	}
+	return f.validate()
 }
 
 // ClearFaults removes every fault not yet used.

@@ -9,6 +9,11 @@
 // (29902, 64 MiB by default), e.g. for benchmarks of large downloads:
 //
 //	go run ./cmd/webadmit-sandbox -listen 127.0.0.1:0 -dump-size 1073741824
+//
+// -s3-endpoint serves the files from a bucket of an S3 endpoint instead, with
+// SigV4 pre-signed URLs (credentials from the standard AWS environment):
+//
+//	AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... go run ./cmd/webadmit-sandbox -s3-endpoint http://127.0.0.1:8333
 package main
 
 import (
@@ -71,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "WebAdMIT sandbox (demo data; see go doc webadmittest.DemoData)\n")
 	fmt.Fprintf(stdout, "  base URL:     %s\n", srv.URL())
 	fmt.Fprintf(stdout, "  API key:      %s\n", srv.APIKey())
-	fmt.Fprintf(stdout, "  object store: %s\n", srv.StoreURL())
+	fmt.Fprintf(stdout, "  object store: %s\n", flags.StoreText(srv.StoreURL()))
 	fmt.Fprintf(stdout, "Try:\n  curl -H 'x-api-key: %s' %s/api/v1/user_identities\n", srv.APIKey(), srv.URL())
 	fmt.Fprintf(stdout, "  curl -X POST -H 'x-api-key: %s' %s/api/v1/user_identities/%d/exports/%d/export_files\n",
 		srv.APIKey(), srv.URL(), webadmittest.DemoIdentityID, webadmittest.DemoExportNightlyBanner)

@@ -31,6 +31,8 @@ type Flags struct {
 	RateLimit   int           // calls allowed per RateWindow
 	RateWindow  time.Duration // the rate limit's window
 	DumpSize    int64         // size of the generated Full Applicant Dump export
+	S3Endpoint  string        // S3 endpoint to serve the files from; empty: the built-in store
+	S3Bucket    string        // its bucket; empty: DefaultS3Bucket
 }
 
 // Register adds the flags to fs, with their defaults, to parse into f.
@@ -44,6 +46,7 @@ func (f *Flags) Register(fs FlagSet) {
 	fs.DurationVar(&f.RateWindow, "rate-window", webadmittest.DefaultRateWindow, "rate limit window")
 	fs.Int64Var(&f.DumpSize, "dump-size", webadmittest.DemoFullDumpSize,
 		fmt.Sprintf("size in `bytes` of the generated Full Applicant Dump export (%d)", webadmittest.DemoExportFullDump))
+	f.registerS3(fs)
 }
 
 // Options returns the webadmittest options of f: the demo data served as f
@@ -73,6 +76,13 @@ func (f *Flags) Options(log *slog.Logger) ([]webadmittest.Option, error) {
 	}
 	if f.DumpSize != webadmittest.DemoFullDumpSize {
 		opts = append(opts, webadmittest.WithExports(demoExportsWithDump(f.DumpSize)...))
+	}
+	if f.S3Endpoint != "" {
+		o, err := f.s3Option()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, o)
 	}
 	return opts, nil
 }
