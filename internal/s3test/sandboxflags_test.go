@@ -42,7 +42,7 @@ func TestSandboxS3EndpointFlag(t *testing.T) {
 	}
 	tr := newStoreTransport(t)
 	var out bytes.Buffer
-	res, err := client(t, srv, tr).Download(t.Context(), webadmittest.DemoExportNightlyBanner, webadmittest.DemoRunNightlyBanner, wrapper.ToWriter(&out))
+	res, err := client(t, srv, tr).ExportRun(webadmittest.DemoExportNightlyBanner, webadmittest.DemoRunNightlyBanner).Download(t.Context(), wrapper.ToWriter(&out))
 	if err != nil {
 		t.Fatal(err)
 	}
