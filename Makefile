@@ -92,6 +92,7 @@ test: check-generated ## check-generated, all tests with the race detector, the 
 # by the tests on loopback from the weed binary that .ci/weed.sh builds once
 # (version pinned in .ci/weed.version) into ~/.cache/webadmit.
 S3_PKGS := ./internal/s3test ./webadmittest/s3store
+S3_CLI_TESTS := TestSandboxS3EndpointFlag
 
 weed: ## build the pinned SeaweedFS (.ci/weed.version) once into the cache and print its path (minutes the first time)
 	@bash .ci/weed.sh
@@ -99,6 +100,7 @@ weed: ## build the pinned SeaweedFS (.ci/weed.version) once into the cache and p
 test-s3: ## the download tests against SeaweedFS's S3 gateway on loopback (builds the pinned weed first if not cached)
 	@weed=$$(bash .ci/weed.sh) && echo "test-s3: $$weed" && \
 	start=$$(date +%s) && WEBADMIT_WEED=$$weed $(GO) test -race -count=1 -v $(S3_PKGS) && \
+	WEBADMIT_WEED=$$weed $(GO) test -race -count=1 -v -run '^($(S3_CLI_TESTS))$$' ./cmd/webadmit && \
 	echo "test-s3: passed in $$(( $$(date +%s) - start )) s"
 
 test-short: ## tests without the race detector or the generated-code check

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -186,9 +185,18 @@ func New(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
+// TB is the part of testing.TB that NewTest uses: a *testing.T, B or F
+// will do. (Package webadmittest does not import package testing, so that
+// programs embedding the sandbox do not link it.)
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // NewTest starts a server as [New] does, fails tb if it cannot, and closes
 // the server when the test ends.
-func NewTest(tb testing.TB, opts ...Option) *Server {
+func NewTest(tb TB, opts ...Option) *Server {
 	tb.Helper()
 	s, err := New(opts...)
 	if err != nil {

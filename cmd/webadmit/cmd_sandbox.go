@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/webadmit-go/webadmit/internal/sandboxflags"
 	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
@@ -15,9 +14,9 @@ func (a *app) sandboxCommand() *cobra.Command {
 }
 
 // newSandboxCommand returns the sandbox command and the flags it parses
-// into: those of cmd/webadmit-sandbox, so both serve the same sandbox.
-func (a *app) newSandboxCommand() (*cobra.Command, *sandboxflags.Flags) {
-	flags := &sandboxflags.Flags{}
+// into.
+func (a *app) newSandboxCommand() (*cobra.Command, *sandboxFlags) {
+	flags := &sandboxFlags{}
 	cmd := &cobra.Command{
 		Use:   "sandbox [--listen 127.0.0.1:8080] [--key KEY] [--snake-case] [--url-lifetime D] [--dump-size BYTES] [--s3-endpoint URL] ...",
 		Short: "Serve the fake WebAdMIT (with demo data) until interrupted",
@@ -30,11 +29,11 @@ With --s3-endpoint it puts each run's file into a bucket of that S3 endpoint (Se
 Amazon S3) and hands out SigV4 pre-signed URLs of it, with credentials and region from the standard
 AWS environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION).
 
-It takes the flags of cmd/webadmit-sandbox (with two dashes); --verbose logs every request.`,
+--verbose logs every request (never the key or a URL's query).`,
 		Args:        noArgs,
 		Annotations: map[string]string{"noclient": "true"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts, err := flags.Options(a.log)
+			opts, err := flags.options(a.log)
 			if err != nil {
 				return usageError{err}
 			}
@@ -45,12 +44,12 @@ It takes the flags of cmd/webadmit-sandbox (with two dashes); --verbose logs eve
 			defer s.Close()
 			fmt.Fprintf(a.stdout, "WEBADMIT_BASE_URL=%s\nWEBADMIT_API_KEY=%s\n", s.URL(), s.APIKey())
 			if !a.g.quiet {
-				fmt.Fprintf(a.stderr, "webadmit: sandbox serving the API at %s and the object store at %s; Ctrl-C stops it\n", s.URL(), flags.StoreText(s.StoreURL()))
+				fmt.Fprintf(a.stderr, "webadmit: sandbox serving the API at %s and the object store at %s; Ctrl-C stops it\n", s.URL(), flags.storeText(s.StoreURL()))
 			}
 			<-cmd.Context().Done()
 			return nil
 		},
 	}
-	flags.Register(cmd.Flags())
+	flags.register(cmd.Flags())
 	return cmd, flags
 }

@@ -30,9 +30,11 @@ func commandApp(t *testing.T, base string, args ...string) *app {
 		t.Fatal(err)
 	}
 	a.cmd = cmd
-	if err := a.setAPI(base); err != nil {
+	u, err := url.Parse(base)
+	if err != nil {
 		t.Fatal(err)
 	}
+	a.api = u
 	return a
 }
 

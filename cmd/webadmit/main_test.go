@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/webadmit-go/webadmit/internal/s3test"
 )
 
 // binary is the webadmit executable the end-to-end tests run.
@@ -29,7 +31,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building the CLI:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := s3test.Main(m) // with SeaweedFS when $WEBADMIT_WEED names weed (make test-s3)
 	_ = os.RemoveAll(dir)
 	if code == 0 {
 		if err := goleak.Find(); err != nil {

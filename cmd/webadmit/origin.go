@@ -6,18 +6,19 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/webadmit-go/webadmit/generated"
 	"github.com/webadmit-go/webadmit/wrapper"
 )
 
-// setAPI records the API's base URL, to tell the API's answers from the
-// object store's.
-func (a *app) setAPI(base string) error {
-	u, err := url.Parse(base)
-	if err != nil {
-		return err
+// apiBase is the base URL the client settled on (WithDomain makes one):
+// the generated client's server.
+func apiBase(c *wrapper.Client) (*url.URL, error) {
+	if cwr, ok := c.API().(*generated.ClientWithResponses); ok {
+		if gc, ok := cwr.ClientInterface.(*generated.Client); ok {
+			return url.Parse(strings.TrimSuffix(gc.Server, "/"))
+		}
 	}
-	a.api = u
-	return nil
+	return nil, errors.New("this build of webadmit cannot tell the API's base URL: the library's API client is not the generated one")
 }
 
 // fromStore returns the answer in err's chain if it came from the object

@@ -16,8 +16,6 @@ import (
 	"github.com/webadmit-go/webadmit/wrapper"
 )
 
-const defaultBaseURL = "https://api.webadmit.org"
-
 // globals holds the flags every command shares.
 type globals struct {
 	baseURL    string
@@ -109,7 +107,7 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		PersistentPreRunE: a.setup,
 	}
 	f := root.PersistentFlags()
-	f.StringVar(&a.g.baseURL, "base-url", "", "API base URL (env WEBADMIT_BASE_URL; default "+defaultBaseURL+")")
+	f.StringVar(&a.g.baseURL, "base-url", "", "API base URL (env WEBADMIT_BASE_URL; default "+wrapper.DefaultBaseURL+")")
 	f.StringVar(&a.g.domain, "domain", "", "WebAdMIT domain: uses https://DOMAIN.webadmit.org (env WEBADMIT_DOMAIN)")
 	f.StringVar(&a.g.apiKeyFile, "api-key-file", "", "file holding the API key (else env WEBADMIT_API_KEY)")
 	f.StringVar(&a.g.apiKey, "api-key", "", "API key (prefer WEBADMIT_API_KEY or --api-key-file: flags show in process lists)")
@@ -167,22 +165,18 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 	if !needsClient(cmd) {
 		return nil
 	}
-	base, key, err := a.endpoint(cmd)
+	where, key, err := a.endpoint(cmd)
 	if err != nil {
 		return err
 	}
-	if err := a.setAPI(base); err != nil {
-		return usageError{err}
-	}
-	c, err := wrapper.New(key,
-		wrapper.WithBaseURL(base),
-		wrapper.WithLogger(a.log),
-		wrapper.WithUserAgent("webadmit-cli"),
-	)
+	c, err := wrapper.New(key, where, wrapper.WithLogger(a.log), wrapper.WithUserAgent("webadmit-cli"))
 	if err != nil {
-		return usageError{err} // a base URL or key the client refuses
+		return usageError{err} // a base URL, domain or key the client refuses
 	}
 	a.client = c
+	if a.api, err = apiBase(c); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -201,51 +195,46 @@ func needsClient(cmd *cobra.Command) bool {
 	return true
 }
 
-// endpoint returns the API base URL and key, starting the sandbox if asked.
-func (a *app) endpoint(cmd *cobra.Command) (base, key string, err error) {
+// endpoint returns where the API is (a base URL or a domain) and the key,
+// starting the sandbox if asked.
+func (a *app) endpoint(cmd *cobra.Command) (where wrapper.Option, key string, err error) {
 	if a.g.sandbox {
 		for _, f := range []string{"base-url", "domain", "api-key", "api-key-file"} {
 			if cmd.Flags().Changed(f) {
-				return "", "", usagef("--sandbox serves its own API and key: drop --%s", f)
+				return nil, "", usagef("--sandbox serves its own API and key: drop --%s", f)
 			}
 		}
 		s, err := webadmittest.New(webadmittest.DemoData())
 		if err != nil {
-			return "", "", fmt.Errorf("start the sandbox: %w", err)
+			return nil, "", fmt.Errorf("start the sandbox: %w", err)
 		}
 		a.sandbox = s
-		return s.URL(), s.APIKey(), nil
+		return wrapper.WithBaseURL(s.URL()), s.APIKey(), nil
 	}
-	base, err = a.baseURL(cmd)
-	if err != nil {
-		return "", "", err
+	if where, err = a.where(cmd); err != nil {
+		return nil, "", err
 	}
 	key, err = a.key(cmd)
-	return base, key, err
+	return where, key, err
 }
 
-func (a *app) baseURL(cmd *cobra.Command) (string, error) {
+// where is the API the flags or the environment name: a base URL, a
+// WebAdMIT domain, or the production host.
+func (a *app) where(cmd *cobra.Command) (wrapper.Option, error) {
 	flags := cmd.Flags()
 	switch {
 	case flags.Changed("base-url") && flags.Changed("domain"):
-		return "", usagef("give --base-url or --domain, not both")
+		return nil, usagef("give --base-url or --domain, not both")
 	case flags.Changed("base-url"):
-		return a.g.baseURL, nil
+		return wrapper.WithBaseURL(strings.TrimSpace(a.g.baseURL)), nil
 	case flags.Changed("domain"):
-		return domainURL(a.g.domain)
+		return wrapper.WithDomain(a.g.domain), nil
 	case a.env("WEBADMIT_BASE_URL") != "":
-		return a.env("WEBADMIT_BASE_URL"), nil
+		return wrapper.WithBaseURL(strings.TrimSpace(a.env("WEBADMIT_BASE_URL"))), nil
 	case a.env("WEBADMIT_DOMAIN") != "":
-		return domainURL(a.env("WEBADMIT_DOMAIN"))
+		return wrapper.WithDomain(a.env("WEBADMIT_DOMAIN")), nil
 	}
-	return defaultBaseURL, nil
-}
-
-func domainURL(domain string) (string, error) {
-	if domain == "" || strings.ContainsAny(domain, "/:.@ ") {
-		return "", usagef("--domain takes a name such as 'api', not %q", domain)
-	}
-	return "https://" + domain + ".webadmit.org", nil
+	return wrapper.WithBaseURL(wrapper.DefaultBaseURL), nil
 }
 
 func (a *app) key(cmd *cobra.Command) (string, error) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -10,42 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/webadmit-go/webadmit/internal/sandboxflags"
 )
-
-// The sandbox command takes the flags of cmd/webadmit-sandbox: the same
-// names and defaults, parsed into the same settings.
-func TestSandboxCommandFlagsMatchStandalone(t *testing.T) {
-	t.Parallel()
-	settings := []string{"listen=127.0.0.1:0", "store-listen=127.0.0.1:0", "key=k", "url-lifetime=3s",
-		"snake-case", "rate-limit=11", "rate-window=2m", "dump-size=99"}
-
-	std := flag.NewFlagSet("webadmit-sandbox", flag.ContinueOnError)
-	var standalone sandboxflags.Flags
-	standalone.Register(std)
-	var stdArgs, cobraArgs []string
-	for _, s := range settings {
-		stdArgs, cobraArgs = append(stdArgs, "-"+s), append(cobraArgs, "--"+s)
-	}
-	if err := std.Parse(stdArgs); err != nil {
-		t.Fatal(err)
-	}
-
-	a := &app{env: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard}
-	cmd, parsed := a.newSandboxCommand()
-	std.VisitAll(func(f *flag.Flag) {
-		if cf := cmd.Flags().Lookup(f.Name); cf == nil || cf.DefValue != f.DefValue {
-			t.Errorf("webadmit sandbox --%s: %+v, want default %q as webadmit-sandbox -%s", f.Name, cf, f.DefValue, f.Name)
-		}
-	})
-	if err := cmd.ParseFlags(cobraArgs); err != nil {
-		t.Fatal(err)
-	}
-	if *parsed != standalone {
-		t.Errorf("webadmit sandbox parsed %+v, webadmit-sandbox %+v", *parsed, standalone)
-	}
-}
 
 func TestSandboxCommandServesWithFlags(t *testing.T) {
 	t.Parallel()

@@ -23,8 +23,9 @@ import (
 type binaries struct{ cli, sandbox string }
 
 func build(ctx context.Context, dir string) (binaries, error) {
-	b := binaries{cli: filepath.Join(dir, "webadmit"), sandbox: filepath.Join(dir, "webadmit-sandbox")}
-	for bin, pkg := range map[string]string{b.cli: "./cmd/webadmit", b.sandbox: "./cmd/webadmit-sandbox"} {
+	b := binaries{cli: filepath.Join(dir, "webadmit")}
+	b.sandbox = b.cli // 'webadmit sandbox'
+	for bin, pkg := range map[string]string{b.cli: "./cmd/webadmit"} {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
@@ -72,7 +73,7 @@ func (b *banner) Write(p []byte) (int, error) {
 // startSandbox runs the sandbox binary with a generated export of size
 // bytes and waits for a run of it to be Available.
 func startSandbox(ctx context.Context, bin string, size int64) (*sandbox, error) {
-	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-dump-size", strconv.FormatInt(size, 10))
+	cmd := exec.Command(bin, "sandbox", "--listen", "127.0.0.1:0", "--dump-size", strconv.FormatInt(size, 10))
 	out := &banner{found: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = out, os.Stderr
 	if err := cmd.Start(); err != nil {

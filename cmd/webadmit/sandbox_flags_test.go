@@ -1,8 +1,7 @@
-package sandboxflags
+package main
 
 import (
 	"context"
-	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -10,65 +9,56 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-	"go.uber.org/goleak"
 
 	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// parseBoth parses name=value settings with package flag (-name=value) and
-// with pflag (--name=value).
-func parseBoth(t *testing.T, settings ...string) (std, posix Flags) {
+// parseFlags parses name=value settings as 'webadmit sandbox' does
+// (--name=value).
+func parseFlags(t *testing.T, settings ...string) sandboxFlags {
 	t.Helper()
-	fs := flag.NewFlagSet("std", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	std.Register(fs)
-	pfs := pflag.NewFlagSet("posix", pflag.ContinueOnError)
+	var f sandboxFlags
+	pfs := pflag.NewFlagSet("sandbox", pflag.ContinueOnError)
 	pfs.SetOutput(io.Discard)
-	posix.Register(pfs)
-	var stdArgs, posixArgs []string
+	f.register(pfs)
+	var args []string
 	for _, s := range settings {
-		stdArgs, posixArgs = append(stdArgs, "-"+s), append(posixArgs, "--"+s)
+		args = append(args, "--"+s)
 	}
-	if err := fs.Parse(stdArgs); err != nil {
-		t.Fatalf("flag: %v", err)
-	}
-	if err := pfs.Parse(posixArgs); err != nil {
+	if err := pfs.Parse(args); err != nil {
 		t.Fatalf("pflag: %v", err)
 	}
-	return std, posix
+	return f
 }
 
-func TestFlagAndPflagParseAlike(t *testing.T) {
+func TestSandboxFlagsParse(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
 		settings []string
-		want     Flags
+		want     sandboxFlags
 	}{
-		{"defaults", nil, Flags{Listen: "127.0.0.1:8080", StoreListen: "127.0.0.1:0", URLLifetime: webadmittest.DefaultURLLifetime,
+		{"defaults", nil, sandboxFlags{Listen: "127.0.0.1:8080", StoreListen: "127.0.0.1:0", URLLifetime: webadmittest.DefaultURLLifetime,
 			RateLimit: webadmittest.DefaultRateLimit, RateWindow: webadmittest.DefaultRateWindow, DumpSize: webadmittest.DemoFullDumpSize}},
 		{"every flag", []string{"listen=127.0.0.1:0", "store-listen=127.0.0.1:9", "key=k", "url-lifetime=2s",
 			"snake-case=true", "rate-limit=7", "rate-window=1m", "dump-size=123"},
-			Flags{Listen: "127.0.0.1:0", StoreListen: "127.0.0.1:9", Key: "k", URLLifetime: 2 * time.Second, SnakeCase: true,
+			sandboxFlags{Listen: "127.0.0.1:0", StoreListen: "127.0.0.1:9", Key: "k", URLLifetime: 2 * time.Second, SnakeCase: true,
 				RateLimit: 7, RateWindow: time.Minute, DumpSize: 123}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			std, posix := parseBoth(t, tt.settings...)
-			if std != tt.want || posix != tt.want {
-				t.Errorf("flag parsed %+v, pflag %+v, want %+v", std, posix, tt.want)
+			if got := parseFlags(t, tt.settings...); got != tt.want {
+				t.Errorf("parsed %+v, want %+v", got, tt.want)
 			}
 		})
 	}
 }
 
-func TestOptionsServeWhatTheFlagsSay(t *testing.T) {
+func TestSandboxOptionsServeWhatTheFlagsSay(t *testing.T) {
 	t.Parallel()
-	std, _ := parseBoth(t, "listen=127.0.0.1:0", "key=flag-key", "snake-case", "rate-limit=9", "dump-size=4321")
-	opts, err := std.Options(nil)
+	std := parseFlags(t, "listen=127.0.0.1:0", "key=flag-key", "snake-case", "rate-limit=9", "dump-size=4321")
+	opts, err := std.options(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,10 +86,10 @@ func TestOptionsServeWhatTheFlagsSay(t *testing.T) {
 	}
 }
 
-func TestOptionsRejectNegativeDumpSize(t *testing.T) {
+func TestSandboxOptionsRejectNegativeDumpSize(t *testing.T) {
 	t.Parallel()
-	f, _ := parseBoth(t, "dump-size=-1")
-	if _, err := f.Options(nil); err == nil || !strings.Contains(err.Error(), "negative") {
+	f := parseFlags(t, "dump-size=-1")
+	if _, err := f.options(nil); err == nil || !strings.Contains(err.Error(), "negative") {
 		t.Errorf("Options with dump size -1: %v, want an error saying it is negative", err)
 	}
 }

@@ -1,22 +1,37 @@
-package s3test_test
+package main
 
 import (
 	"bytes"
-	"flag"
 	"io"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/webadmit-go/webadmit/internal/s3test"
-	"github.com/webadmit-go/webadmit/internal/sandboxflags"
 	"github.com/webadmit-go/webadmit/webadmittest"
 	"github.com/webadmit-go/webadmit/wrapper"
 )
 
-// TestSandboxS3EndpointFlag is `webadmit sandbox --s3-endpoint URL` (and
-// webadmit-sandbox -s3-endpoint): the credentials and region come from the
+// urlRecorder notes the URL of every request it passes on.
+type urlRecorder struct {
+	mu   sync.Mutex
+	urls []string
+	base http.RoundTripper
+}
+
+func (r *urlRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.urls = append(r.urls, req.URL.String())
+	r.mu.Unlock()
+	return r.base.RoundTrip(req)
+}
+
+// TestSandboxS3EndpointFlag is `webadmit sandbox --s3-endpoint URL`, against
+// SeaweedFS (make test-s3): the credentials and region come from the
 // standard AWS environment, and a demo run's download_url is SeaweedFS's.
 // Not parallel: it sets the environment.
 func TestSandboxS3EndpointFlag(t *testing.T) {
@@ -26,23 +41,24 @@ func TestSandboxS3EndpointFlag(t *testing.T) {
 		"AWS_REGION": s3test.Region, "AWS_CONFIG_FILE": none, "AWS_SHARED_CREDENTIALS_FILE": none, "AWS_PROFILE": "", "AWS_SESSION_TOKEN": ""} {
 		t.Setenv(k, v)
 	}
-	var flags sandboxflags.Flags
-	fs := flag.NewFlagSet("webadmit-sandbox", flag.ContinueOnError)
-	flags.Register(fs)
-	if err := fs.Parse([]string{"-listen=127.0.0.1:0", "-s3-endpoint=" + w.Endpoint, "-s3-bucket=" + s3test.Bucket}); err != nil {
-		t.Fatal(err)
-	}
-	opts, err := flags.Options(nil)
+	flags := parseFlags(t, "listen=127.0.0.1:0", "s3-endpoint="+w.Endpoint, "s3-bucket="+s3test.Bucket)
+	opts, err := flags.options(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := webadmittest.NewTest(t, opts...)
-	if got := flags.StoreText(srv.StoreURL()); !strings.HasPrefix(got, w.Endpoint) {
+	if got := flags.storeText(srv.StoreURL()); !strings.HasPrefix(got, w.Endpoint) {
 		t.Errorf("the store is described as %q", got)
 	}
-	tr := newStoreTransport(t)
+	rec := &urlRecorder{base: &http.Transport{DisableCompression: true}}
+	c, err := wrapper.New(srv.APIKey(), wrapper.WithBaseURL(srv.URL()),
+		wrapper.WithDownloadHTTPClient(&http.Client{Transport: rec, Timeout: time.Minute}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.CloseIdleConnections)
 	var out bytes.Buffer
-	res, err := client(t, srv, tr).ExportRun(webadmittest.DemoExportNightlyBanner, webadmittest.DemoRunNightlyBanner).Download(t.Context(), wrapper.ToWriter(&out))
+	res, err := c.ExportRun(webadmittest.DemoExportNightlyBanner, webadmittest.DemoRunNightlyBanner).Download(t.Context(), wrapper.ToWriter(&out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +69,7 @@ func TestSandboxS3EndpointFlag(t *testing.T) {
 	if !bytes.Equal(out.Bytes(), want) || res.FileName != "Nightly-Banner-Export.csv" {
 		t.Errorf("downloaded %d bytes named %q, want the demo export's %d bytes", out.Len(), res.FileName, len(want))
 	}
-	u, err := url.Parse(tr.log()[0].url)
+	u, err := url.Parse(rec.urls[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,28 +1,20 @@
-// Package sandboxflags holds the command-line settings of a standalone
-// sandbox, shared by cmd/webadmit-sandbox (package flag) and 'webadmit
-// sandbox' (cobra's pflag), so both take the same flags with the same
-// defaults and turn them into the same webadmittest options.
-package sandboxflags
+package main
+
+// The settings of 'webadmit sandbox', the standalone sandbox, and the
+// webadmittest options they make.
 
 import (
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
-// FlagSet is what both *flag.FlagSet and *pflag.FlagSet offer.
-type FlagSet interface {
-	StringVar(p *string, name, value, usage string)
-	BoolVar(p *bool, name string, value bool, usage string)
-	IntVar(p *int, name string, value int, usage string)
-	Int64Var(p *int64, name string, value int64, usage string)
-	DurationVar(p *time.Duration, name string, value time.Duration, usage string)
-}
-
-// Flags are the settings of a sandbox served with the demo data.
-type Flags struct {
+// sandboxFlags are the settings of a sandbox served with the demo data.
+type sandboxFlags struct {
 	Listen      string        // address of the API
 	StoreListen string        // address of the object store
 	Key         string        // API key to accept; empty means a random one
@@ -35,8 +27,8 @@ type Flags struct {
 	S3Bucket    string        // its bucket; empty: DefaultS3Bucket
 }
 
-// Register adds the flags to fs, with their defaults, to parse into f.
-func (f *Flags) Register(fs FlagSet) {
+// register adds the flags to fs, with their defaults, to parse into f.
+func (f *sandboxFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Listen, "listen", "127.0.0.1:8080", "`address` of the API (loopback only: anyone who reaches it can read the demo data)")
 	fs.StringVar(&f.StoreListen, "store-listen", "127.0.0.1:0", "`address` of the object store (port 0: any free port)")
 	fs.StringVar(&f.Key, "key", "", "API `key` to accept (default: a random key, printed at start)")
@@ -49,10 +41,10 @@ func (f *Flags) Register(fs FlagSet) {
 	f.registerS3(fs)
 }
 
-// Options returns the webadmittest options of f: the demo data served as f
+// options returns the webadmittest options of f: the demo data served as f
 // says, logging to log (nil: nowhere). It rejects a negative DumpSize; New
 // rejects the other impossible settings.
-func (f *Flags) Options(log *slog.Logger) ([]webadmittest.Option, error) {
+func (f *sandboxFlags) options(log *slog.Logger) ([]webadmittest.Option, error) {
 	if f.DumpSize < 0 {
 		return nil, fmt.Errorf("dump size %d: the size cannot be negative", f.DumpSize)
 	}
