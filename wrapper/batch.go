@@ -56,31 +56,6 @@ type DesignationBatch = Batch[generated.DesignationBatchResult]
 // CustomFieldAnswerBatch is a v2 batch of custom field answers.
 type CustomFieldAnswerBatch = Batch[generated.CustomFieldAnswerBatchResult]
 
-// ErrBatchFailed: a v2 batch ended with status Failed.
-var ErrBatchFailed = errors.New("batch failed")
-
-// BatchError is a v2 batch that ended Failed (errors.Is(err,
-// ErrBatchFailed)). A batch that ends Success With Errors is not an error:
-// its results say which items failed.
-type BatchError struct {
-	Kind       BatchKind
-	IdentityID int
-	ProgramID  int64
-	BatchID    int
-	Status     Status
-}
-
-// Error says what the batch ended with.
-func (e *BatchError) Error() string {
-	return fmt.Sprintf("%s %d of program %d ended with status %q: none of its changes can be relied on",
-		e.Kind, e.BatchID, e.ProgramID, e.Status)
-}
-
-// Is matches ErrBatchFailed.
-func (e *BatchError) Is(target error) bool {
-	return target == ErrBatchFailed && e.Status == StatusFailed
-}
-
 // batchOps are the two calls of one kind of v2 batch.
 type batchOps[R any] struct {
 	kind       BatchKind
@@ -145,23 +120,22 @@ func newBatchRun[R any](c *Client, ops *batchOps[R], id int) *Job[*Batch[R]] {
 			if b.Status != StatusFailed {
 				return nil // Success With Errors is not an error: see ItemErrors
 			}
-			return &BatchError{Kind: b.Kind, IdentityID: b.IdentityID, ProgramID: b.ProgramID, BatchID: b.ID, Status: b.Status}
+			return &JobError{Job: fmt.Sprintf("%s %d of program %d", b.Kind, b.ID, b.ProgramID), Status: b.Status, failed: ErrBatchFailed}
 		},
 	}
-	j.get = func(ctx context.Context) (*Batch[R], error) {
+	j.t.Get = func(ctx context.Context) (*Batch[R], error) {
 		resp, err := ops.get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		return decodeBatch(c, ops, resp, http.StatusOK)
 	}
+	j.t.Clock, j.t.What = c.clock, j.what
 	return j
 }
 
 // safeToRepeat reports whether a failed POST of a v2 batch certainly did
-// not reach the API: a 429 (refused) or a refused connection. Unlike an
-// export run, a batch POSTed twice is scheduled twice, so other failures
-// (a timeout, a 502 from a proxy) are not retried.
+// not reach the API: a 429 or a refused connection.
 func safeToRepeat(err error) bool {
 	var rl *RateLimitError
 	return errors.As(err, &rl) || errors.Is(err, syscall.ECONNREFUSED)
@@ -193,7 +167,7 @@ func startBatch[R any](ctx context.Context, c *Client, ops *batchOps[R], opts []
 		"batch_id", batch.ID, "status", batch.Status)
 	rc.emit(Event{Kind: EventInitiated, BatchID: batch.ID, Status: batch.Status, Total: -1})
 	b := newBatchRun(c, ops, batch.ID)
-	b.remember(batch)
+	b.t.Remember(batch)
 	return b, nil
 }
 
@@ -230,11 +204,9 @@ func (c *Client) answerOps(identityID int, programID int64, items []generated.Cu
 }
 
 // StartDesignationBatch POSTs a batch of decisions for many designations of
-// a program and returns its handle; its Wait returns the results, one per
-// item. The POST is retried only when it certainly did not reach the API
-// (a 429 or a refused connection): a batch sent twice is scheduled twice.
-// After any other failure, check the designations before sending the batch
-// again.
+// a program and returns its handle; Wait returns one result per item. The
+// POST is retried only when it certainly did not reach the API (a 429, a
+// refused connection): a batch sent twice is scheduled twice.
 func (c *Client) StartDesignationBatch(ctx context.Context, identityID int, programID int64, items []generated.DesignationBatchItem, opts ...RunOption) (*DesignationBatchRun, error) {
 	return startBatch(ctx, c, c.designationOps(identityID, programID, items), opts)
 }
@@ -245,10 +217,10 @@ func (c *Client) DesignationBatch(identityID int, programID int64, batchID int) 
 	return newBatchRun(c, c.designationOps(identityID, programID, nil), batchID)
 }
 
-// StartCustomFieldAnswerBatch POSTs a batch that stores (or, with a null
-// value, clears) custom field answers of many applicants of a program, as
-// StartDesignationBatch does for decisions. Build each item's value with
-// generated.CustomFieldAnswerValue's From… methods, matching field_type.
+// StartCustomFieldAnswerBatch POSTs a batch that stores (a null value:
+// clears) custom field answers, as StartDesignationBatch does for
+// decisions; build values with generated.CustomFieldAnswerValue's From…
+// methods, matching field_type.
 func (c *Client) StartCustomFieldAnswerBatch(ctx context.Context, identityID int, programID int64, items []generated.CustomFieldAnswerBatchItem, opts ...RunOption) (*CustomFieldAnswerBatchRun, error) {
 	return startBatch(ctx, c, c.answerOps(identityID, programID, items), opts)
 }

@@ -102,7 +102,7 @@ func TestSandboxDesignationBatch(t *testing.T) {
 			if b.ItemErrors != failed {
 				t.Errorf("ItemErrors %d, want %d", b.ItemErrors, failed)
 			}
-			if n := h.statusCalls(); n != srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch) || n < 2 {
+			if n := h.t.Calls(); n != srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch) || n < 2 {
 				t.Errorf("status calls %d, server saw %d", n, srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch))
 			}
 			// The change is visible through the API, and the batch can be
@@ -113,7 +113,7 @@ func TestSandboxDesignationBatch(t *testing.T) {
 			}
 			h2 := c.DesignationBatch(sandboxIdentity, demoProgram, b.ID)
 			again, err := h2.Wait(ctx)
-			if err != nil || again.Status != b.Status || len(again.Results) != len(b.Results) || h2.statusCalls() != 1 {
+			if err != nil || again.Status != b.Status || len(again.Results) != len(b.Results) || h2.t.Calls() != 1 {
 				t.Errorf("WaitDesignationBatch = %+v, %v", again, collect(err))
 			}
 		})
@@ -172,7 +172,7 @@ func TestSandboxBatchTimeoutAndCreateOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(collect(err))
 	}
-	if s, _ := created.snapshot(); s.Status != StatusQueued || s.Results != nil || srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch) != 0 {
+	if s, _ := created.t.Snapshot(); s.Status != StatusQueued || s.Results != nil || srv.Recorder().Calls(webadmittest.EndpointGetDesignationBatch) != 0 {
 		t.Fatalf("StartDesignationBatch = %+v", s)
 	}
 	h, err := c.StartDesignationBatch(ctx, sandboxIdentity, demoProgram, items)
@@ -277,8 +277,8 @@ func TestBatchPostRetriesOnlyWhenSafe(t *testing.T) {
 					t.Errorf("err = %v, batch %+v; want the 502 and no batch", err, b)
 				}
 			case tt.wantErr != nil:
-				var be *BatchError
-				if !errors.Is(err, tt.wantErr) || !errors.As(err, &be) || be.BatchID != 74780 || b == nil || b.Status != tt.wantFinal {
+				var je *JobError
+				if !errors.Is(err, tt.wantErr) || !errors.As(err, &je) || !strings.Contains(je.Job, "74780") || b == nil || b.Status != tt.wantFinal {
 					t.Errorf("err = %v, batch %+v; want %v with the batch", err, b, tt.wantErr)
 				}
 			default:

@@ -1,17 +1,11 @@
 package wrapper
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
-	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
@@ -29,41 +23,16 @@ const maxCallbackBody = 64 << 10
 
 // ParseCallbackForm reads the callback fields from a parsed form.
 func ParseCallbackForm(form url.Values) (Callback, error) {
-	var cb Callback
-	id, err := positiveInt(form.Get("export_file[id]"))
-	if err != nil {
-		return cb, prefixed(fmt.Errorf("callback: export_file[id]: %w", err))
-	}
-	cb.ExportFileID = id
-	if v := form.Get("export_file[export_id]"); v != "" {
-		if cb.ExportID, err = positiveInt(v); err != nil {
-			return cb, prefixed(fmt.Errorf("callback: export_file[export_id]: %w", err))
-		}
-	}
-	cb.Status = ParseStatus(form.Get("export_file[status]"))
-	return cb, nil
-}
-
-func positiveInt(v string) (int, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, errors.New("missing")
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
-		return 0, errors.New("not a positive integer")
-	}
-	return n, nil
+	id, exportID, status, err := answer.CallbackForm(form)
+	return Callback{ExportFileID: id, ExportID: exportID, Status: ParseStatus(status)}, prefixed(err)
 }
 
 // CallbackHandler returns an http.Handler for the POSTs WebAdMIT sends to a
 // job's callback URL (see CallbackURL) when the job ends: an export run's
-// form (application/x-www-form-urlencoded) or a PDF Manager batch as JSON
-// (told apart by the body).
-// A valid body wakes the waiters of that job at once; they confirm its
-// status through the API and otherwise keep polling. It answers 204 to a
-// valid body (even for a job nobody waits for), 400 to an invalid one and
-// 405 to other methods.
+// form, or a PDF Manager batch as JSON. A valid body wakes the waiters of
+// that job at once; they confirm its status through the API and otherwise
+// keep polling. It answers 204 to a valid body (even for a job nobody waits
+// for), 400 to an invalid one and 405 to other methods.
 func (c *Client) CallbackHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -72,15 +41,11 @@ func (c *Client) CallbackHandler() http.Handler {
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallbackBody))
-		ok := false
-		switch {
-		case err != nil:
-		case bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")): // a PDF Manager batch, as JSON
-			ok = c.pdfCallback(body)
-		default:
-			ok = c.exportCallback(body)
+		if err == nil {
+			err = c.wake(body)
 		}
-		if !ok {
+		if err != nil {
+			c.log.Info("webadmit: invalid callback refused", "err", err.Error())
 			http.Error(w, "bad callback body", http.StatusBadRequest)
 			return
 		}
@@ -88,39 +53,20 @@ func (c *Client) CallbackHandler() http.Handler {
 	})
 }
 
-func (c *Client) exportCallback(body []byte) bool {
-	form, err := url.ParseQuery(string(body))
+// wake wakes the waiters of the job a callback's body names.
+func (c *Client) wake(body []byte) error {
+	pdf, id, parent, status, err := answer.Callback(body)
 	if err != nil {
-		return false
+		return err
 	}
-	cb, err := ParseCallbackForm(form)
-	if err != nil {
-		c.log.Info("webadmit: invalid callback refused", "err", err.Error())
-		return false
+	kind := exportJobs
+	if pdf {
+		kind = pdfJobs
 	}
-	woken := c.hub.Notify(exportJobs, cb.ExportFileID, cb.ExportID)
-	c.log.Info("webadmit: callback received", "export_id", cb.ExportID, "export_file_id", cb.ExportFileID,
-		"status", redact.Snippet([]byte(cb.Status), 60), "waiters_woken", woken)
-	return true
-}
-
-func (c *Client) pdfCallback(body []byte) bool {
-	// Only the id and state are read: the waiter gets the rest from the API.
-	var env struct {
-		PdfManagerBatch struct {
-			Id    int                            `json:"id"`
-			State generated.PdfManagerBatchState `json:"state"`
-		} `json:"pdf_manager_batch"`
-	}
-	if err := json.Unmarshal(body, &env); err != nil || env.PdfManagerBatch.Id <= 0 {
-		c.log.Info("webadmit: invalid PDF Manager callback refused")
-		return false
-	}
-	b := env.PdfManagerBatch
-	woken := c.hub.Notify(pdfJobs, b.Id, 0)
-	c.log.Info("webadmit: PDF Manager callback received", "pdf_manager_batch_id", b.Id,
-		"state", redact.Snippet([]byte(b.State), 60), "waiters_woken", woken)
-	return true
+	woken := c.hub.Notify(kind, id, parent)
+	c.log.Info("webadmit: callback received", "pdf_manager_batch", pdf, "id", id, "parent_id", parent,
+		"status", redact.Snippet([]byte(status), 60), "waiters_woken", woken)
+	return nil
 }
 
 // jobKind tells apart the jobs a callback can name.

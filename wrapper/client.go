@@ -3,33 +3,25 @@ package wrapper
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
+	"github.com/webadmit-go/webadmit/wrapper/internal/apiclient"
 	"github.com/webadmit-go/webadmit/wrapper/internal/ratelimit"
-	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
-// apiKeyHeader carries the key. It goes to the API host only.
-const apiKeyHeader = "x-api-key"
-
 // userAgent is the package's own product token.
 const userAgent = "webadmit-go"
 
-// Client runs WebAdMIT's long jobs (exports, PDF Manager batches, v2
-// batches) through handles that poll, wait with backoff and download at
-// once, and maps every error answer to a typed error. It is safe for
-// concurrent use. API returns the generated client for every other
-// operation.
+// Client makes handles on WebAdMIT's long jobs (export runs, PDF Manager
+// batches, v2 batches) and maps error answers to typed errors; API is the
+// generated client for every other call. It is safe for concurrent use.
 type Client struct {
 	base   *url.URL
 	key    string
@@ -43,9 +35,8 @@ type Client struct {
 	clock  wait.Clock
 	hub    *wait.Hub // waiters of jobs, woken by callbacks
 
-	unknownSeen  sync.Map     // unknownKey -> struct{}: unknown statuses already logged
-	unknownCount atomic.Int32 // entries in unknownSeen, at most maxUnknownLogged
-	mismatchSeen sync.Map     // export id pairs already logged
+	unknownSeen  answer.Seen // unknown statuses already logged
+	mismatchSeen answer.Seen // export id pairs already logged
 }
 
 // New returns a Client that authenticates with apiKey. It makes no call.
@@ -70,7 +61,7 @@ func newClient(apiKey string, opts []Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	base, err := parseBaseURL(cfg.baseURL)
+	base, err := apiclient.ParseBase(cfg.baseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +74,7 @@ func newClient(apiKey string, opts []Option) (*Client, error) {
 		clock:  cfg.clock,
 		hub:    wait.NewHub(),
 	}
+	c.unknownSeen.Max, c.mismatchSeen.Max = 64, 64
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -96,9 +88,9 @@ func newClient(apiKey string, opts []Option) (*Client, error) {
 	if cfg.userAgent != "" {
 		ua = cfg.userAgent + " " + userAgent
 	}
-	c.hc = c.newAPIHTTPClient(cfg.httpClient, ua)
+	c.hc = apiclient.New(cfg.httpClient, apiclient.Config{Base: base, Key: key, UserAgent: ua, Budget: c.budget, Clock: c.clock, Log: c.log})
 	c.dl = transfer.NewStoreClient(cfg.downloadClient, ua)
-	raw, err := generated.NewClient(base.String(), generated.WithHTTPClient(redactingDoer{c.hc}))
+	raw, err := generated.NewClient(base.String(), generated.WithHTTPClient(apiclient.Doer{HC: c.hc}))
 	if err != nil {
 		return nil, err
 	}
@@ -124,73 +116,8 @@ func (c *Client) CloseIdleConnections() {
 	c.dl.CloseIdleConnections()
 }
 
-// parseBaseURL accepts https URLs, and http only to a loopback host.
-func parseBaseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("base URL %q is not an absolute URL such as %s", redact.URL(raw), DefaultBaseURL)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("base URL %s must have no user info, query or fragment", redact.ParsedURL(u))
-	}
-	if err := transfer.CheckScheme(u); err != nil {
-		return nil, fmt.Errorf("base URL: %w", err)
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
-}
-
-// noRedirectsKey marks a context under which the API client returns
-// redirects instead of following them.
-type noRedirectsKey struct{}
-
 // WithoutRedirects returns a context under which calls through Client.API
 // (and its request doer) return a redirect's answer instead of following
 // it: to read the Location of the PDF Manager zip download, or of any
 // redirect, without the API client going there.
-func WithoutRedirects(ctx context.Context) context.Context {
-	return context.WithValue(ctx, noRedirectsKey{}, true)
-}
-
-// sameOrigin reports whether u is on the API's scheme, host and port.
-func (c *Client) sameOrigin(u *url.URL) bool {
-	return u != nil && strings.EqualFold(u.Scheme, c.base.Scheme) && strings.EqualFold(u.Host, c.base.Host)
-}
-
-// newAPIHTTPClient copies hc (or makes a default), wrapping its transport and
-// redirect policy.
-func (c *Client) newAPIHTTPClient(hc *http.Client, ua string) *http.Client {
-	var cp http.Client
-	if hc != nil {
-		cp = *hc
-	} else {
-		cp.Timeout = 2 * time.Minute
-	}
-	base := cp.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	cp.Transport = &apiTransport{c: c, base: base, ua: ua}
-	userCheck := cp.CheckRedirect
-	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		req.Header.Del("Referer") // the URL redirected from
-		if v, _ := req.Context().Value(noRedirectsKey{}).(bool); v {
-			return http.ErrUseLastResponse
-		}
-		if !c.sameOrigin(req.URL) {
-			req.Header.Del(apiKeyHeader)
-		}
-		if err := transfer.CheckScheme(req.URL); err != nil { // no answer over plain http
-			return fmt.Errorf("%w: %w", transfer.ErrRedirectRefused, err)
-		}
-		if userCheck != nil {
-			return userCheck(req, via)
-		}
-		if len(via) >= 10 {
-			return fmt.Errorf("%w: stopped after 10 redirects", transfer.ErrRedirectRefused)
-		}
-		return nil
-	}
-	return &cp
-}
+func WithoutRedirects(ctx context.Context) context.Context { return apiclient.WithoutRedirects(ctx) }

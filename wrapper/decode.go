@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
@@ -14,9 +15,9 @@ import (
 // not JSON and one that lacks what valid checks are *APIError values saying
 // so. It reads and closes the body.
 func decodeAnswer[T any](c *Client, resp *http.Response, want int, valid func(*T) bool) (*T, error) {
-	body, rerr := readBody(resp)
+	body, rerr := answer.ReadBody(resp)
 	if rerr != nil {
-		if errors.Is(rerr, errBodyTooLarge) {
+		if errors.Is(rerr, answer.ErrTooLarge) {
 			return nil, decodeError(resp, nil, rerr, c.key)
 		}
 		return nil, fmt.Errorf("webadmit: reading the answer to %s %s: %w", resp.Request.Method, redact.ParsedURL(resp.Request.URL), redact.Error(rerr))
@@ -37,27 +38,10 @@ func decodeAnswer[T any](c *Client, resp *http.Response, want int, valid func(*T
 	return v, nil
 }
 
-// unknownKey remembers, per kind of job, the unknown statuses already
-// logged.
-type unknownKey struct {
-	noun   string
-	status Status
-}
-
-// maxUnknownLogged bounds how many distinct unknown statuses a client
-// remembers (and logs): the values come from the server.
-const maxUnknownLogged = 64
-
-// warnUnknown logs an unknown status of a kind of job once per client.
+// warnUnknown logs an unknown status of a kind of job once per client (for
+// at most 64 of them: the values come from the server).
 func (c *Client) warnUnknown(noun string, s Status) {
-	if s.Known() {
-		return
-	}
-	if c.unknownCount.Load() >= maxUnknownLogged {
-		return // the server invents statuses: enough have been reported
-	}
-	if _, seen := c.unknownSeen.LoadOrStore(unknownKey{noun, s}, struct{}{}); !seen {
-		c.unknownCount.Add(1)
+	if !s.Known() && c.unknownSeen.First([2]string{noun, string(s)}) {
 		c.log.Warn("webadmit: unknown "+noun+" status, treated as not finished", "status", redact.Snippet([]byte(s), 60))
 	}
 }

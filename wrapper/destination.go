@@ -8,15 +8,13 @@ import (
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
 )
 
-// Destination says where a downloaded file goes: ToWriter, ToFile or ToDir
-// (zip extraction). The set is closed: the package writes files
-// atomically and never leaves a partial one, which only its own
-// destinations can promise.
+// Destination says where a downloaded file goes: ToWriter, ToFile or
+// ToDir. The set is closed: only the package's own destinations can promise
+// atomic files and never a partial one.
 type Destination interface {
-	// open prepares the destination before anything is downloaded (and, in
-	// RunExport, before the run is started), so that a path that cannot be
-	// written fails at once. pl is the placement of the batch the file is
-	// part of, or nil.
+	// open prepares the destination before anything is downloaded (and
+	// before a run starts), so that a path that cannot be written fails at
+	// once. pl is the placement of the batch the file is part of, or nil.
 	open(pl *dest.Placement) (dest.Sink, error)
 }
 
@@ -47,19 +45,14 @@ type FileOptions struct {
 	UniqueName bool
 }
 
-// ToFile writes the file to path, atomically: the bytes go to a temporary
-// file (mode 0600) in the same directory, which is synced and moved into
-// place only once complete. On any failure or cancellation nothing is left
-// behind. If path is an existing directory or ends in a separator, the file
-// takes the name the server proposes (see SafeFileName), or
-// export-EXPORTID-RUNID.EXT; a name already taken there is refused
-// (fs.ErrExist) as soon as the server names the file, before its bytes are
-// downloaded, unless opts.UniqueName is set. A missing directory is an
-// error: ToFile creates none.
-//
-// Temporary files are locked while written; one that a killed process
-// left in the directory is removed by the next ToFile there (on systems
-// with flock).
+// ToFile writes the file to path atomically: a temporary file (mode 0600,
+// locked while written) in the same directory, synced and moved into place
+// once complete; nothing is left on failure, and a killed run's temporary
+// files are removed by the next one there. If path is a directory (or ends
+// in a separator), the file takes the server's name (see SafeFileName), or
+// export-EXPORTID-RUNID.EXT; a taken name is refused (fs.ErrExist) before
+// any byte is downloaded, unless opts.UniqueName. ToFile creates no
+// directory.
 func ToFile(path string, opts FileOptions) Destination { return fileDest{path, opts} }
 
 type fileDest struct {
@@ -78,18 +71,13 @@ type ExtractOptions struct {
 	Overwrite  bool  // replace existing files of the same names (all or nothing)
 }
 
-// ToDir downloads a zip export ("Comma-Separated Values in Multiple Files")
-// and extracts it into dir (created, mode 0700, if missing). Extraction is
-// safe: entries that would land outside dir (absolute, "..", through a
-// link), entries whose path goes through a symbolic link already in dir,
-// links, devices and archives over the limits are refused with
-// ErrUnsafeArchive; control characters are dropped from entry names; dir is
-// only written through an [os.Root], so nothing can escape it even if links
-// appear during the extraction. Files (mode 0600) are extracted into a
-// staging directory inside dir and moved into place only once all were
-// extracted. An existing file is not replaced unless Overwrite is set, and
-// then all or nothing: a replaced file is kept until every entry is in
-// place, and put back if one fails. On failure nothing is left behind.
+// ToDir extracts a zip export ("Comma-Separated Values in Multiple Files")
+// into dir (created, mode 0700, if missing), safely: entries that would
+// land outside dir or go through a link, links, devices and archives over
+// the limits are ErrUnsafeArchive; control characters are dropped from
+// names; files (mode 0600) are staged, then moved into place through an
+// [os.Root] of dir. An existing file is replaced only with Overwrite, and
+// then all or nothing: it is put back if a later entry fails.
 func ToDir(dir string, opts ExtractOptions) Destination { return dirDest{dir, opts} }
 
 type dirDest struct {
@@ -110,29 +98,20 @@ type BatchDestination interface {
 }
 
 // ZipFilesToDir writes each zip file of a batch into dir (created, mode
-// 0700, if missing), under the name the server proposes (made safe, see
-// SafeFileName) or pdf-manager-batch-BATCH-zip-ZIP.zip. Each file is
-// written like ToFile does: atomically, mode 0600. Two zip files of the
-// batch never share a name: a later one gets a number (Name-2.zip). A name
-// an existing file has is refused (fs.ErrExist), unless opts.UniqueName
-// gives it a number too; opts.Overwrite does not apply (the server chose
-// the names).
-//
-// A batch is all or nothing: when a later zip file fails, or the call is
-// cancelled, the files already placed are removed again, as is dir if the
-// call created it.
+// 0700, if missing) as ToFile does, under the server's name or
+// pdf-manager-batch-BATCH-zip-ZIP.zip. Two zip files of the batch never
+// share a name (a later one is numbered: Name-2.zip); a name an existing
+// file has is refused, unless opts.UniqueName; opts.Overwrite does not
+// apply. A batch is all or nothing: on failure or cancellation what was
+// placed is removed, and dir if the call created it.
 func ZipFilesToDir(dir string, opts FileOptions) BatchDestination {
 	return batchDir{dir, ToFile(dir+string(filepath.Separator), FileOptions{UniqueName: opts.UniqueName})}
 }
 
-// ExtractZipFilesTo extracts each zip file of a batch into dir (created,
-// mode 0700, if missing) with ToDir's safe extraction: no entry outside
-// dir, no links or devices, limits on size and entries, files of mode
-// 0600, and no existing file replaced unless opts.Overwrite is set (two zip
-// files of a batch holding the same name are then an error; with Overwrite
-// the later one wins). All or nothing, as for ZipFilesToDir: with
-// Overwrite, the files replaced are kept until the whole batch is in place
-// and put back if it fails.
+// ExtractZipFilesTo extracts each zip file of a batch into dir with ToDir's
+// safe extraction. All or nothing, as for ZipFilesToDir: with Overwrite,
+// replaced files are kept until the whole batch is in place, and put back
+// if it fails.
 func ExtractZipFilesTo(dir string, opts ExtractOptions) BatchDestination {
 	return batchDir{dir, ToDir(dir, opts)}
 }

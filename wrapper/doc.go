@@ -1,84 +1,40 @@
-// Package wrapper is the thin, hand-written layer over package generated
-// that a registrar's office can run every night without babysitting: it
-// starts an export run, waits for it with backoff, maps every error answer
-// to a typed error, and downloads the short-lived file at once.
+// Package wrapper is the thin layer over package generated that a
+// registrar's office can run every night unattended: handles on WebAdMIT's
+// long jobs that poll with backoff and download the short-lived file at
+// once, and one mapping from error answers to typed errors.
 //
-// # Running an export
+// # Jobs
+//
+// An export run, a PDF Manager batch and a v2 batch are each a handle, in
+// the manner of a long-running operation:
 //
 //	c, err := wrapper.New(os.Getenv("WEBADMIT_API_KEY"))
-//	res, err := c.RunExport(ctx, identityID, exportID,
-//		wrapper.ToFile("/srv/exports/nightly.csv", wrapper.FileOptions{}))
+//	run, err := c.StartExport(ctx, identityID, exportID) // or c.ExportRun(exportID, runID)
+//	_, err = run.Wait(ctx)                                // *JobError if Failed or Empty List
+//	res, err := run.Download(ctx, wrapper.ToFile("/srv/exports/nightly.csv", wrapper.FileOptions{}))
 //
-// RunExport is Initiate (the API returns the run already going, if any),
-// Wait and Download in one call. Attach waits for and downloads a run started
-// elsewhere; Download fetches a finished run's file without waiting. Progress
-// is reported through OnProgress; the Result carries the run's ids, status,
-// size, SHA-256 and the number of status calls.
-//
-// # Waiting
-//
-// Status calls are spaced by a PollPolicy (exponential backoff with jitter
-// between MinDelay and MaxDelay, for at most MaxWait; then ErrTimeout). Both
-// spellings of the statuses ("In Progress", "in_progress") normalise to
-// Status; unknown values are kept, logged once and waited through.
-// Connection errors, 5xx and 429 answers are retried within the budget
-// (honouring Retry-After); other 4xx answers end the call. A RateBudget,
-// shareable among clients, spaces calls to stay within the key's hourly
-// budget and slows down as X-RateLimit-Remaining runs low. Optionally
-// CallbackHandler receives WebAdMIT's callback and wakes the waiter, which
-// confirms the status through the API.
-//
-// # PDF Manager batches
-//
-//	res, err := c.RunPDFBatch(ctx, identityID, templateID,
-//		wrapper.ZipFilesToDir("/srv/pdfs", wrapper.FileOptions{}))
-//
-// RunPDFBatch starts a batch of a PDF Manager template (or joins the one
-// running), waits on its state with the same waiter as exports (states in
-// snake_case normalise to Status), then downloads each zip file its
-// download_hrefs list. The API answers a zip download with a 302 to the
-// object store: the client reads the redirect instead of following it and
-// fetches the Location with the download client, so the key never reaches
-// the store; an expired Location or a cut connection is resumed with a fresh
-// redirect and Range, by the same transfer as export files. ZipFilesToDir
-// keeps the zip files (atomic, 0600), ExtractZipFilesTo unpacks them
-// safely; a batch is all or nothing. A batch that ends failed or empty_list
-// is a *PDFBatchError (ErrPDFBatchFailed, ErrEmptyList).
-// PDFCallbackHandler receives the batch's https callback.
-//
-// # v2 batches
-//
-// RunDesignationBatch and RunCustomFieldAnswerBatch POST a batch of changes
-// for many applicants of a program, wait for its status to be final and
-// return its per-item results (Batch). Success With Errors is not an error
-// (Batch.ItemErrors counts the items not applied); Failed is a *BatchError
-// (ErrBatchFailed). The POST is retried only when it certainly did not reach
-// the API, since a batch sent twice is scheduled twice.
-//
-// # Errors
-//
-// CheckResponse is the one mapping from an answer to an error: *APIError
-// (status, the API's message or a scrubbed snippet of an HTML page, the
-// request line without query string), *NotFoundError (with the kind of
-// resource the message names) and *RateLimitError (with Retry-After). Match
-// them with errors.Is against ErrUnauthorized, ErrNotFound, ErrRateLimited;
-// a run's outcome with ErrExportFailed and ErrEmptyList; downloads with
-// ErrURLExpired, ErrIncomplete and ErrChanged.
+// RunExport is those three calls in one, within one wait budget;
+// StartPDFBatch (RunPDFBatch) and StartDesignationBatch or
+// StartCustomFieldAnswerBatch work the same way. Wait spaces status calls by
+// a PollPolicy; transient failures are retried, honouring Retry-After;
+// every sleep and API call fits in PollPolicy.MaxWait (ErrTimeout). Both
+// spellings of the statuses normalise to Status. A RateBudget keeps a key
+// within its hourly calls; CallbackHandler lets WebAdMIT's callbacks wake
+// the waiters.
 //
 // # Downloads
 //
-// The file streams in constant memory through a separate HTTP client that
-// never sends the API key (the API client also strips it from redirects to
-// other hosts). An expired URL or a dropped connection is resumed with a
-// fresh URL and a Range request from the last byte written, checking that
-// the object is unchanged; a short body is an error, never a short file.
-// ToFile writes atomically (temporary file, fsync, rename, mode 0600) and
-// leaves nothing behind on failure or cancellation; ToDir extracts a zip
-// export safely. TranscodeToUTF8 converts Latin-1 files while they stream.
+// Files stream in constant memory through a client that never sends the
+// API key, with the store's bytes kept as stored. A cut, an expired URL or
+// a stall is resumed with a fresh URL, held to the first answer's ETag and
+// size; only a confirmed end is success. ToFile writes atomically (mode
+// 0600, nothing left on failure), ToDir and ExtractZipFilesTo extract zip
+// files safely, and a PDF batch is all or nothing.
 //
-// # Secrets
+// # Errors
 //
-// The API key and the query string of download URLs (a credential) appear
-// in no error string and no log line. Logging is silent unless WithLogger is
-// given.
+// CheckResponse maps an answer to *APIError, *NotFoundError or
+// *RateLimitError; match them and the outcomes of jobs with errors.Is
+// against the Err sentinels. No error or log line holds the key or a
+// pre-signed URL's query. The README of the module has the whole story.
 package wrapper

@@ -3,16 +3,15 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
 	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
 )
 
-// newTransfer sets up the download of one file into s: through the
-// download client (never the API key), with fresh URLs from fresh, the
-// call's budget and options, and its progress reported as Events based on
-// ev.
+// newTransfer sets up the download of one file into s through the download
+// client, with fresh URLs from fresh, and its progress as Events like ev.
 func (c *Client) newTransfer(rc *runConfig, s dest.Sink, what string, attrs []any, ev Event, fresh func(context.Context) (string, error)) *transfer.Transfer {
 	return &transfer.Transfer{
 		Client: c.dl, Fresh: fresh, Sink: s, What: what,
@@ -22,20 +21,48 @@ func (c *Client) newTransfer(rc *runConfig, s dest.Sink, what string, attrs []an
 		Log: c.log, Attrs: attrs,
 		Progress: func(p transfer.Progress) {
 			e := ev
-			e.Bytes, e.Total, e.Attempt, e.Delay, e.Err, e.FileName = p.Bytes, p.Total, p.Attempt, p.Delay, p.Err, p.FileName
-			switch p.Kind {
-			case transfer.Start:
-				e.Kind, e.Bytes = EventDownloadStart, 0
-			case transfer.Bytes:
-				e.Kind = EventBytes
-			case transfer.Retry:
-				e.Kind = EventRetry
-			case transfer.Resume:
-				e.Kind = EventResume
+			e.Kind, e.Bytes, e.Total, e.Attempt, e.Delay, e.Err, e.FileName = transferEvents[p.Kind], p.Bytes, p.Total, p.Attempt, p.Delay, p.Err, p.FileName
+			if p.Kind == transfer.Start {
+				e.Bytes = 0
 			}
 			rc.emit(e)
 		},
 	}
+}
+
+// transferEvents are the events of a transfer's steps.
+var transferEvents = [...]EventKind{transfer.Start: EventDownloadStart, transfer.Bytes: EventBytes,
+	transfer.Retry: EventRetry, transfer.Resume: EventResume}
+
+// fetch downloads one file into s with t (from newTransfer) and commits it:
+// the transfer's result (never nil), the paths the sink created, and what
+// went wrong. It does not abort s.
+func (c *Client) fetch(ctx context.Context, rc *runConfig, t *transfer.Transfer, s dest.Sink) (*transfer.Result, []string, error) {
+	tr, err := t.Run(ctx)
+	if err != nil {
+		return tr, nil, err
+	}
+	if err := ctx.Err(); err != nil { // cancelled at the last byte: still nothing is left
+		return tr, nil, fmt.Errorf("downloading %s: %w", t.What, context.Cause(ctx))
+	}
+	if t.Name != nil {
+		tr.Meta.FileName = t.Name(tr.Meta.FileName)
+	}
+	paths, err := s.Commit(&tr.Meta)
+	if err != nil {
+		return tr, nil, storedCoding(err, tr.Meta.ContentEncoding)
+	}
+	c.log.Info("webadmit: downloaded "+t.What, append(t.Attrs, "bytes", tr.Written, "resumes", tr.Resumes, "sha256", tr.SHA256)...)
+	return tr, paths, nil
+}
+
+// storedCoding adds to a failed commit (an extraction) that the object was
+// stored with a content coding: the bytes are not the archive itself.
+func storedCoding(err error, coding string) error {
+	if coding == "" {
+		return err
+	}
+	return fmt.Errorf("%w (the object store keeps the file with Content-Encoding %s: the bytes written are the encoded ones)", err, coding)
 }
 
 // storeError maps a failed answer of the object store to an error. It is

@@ -17,7 +17,7 @@ import (
 )
 
 // Sentinel errors, matched with errors.Is. The typed errors below (APIError,
-// NotFoundError, RateLimitError, ExportError) report the details. Every
+// NotFoundError, RateLimitError, JobError) report the details. Every
 // error the package returns starts with "webadmit: " once.
 var (
 	// ErrUnauthorized: the API refused the key (401, empty body).
@@ -26,9 +26,14 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrRateLimited: the key's call budget is spent (429).
 	ErrRateLimited = ratelimit.ErrLimited
-	// ErrExportFailed: the run ended with status Failed.
+	// ErrExportFailed: an export run ended with status Failed.
 	ErrExportFailed = errors.New("export failed")
-	// ErrEmptyList: the run ended with status Empty List; there is no file.
+	// ErrPDFBatchFailed: a PDF Manager batch ended with state failed.
+	ErrPDFBatchFailed = errors.New("PDF Manager batch failed")
+	// ErrBatchFailed: a v2 batch ended with status Failed.
+	ErrBatchFailed = errors.New("batch failed")
+	// ErrEmptyList: an export run or a PDF Manager batch ended with status
+	// Empty List; there is no file.
 	ErrEmptyList = errors.New("export produced an empty list")
 	// ErrURLExpired: the object store kept refusing the download URL, fresh
 	// ones included, until the attempts ran out.
@@ -50,7 +55,7 @@ var (
 )
 
 // prefixed gives an error leaving the package its one "webadmit: " prefix,
-// and removes secrets from its text: the key and URLs' query strings.
+// without secrets: the key, URLs' queries.
 func prefixed(err error, secrets ...string) error {
 	if err == nil {
 		return nil
@@ -66,8 +71,7 @@ func prefixed(err error, secrets ...string) error {
 	return &publicError{msg: "webadmit: " + msg, err: err}
 }
 
-// publicError is an error as the package returns it: its message, the
-// chain of its cause.
+// publicError is an error as the package returns it.
 type publicError struct {
 	msg string
 	err error
@@ -76,17 +80,9 @@ type publicError struct {
 func (e *publicError) Error() string { return e.msg }
 func (e *publicError) Unwrap() error { return e.err }
 
-// maxMessageRunes bounds how much of a server-supplied message or body ends
-// up in an error string.
-const (
-	maxMessageRunes = 300
-	maxSnippetRunes = 160
-)
-
 // APIError is any unsuccessful answer from the API or the object store: the
-// status, the API's message if it sent one, the redact.Redacted request line, and a
-// short snippet of a body that was not the documented JSON (a proxy's HTML
-// 502, say). NotFoundError and RateLimitError wrap one.
+// status, the API's message, the request line without its query, and the
+// start of a body that was not the documented JSON (a proxy's HTML 502).
 type APIError struct {
 	StatusCode int    // HTTP status code
 	Status     string // HTTP status line, e.g. "502 Bad Gateway"
@@ -94,9 +90,8 @@ type APIError struct {
 	Method     string // request method
 	URL        string // request URL without query string or user info
 	Snippet    string // start of a body that was not the expected JSON, scrubbed
-	// Store is set when the answer came from the object store (a download
-	// URL), not from the API. The store never sees the API key, so its
-	// 401 or 403 is not ErrUnauthorized.
+	// Store: the answer came from the object store, which never sees the
+	// API key, so its 401 or 403 is not ErrUnauthorized.
 	Store bool
 }
 
@@ -211,38 +206,33 @@ func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited
 
 func nilIfNoAPIError(e *APIError) error {
 	if e == nil {
-		return nil
+		return nil // not a typed nil
 	}
 	return e
 }
 
-// ExportError is a run that ended without a file: status Failed
-// (errors.Is(err, ErrExportFailed)) or Empty List (errors.Is(err, ErrEmptyList)).
-type ExportError struct {
-	ExportID     int
-	ExportFileID int
-	Status       Status
+// JobError is a job that ended without what it was for: an export run or
+// a PDF Manager batch that ended Failed or Empty List (no file), a v2 batch
+// that ended Failed. errors.Is matches ErrExportFailed, ErrPDFBatchFailed
+// or ErrBatchFailed (by the kind of job) when it Failed, ErrEmptyList when
+// its list was empty.
+type JobError struct {
+	Job    string // the job in words: "export 7 run 555"
+	Status Status // the status it ended with
+	failed error  // the sentinel of its kind of job
 }
 
-// Error says what the run ended with and what to do.
-func (e *ExportError) Error() string {
-	switch e.Status {
-	case StatusEmptyList:
-		return fmt.Sprintf("export %d run %d ended with status %q: the list has no applicants, so there is no file", e.ExportID, e.ExportFileID, e.Status)
-	default:
-		return fmt.Sprintf("export %d run %d ended with status %q: the run failed in WebAdMIT", e.ExportID, e.ExportFileID, e.Status)
+// Error says what the job ended with.
+func (e *JobError) Error() string {
+	if e.Status == StatusEmptyList {
+		return fmt.Sprintf("%s ended with status %q: its list has no applicants, so there is no file", e.Job, e.Status)
 	}
+	return fmt.Sprintf("%s ended with status %q", e.Job, e.Status)
 }
 
-// Is matches ErrExportFailed or ErrEmptyList according to the status.
-func (e *ExportError) Is(target error) bool {
-	switch target {
-	case ErrExportFailed:
-		return e.Status == StatusFailed
-	case ErrEmptyList:
-		return e.Status == StatusEmptyList
-	}
-	return false
+// Is matches the sentinel of the job's kind and status.
+func (e *JobError) Is(target error) bool {
+	return (target == e.failed && e.Status == StatusFailed) || (target == ErrEmptyList && e.Status == StatusEmptyList)
 }
 
 // CheckResponse is the package's one mapping from an HTTP answer to an
@@ -289,37 +279,16 @@ func checkResponse(resp *http.Response, body []byte, now time.Time, secrets ...s
 	return e
 }
 
-// newAPIError describes resp; it reads the API's message from a JSON body
-// or keeps a scrubbed snippet of any other body.
+// newAPIError describes resp (see answer.Describe).
 func newAPIError(resp *http.Response, body []byte, secrets ...string) *APIError {
-	// The reason phrase is the server's text too: it may echo the key.
-	e := &APIError{StatusCode: resp.StatusCode, Status: redact.Snippet([]byte(resp.Status), maxSnippetRunes, secrets...)}
-	if resp.Request != nil {
-		e.Method = resp.Request.Method
-		e.URL = redact.ParsedURL(resp.Request.URL)
-	}
-	if msg, ok := answer.Message(body); ok {
-		e.Message = redact.Snippet([]byte(msg), maxMessageRunes, secrets...)
-	} else if len(strings.TrimSpace(string(body))) > 0 {
-		e.Snippet = redact.Snippet(body, maxSnippetRunes, secrets...)
-	}
-	return e
+	return (*APIError)(answer.Describe(resp, body, nil, secrets...))
 }
 
-// decodeError describes a 2xx answer whose body is not the documented JSON.
+// decodeError describes a 2xx answer whose body is not the documented JSON
+// (cause says why; nil: it lacks the expected fields).
 func decodeError(resp *http.Response, body []byte, cause error, secrets ...string) *APIError {
-	e := newAPIError(resp, body, secrets...)
-	e.Message = ""
-	e.Snippet = redact.Snippet(body, maxSnippetRunes, secrets...)
-	switch {
-	case errors.Is(cause, errBodyTooLarge):
-		e.Message = cause.Error()
-	case len(strings.TrimSpace(string(body))) == 0:
-		e.Message = "empty body where JSON was expected"
-	case cause != nil:
-		e.Message = "body is not the expected JSON: " + redact.Snippet([]byte(cause.Error()), maxMessageRunes, secrets...)
-	default:
-		e.Message = "body lacks the expected fields"
+	if cause == nil {
+		cause = errors.New("body lacks the expected fields")
 	}
-	return e
+	return (*APIError)(answer.Describe(resp, body, cause, secrets...))
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/apiclient"
 )
 
 func response(status int, contentType, body string, header ...string) (*http.Response, []byte) {
@@ -170,7 +172,7 @@ func TestUndocumentedAnswers(t *testing.T) {
 		{"wrong types", 200, "application/json", `{"export_files": {"id": "x", "status": 3}}`, "not the expected JSON"},
 		{"null envelope", 200, "application/json", `{"export_files": null}`, "lacks the expected fields"},
 		{"JSON array", 200, "application/json", `[1,2]`, "not the expected JSON"},
-		{"huge body", 200, "application/json", `{"export_files": {"id": 1, "status": "` + strings.Repeat("a", maxAPIBody) + `"}}`, "larger than"},
+		{"huge body", 200, "application/json", `{"export_files": {"id": 1, "status": "` + strings.Repeat("a", apiclient.MaxBody) + `"}}`, "larger than"},
 		{"204", 204, "", "", "empty body"},
 		{"HTML 502", 502, "text/html", "<html><title>502 Bad Gateway</title></html>", "502 Bad Gateway"},
 		{"HTML 418", 418, "text/html", "<p>teapot</p>", "teapot"},
@@ -205,11 +207,11 @@ func TestUndocumentedAnswers(t *testing.T) {
 	}
 }
 
-func TestExportErrorMatching(t *testing.T) {
+func TestJobErrorMatching(t *testing.T) {
 	t.Parallel()
-	failed := &ExportError{ExportID: 1, ExportFileID: 2, Status: StatusFailed}
-	empty := &ExportError{ExportID: 1, ExportFileID: 2, Status: StatusEmptyList}
-	if !errors.Is(failed, ErrExportFailed) || errors.Is(failed, ErrEmptyList) {
+	failed := &JobError{Job: "export 1 run 2", Status: StatusFailed, failed: ErrExportFailed}
+	empty := &JobError{Job: "export 1 run 2", Status: StatusEmptyList, failed: ErrExportFailed}
+	if !errors.Is(failed, ErrExportFailed) || errors.Is(failed, ErrEmptyList) || errors.Is(failed, ErrPDFBatchFailed) {
 		t.Error("Failed run matches wrongly")
 	}
 	if !errors.Is(empty, ErrEmptyList) || errors.Is(empty, ErrExportFailed) {

@@ -81,7 +81,7 @@ func ExampleClient_StartDesignationBatch() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, err := batch.Wait(ctx) // a *BatchError if the batch Failed
+	b, err := batch.Wait(ctx) // a *JobError if the batch Failed
 	if err != nil {
 		log.Fatal(err)
 	}

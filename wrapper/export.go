@@ -13,8 +13,7 @@ import (
 )
 
 // ExportFile is what the API last said about one run of an export (an
-// "export file" in the API's words). The download URL it may carry is kept
-// private: it is a credential that expires within 30 seconds.
+// "export file"). Its download URL, a credential, is kept private.
 type ExportFile struct {
 	ExportID    int    // the export (template)
 	ID          int    // the run
@@ -61,34 +60,30 @@ func (c *Client) ExportRun(exportID, runID int) *ExportRun {
 			if f.Status.HasFile() {
 				return nil
 			}
-			return &ExportError{ExportID: f.ExportID, ExportFileID: f.ID, Status: f.Status}
+			return &JobError{Job: fmt.Sprintf("export %d run %d", f.ExportID, f.ID), Status: f.Status, failed: ErrExportFailed}
 		},
 	}
-	j.get = func(ctx context.Context) (*ExportFile, error) {
+	j.t.Get = func(ctx context.Context) (*ExportFile, error) {
 		resp, err := c.raw.GetExportFile(ctx, exportID, runID)
 		if err != nil {
 			return nil, err
 		}
 		return c.decodeExportFile(resp, exportID, http.StatusOK)
 	}
+	j.t.Clock, j.t.What = c.clock, j.what
 	return &ExportRun{j}
 }
 
 // ExportID is the run's export.
 func (r *ExportRun) ExportID() int { return r.parent }
 
-// StartExport starts a run of an export and returns its handle. If a run
-// of the same export is still going, the API returns that one instead.
-// Transient failures are retried within the wait budget: the API's rule
-// above makes a repeated start harmless. CallbackURL asks WebAdMIT to call
-// back when the run ends.
+// StartExport starts a run of an export (or joins the one still going, as
+// the API does) and returns its handle. Transient failures are retried
+// within the wait budget: a repeated start is harmless.
 func (c *Client) StartExport(ctx context.Context, identityID, exportID int, opts ...RunOption) (*ExportRun, error) {
-	rc, err := c.runConfig(opts)
-	if err != nil {
-		return nil, c.fail("start export", err)
-	}
-	r, err := c.startExport(ctx, identityID, exportID, rc)
-	return r, c.fail("start export", err)
+	return call(c, "start export", opts, func(rc *runConfig) (*ExportRun, error) {
+		return c.startExport(ctx, identityID, exportID, rc)
+	})
 }
 
 func (c *Client) startExport(ctx context.Context, identityID, exportID int, rc *runConfig) (*ExportRun, error) {
@@ -115,64 +110,53 @@ func (c *Client) startExport(ctx context.Context, identityID, exportID int, rc *
 		"export_file_id", f.ID, "status", f.Status)
 	rc.emit(Event{Kind: EventInitiated, ExportID: exportID, ExportFileID: f.ID, Status: f.Status, Total: -1})
 	r := c.ExportRun(exportID, f.ID)
-	r.remember(f)
+	r.t.Remember(f)
 	return r, nil
 }
 
-// Download downloads the file of the finished run to dst at once, without
-// waiting: a run still going is an error matching ErrNotReady, one that
-// ended without a file an *ExportError. The file streams in constant memory
-// through the download client, which never sends the API key; an expired
-// URL or a cut connection is resumed with a fresh URL and Range (see the
-// package documentation). The Result holds what is known on error too.
+// Download downloads the file of the finished run to dst at once: a run
+// still going is ErrNotReady, one without a file a *JobError. A cut, an
+// expired URL or a stall is resumed with a fresh URL (see the package
+// documentation). The Result holds what is known on error too.
 func (r *ExportRun) Download(ctx context.Context, dst Destination, opts ...RunOption) (*Result, error) {
-	rc, err := r.c.runConfig(opts)
-	if err != nil {
-		return nil, r.c.fail("download", err)
-	}
-	s, err := dst.open(nil)
-	if err != nil {
-		return nil, r.c.fail("download", err)
-	}
-	res, err := r.download(ctx, s, rc)
-	return res, r.c.fail("download", err)
+	return call(r.c, "download", opts, func(rc *runConfig) (*Result, error) {
+		s, err := dst.open(nil)
+		if err != nil {
+			return nil, err
+		}
+		return r.download(ctx, s, rc)
+	})
 }
 
-// RunExport runs an export end to end, within one wait budget: StartExport
-// (the API joins a run already going), Wait, and Download to dst at once.
-// The destination is checked before the run starts. A run that ends Empty
-// List or Failed is an *ExportError (ErrEmptyList, ErrExportFailed) and
-// writes nothing. On error the Result, when not nil, holds what is known,
-// such as the run's ids for ExportRun.
+// RunExport is StartExport, Wait and Download in one call, within one wait
+// budget; dst is checked before the run starts. On error the Result, when
+// not nil, holds what is known, such as the run's ids for ExportRun.
 func (c *Client) RunExport(ctx context.Context, identityID, exportID int, dst Destination, opts ...RunOption) (*Result, error) {
-	rc, err := c.runConfig(opts)
-	if err != nil {
-		return nil, c.fail("run export", err)
-	}
-	s, err := dst.open(nil)
-	if err != nil {
-		return nil, c.fail("run export", err)
-	}
-	start := c.clock.Now()
-	r, err := c.startExport(ctx, identityID, exportID, rc)
-	if err != nil {
-		s.Abort()
-		return &Result{ExportID: exportID, Elapsed: c.clock.Now().Sub(start)}, c.fail("run export", err)
-	}
-	r.start = start
-	if _, err := r.wait(ctx, rc); err != nil {
-		s.Abort()
-		return r.result(), c.fail("run export", err)
-	}
-	res, err := r.download(ctx, s, rc)
-	return res, c.fail("run export", err)
+	return call(c, "run export", opts, func(rc *runConfig) (*Result, error) {
+		s, err := dst.open(nil)
+		if err != nil {
+			return nil, err
+		}
+		start := c.clock.Now()
+		r, err := c.startExport(ctx, identityID, exportID, rc)
+		if err != nil {
+			s.Abort()
+			return &Result{ExportID: exportID, Elapsed: c.clock.Now().Sub(start)}, err
+		}
+		r.start = start
+		if _, err := r.wait(ctx, rc); err != nil {
+			s.Abort()
+			return r.result(), err
+		}
+		return r.download(ctx, s, rc)
+	})
 }
 
 // result is the Result of the handle as far as it is known.
 func (r *ExportRun) result() *Result {
-	res := &Result{ExportID: r.ExportID(), ExportFileID: r.ID(), StatusCalls: r.statusCalls(),
+	res := &Result{ExportID: r.ExportID(), ExportFileID: r.ID(), StatusCalls: r.t.Calls(),
 		Elapsed: r.c.clock.Now().Sub(r.start)}
-	if f, ok := r.snapshot(); ok {
+	if f, ok := r.t.Snapshot(); ok {
 		res.Status, res.SuccessWithErrors = f.Status, f.Status == StatusSuccessWithErrors
 	}
 	return res
@@ -182,9 +166,8 @@ func (r *ExportRun) result() *Result {
 // as it is: the URL lives under 30 seconds.
 const urlFreshFor = 10 * time.Second
 
-// download checks that the run has a file (one status call unless an
-// answer just received says so), downloads it into s and commits it; on
-// any failure s is aborted.
+// download checks that the run has a file (a status call unless one just
+// answered), downloads it into s and commits it; on failure s is aborted.
 func (r *ExportRun) download(ctx context.Context, s dest.Sink, rc *runConfig) (res *Result, err error) {
 	c := r.c
 	defer func() {
@@ -192,10 +175,10 @@ func (r *ExportRun) download(ctx context.Context, s dest.Sink, rc *runConfig) (r
 			s.Abort()
 		}
 		if res != nil {
-			res.StatusCalls, res.Elapsed = r.statusCalls(), c.clock.Now().Sub(r.start)
+			res.StatusCalls, res.Elapsed = r.t.Calls(), c.clock.Now().Sub(r.start)
 		}
 	}()
-	f, ok := r.recent(urlFreshFor)
+	f, ok := r.t.Recent(urlFreshFor)
 	if !ok || f.downloadURL == "" {
 		if f, err = r.pollRetrying(ctx, rc); err != nil {
 			return r.result(), err
@@ -206,40 +189,33 @@ func (r *ExportRun) download(ctx context.Context, s dest.Sink, rc *runConfig) (r
 	case !f.Status.IsTerminal():
 		return res, fmt.Errorf("%w: %s has status %q", ErrNotReady, r.what, f.Status)
 	case !f.Status.HasFile():
-		return res, &ExportError{ExportID: f.ExportID, ExportFileID: f.ID, Status: f.Status}
+		return res, r.final(f)
 	case f.Status == StatusSuccessWithErrors:
 		c.log.Warn("webadmit: export run ended with errors; the file may be incomplete", r.attrs...)
 	}
-	t := c.newTransfer(rc, s, r.what, r.attrs, Event{ExportID: r.ExportID(), ExportFileID: r.ID(), Status: f.Status}, r.freshURL)
+	ev := Event{ExportID: r.ExportID(), ExportFileID: r.ID(), Status: f.Status}
+	t := c.newTransfer(rc, s, r.what, r.attrs, ev, r.freshURL)
 	t.URL, t.Meta = f.downloadURL, dest.Meta{ExportID: r.ExportID(), ExportFileID: r.ID()}
-	tr, err := t.Run(ctx)
+	tr, paths, err := c.fetch(ctx, rc, t, s)
 	res.Received, res.Resumes = tr.Received, tr.Resumes
 	res.FileName, res.ContentType, res.ContentEncoding = tr.Meta.FileName, tr.Meta.ContentType, tr.Meta.ContentEncoding
 	if err != nil {
 		return res, err
 	}
-	if err := ctx.Err(); err != nil { // cancelled at the last byte: still nothing is left
-		return res, fmt.Errorf("downloading %s: %w", r.what, context.Cause(ctx))
-	}
-	res.Bytes, res.SHA256, res.Transcoded = tr.Written, tr.SHA256, tr.Transcoded
-	if res.Paths, err = s.Commit(&tr.Meta); err != nil {
-		return res, storedCoding(err, tr.Meta.ContentEncoding)
-	}
-	c.log.Info("webadmit: export downloaded", append(r.attrs, "bytes", res.Bytes, "resumes", res.Resumes, "sha256", res.SHA256)...)
-	rc.emit(Event{Kind: EventDone, ExportID: r.ExportID(), ExportFileID: r.ID(), Status: f.Status, Bytes: tr.Received, Total: tr.Total, FileName: tr.Meta.FileName})
+	res.Bytes, res.SHA256, res.Transcoded, res.Paths = tr.Written, tr.SHA256, tr.Transcoded, paths
+	ev.Kind, ev.Bytes, ev.Total, ev.FileName = EventDone, tr.Received, tr.Total, tr.Meta.FileName
+	rc.emit(ev)
 	return res, nil
 }
 
-// freshURL is the transfer's source of fresh URLs for the run's file: a
-// status call, whose answer carries a new download_url while the run has a
-// file.
+// freshURL is the transfer's source of fresh URLs: a status call.
 func (r *ExportRun) freshURL(ctx context.Context) (string, error) {
-	f, err := r.call(ctx)
+	f, err := r.t.Call(ctx)
 	switch {
 	case err != nil:
 		return "", err
 	case f.Status == StatusFailed || f.Status == StatusEmptyList:
-		return "", wait.Permanent(&ExportError{ExportID: f.ExportID, ExportFileID: f.ID, Status: f.Status})
+		return "", wait.Permanent(r.final(f))
 	case !f.Status.HasFile():
 		return "", wait.Permanent(fmt.Errorf("%w: %s has status %q", ErrNotReady, r.what, f.Status))
 	case f.downloadURL == "":
@@ -264,7 +240,7 @@ func (c *Client) decodeExportFile(resp *http.Response, exportID, want int) (*Exp
 	}
 	c.warnUnknown("export", f.Status)
 	if ef.ExportId != 0 && ef.ExportId != exportID {
-		if _, seen := c.mismatchSeen.LoadOrStore([2]int{exportID, ef.ExportId}, struct{}{}); !seen {
+		if c.mismatchSeen.First([2]int{exportID, ef.ExportId}) {
 			c.log.Debug("webadmit: export_id in the answer differs from the one requested; using the requested one", "requested", exportID, "answered", ef.ExportId)
 		}
 	}

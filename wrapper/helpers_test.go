@@ -294,8 +294,8 @@ func slogTo(w io.Writer) *slog.Logger {
 func attach(c *Client, ctx context.Context, exportID, runID int, dst Destination, opts ...RunOption) (*Result, error) {
 	r := c.ExportRun(exportID, runID)
 	if _, err := r.Wait(ctx, opts...); err != nil {
-		res := &Result{ExportID: exportID, ExportFileID: runID, StatusCalls: r.statusCalls()}
-		if f, ok := r.snapshot(); ok {
+		res := &Result{ExportID: exportID, ExportFileID: runID, StatusCalls: r.t.Calls()}
+		if f, ok := r.t.Snapshot(); ok {
 			res.Status = f.Status
 		}
 		return res, err

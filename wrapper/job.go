@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
@@ -26,17 +25,10 @@ type Job[S any] struct {
 	kind   jobKind
 	id     int // the job's id, and its parent's (a run's export, a batch's identity)
 	parent int
-	get    func(ctx context.Context) (S, error) // one status call
 	status func(S) Status
 	final  func(S) error // the error of a job that ended without what it was for
 	start  time.Time
-
-	mu    sync.Mutex
-	last  S
-	at    time.Time // when last was received
-	have  bool      // last holds an answer
-	fresh bool      // last was just received and no wait has used it
-	calls int
+	t      wait.Tracker[S] // what the API last said, and the calls made
 }
 
 // ID is the job's id: a run's export file id, a batch's id.
@@ -44,81 +36,16 @@ func (j *Job[S]) ID() int { return j.id }
 
 // Poll makes one status call and returns what it says.
 func (j *Job[S]) Poll(ctx context.Context) (S, error) {
-	rc, err := j.c.runConfig(nil)
-	if err != nil {
-		var zero S
-		return zero, j.c.fail("poll", err)
-	}
-	s, err := j.poll(ctx, rc.budget)
-	return s, j.c.fail("poll", err)
+	return call(j.c, "poll", nil, func(rc *runConfig) (S, error) { return j.t.Poll(ctx, rc.budget) })
 }
 
-// Wait polls the job until its status is final and returns it. Delays
-// follow the poll policy; transient failures (connection errors, 5xx, 429
-// with its Retry-After, a malformed answer) are retried within the wait
-// budget; other errors end the wait. When the budget runs out the error
-// matches ErrTimeout. A callback received by CallbackHandler for the job
-// cuts the current delay short. A job that ended without what it was for
-// is returned with its error: *ExportError, *PDFBatchError or *BatchError.
+// Wait polls the job until its status is final and returns it, delays as
+// the poll policy says. Transient failures (connection errors, 5xx, 429, a
+// malformed answer) are retried within the wait budget, whose end matches
+// ErrTimeout. A callback for the job (CallbackHandler) cuts a delay short.
+// A job that ended without what it was for comes with a *JobError.
 func (j *Job[S]) Wait(ctx context.Context, opts ...RunOption) (S, error) {
-	rc, err := j.c.runConfig(opts)
-	if err != nil {
-		var zero S
-		return zero, j.c.fail("wait", err)
-	}
-	s, err := j.wait(ctx, rc)
-	return s, j.c.fail("wait", err)
-}
-
-// snapshot returns the last answer, if any.
-func (j *Job[S]) snapshot() (S, bool) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.last, j.have
-}
-
-// recent returns the last answer if it is younger than d.
-func (j *Job[S]) recent(d time.Duration) (S, bool) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.last, j.have && j.c.clock.Now().Sub(j.at) < d
-}
-
-// remember records an answer describing the job.
-func (j *Job[S]) remember(s S) {
-	j.mu.Lock()
-	j.last, j.have, j.fresh, j.at = s, true, true, j.c.clock.Now()
-	j.mu.Unlock()
-}
-
-// statusCalls is how many status calls the handle has made.
-func (j *Job[S]) statusCalls() int {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.calls
-}
-
-// call makes one status call.
-func (j *Job[S]) call(ctx context.Context) (S, error) {
-	j.mu.Lock()
-	j.calls++
-	j.mu.Unlock()
-	return j.get(ctx)
-}
-
-// poll makes one status call, bounded by the budget.
-func (j *Job[S]) poll(ctx context.Context, b *wait.Budget) (S, error) {
-	cctx, cancel := b.CallContext(ctx)
-	defer cancel()
-	s, err := j.call(cctx)
-	if wait.Spent(ctx, cctx) {
-		var zero S
-		return zero, fmt.Errorf("%s: %w", j.what, wait.ErrSpent)
-	}
-	if err == nil {
-		j.remember(s)
-	}
-	return s, err
+	return call(j.c, "wait", opts, func(rc *runConfig) (S, error) { return j.wait(ctx, rc) })
 }
 
 // pollRetrying makes one status call, retrying transient failures (a 429,
@@ -127,16 +54,14 @@ func (j *Job[S]) pollRetrying(ctx context.Context, rc *runConfig) (S, error) {
 	var s S
 	err := j.c.retry(ctx, "checking "+j.what, rc, func(ctx context.Context) error {
 		var err error
-		s, err = j.poll(ctx, rc.budget)
+		s, err = j.t.Poll(ctx, rc.budget)
 		return err
 	})
 	return s, err
 }
 
-// wait polls the job until its status is final. An answer just received
-// (from the call that started the job, say) that is not final makes the
-// first status call wait for the first delay: one made at once would only
-// repeat it.
+// wait polls the job until its status is final. After an answer just
+// received that is not final (the start's), the first call waits a delay.
 func (j *Job[S]) wait(ctx context.Context, rc *runConfig) (S, error) {
 	wake, unsubscribe := j.c.hub.Subscribe(j.kind, j.id, j.parent)
 	defer unsubscribe()
@@ -145,10 +70,7 @@ func (j *Job[S]) wait(ctx context.Context, rc *runConfig) (S, error) {
 		lastErr error
 		retries int
 	)
-	j.mu.Lock()
-	skip := j.fresh && j.have && !j.status(j.last).IsTerminal()
-	j.fresh = false
-	j.mu.Unlock()
+	skip := j.t.TakeFresh(func(s S) bool { return j.status(s).IsTerminal() })
 	loop := wait.Loop{
 		Budget: rc.budget, Policy: rc.poll.policy(), Wake: wake,
 		Transient: isTransient, RetryAfter: retryAfter,
@@ -167,10 +89,10 @@ func (j *Job[S]) wait(ctx context.Context, rc *runConfig) (S, error) {
 		},
 	}
 	err := loop.Run(ctx, func(ctx context.Context) (bool, error) {
-		s, _ := j.snapshot()
+		s, _ := j.t.Snapshot()
 		if !skip {
 			var err error
-			if s, err = j.poll(ctx, rc.budget); err != nil {
+			if s, err = j.t.Poll(ctx, rc.budget); err != nil {
 				lastErr = err
 				return false, err
 			}
@@ -183,7 +105,7 @@ func (j *Job[S]) wait(ctx context.Context, rc *runConfig) (S, error) {
 		}
 		return last.IsTerminal(), nil
 	})
-	s, _ := j.snapshot()
+	s, _ := j.t.Snapshot()
 	switch {
 	case err == nil:
 		return s, j.final(s)
@@ -215,9 +137,8 @@ func timeoutError(what string, last Status, budget time.Duration, lastErr error)
 	return fmt.Errorf("%w: %s: %s after %s", ErrTimeout, what, state, budget)
 }
 
-// retry runs op, a call that starts a job, until it succeeds, fails for
-// good or the budget ends, spacing transient failures by the poll policy
-// and Retry-After. Each call is bounded by what is left of the budget.
+// retry runs op, a call that starts a job, within the budget, retrying
+// transient failures as the poll policy and Retry-After say.
 func (c *Client) retry(ctx context.Context, what string, rc *runConfig, op func(context.Context) error) error {
 	loop := wait.Loop{
 		Budget: rc.budget, Policy: rc.poll.policy(),
@@ -230,17 +151,5 @@ func (c *Client) retry(ctx context.Context, what string, rc *runConfig, op func(
 			rc.emit(Event{Kind: EventRetry, Attempt: n, Delay: delay, Err: err, Total: -1})
 		},
 	}
-	err := loop.Run(ctx, func(ctx context.Context) (bool, error) {
-		cctx, cancel := rc.budget.CallContext(ctx)
-		defer cancel()
-		err := op(cctx)
-		if wait.Spent(ctx, cctx) {
-			return false, fmt.Errorf("%s: %w", what, wait.ErrSpent)
-		}
-		return err == nil, err
-	})
-	if err != nil && ctx.Err() != nil {
-		return fmt.Errorf("%s: %w", what, context.Cause(ctx))
-	}
-	return err
+	return loop.Call(ctx, what, op)
 }

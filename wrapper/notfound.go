@@ -17,21 +17,14 @@ const (
 	NotFoundLegacy                           // the legacy generic "Not Found"
 )
 
+var notFoundNames = [...]string{"unknown", "user identity", "program", "applicant", "custom field", "legacy"}
+
 // String names the kind in words.
 func (k NotFoundKind) String() string {
-	switch k {
-	case NotFoundUserIdentity:
-		return "user identity"
-	case NotFoundProgram:
-		return "program"
-	case NotFoundApplicant:
-		return "applicant"
-	case NotFoundCustomField:
-		return "custom field"
-	case NotFoundLegacy:
-		return "legacy"
+	if k > 0 && int(k) < len(notFoundNames) {
+		return notFoundNames[k]
 	}
-	return "unknown"
+	return notFoundNames[0]
 }
 
 // NotFoundError is a 404: Kind and ID come from the API's message.

@@ -53,43 +53,35 @@ func WithDomain(domain string) Option {
 	}
 }
 
-// WithHTTPClient sets the HTTP client for API calls. The client is copied,
-// not changed: the copy's transport adds the key (to the API host only), the
-// user agent and the rate budget, and its redirect policy strips x-api-key
-// from any redirect to another host.
-func WithHTTPClient(hc *http.Client) Option {
+// set returns an Option that stores v with store, refusing nil.
+func set[T any](name, what string, v *T, store func(*config, *T)) Option {
 	return func(c *config) error {
-		if hc == nil {
-			return errors.New("WithHTTPClient: nil client")
+		if v == nil {
+			return errors.New(name + ": nil " + what)
 		}
-		c.httpClient = hc
+		store(c, v)
 		return nil
 	}
 }
 
+// WithHTTPClient sets the HTTP client for API calls. It is copied: the copy
+// adds the key (to the API host only), the user agent and the rate budget,
+// and strips the key from any redirect to another host.
+func WithHTTPClient(hc *http.Client) Option {
+	return set("WithHTTPClient", "client", hc, func(c *config, hc *http.Client) { c.httpClient = hc })
+}
+
 // WithDownloadHTTPClient sets the HTTP client for downloads from the object
-// store. It is copied; the copy never sends x-api-key. Give it no overall
-// Timeout: a large file takes as long as it takes (cancel with the context).
+// store. It is copied; the copy never sends the key. Give it no overall
+// Timeout: a large file takes as long as it takes.
 func WithDownloadHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("WithDownloadHTTPClient: nil client")
-		}
-		c.downloadClient = hc
-		return nil
-	}
+	return set("WithDownloadHTTPClient", "client", hc, func(c *config, hc *http.Client) { c.downloadClient = hc })
 }
 
 // WithLogger sets the logger (default: silent). Nothing secret is logged:
 // no key, and URLs without their query string.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("WithLogger: nil logger")
-		}
-		c.logger = l
-		return nil
-	}
+	return set("WithLogger", "logger", l, func(c *config, l *slog.Logger) { c.logger = l })
 }
 
 // WithPollPolicy sets how status calls are spaced while waiting for a run
@@ -107,17 +99,11 @@ func WithPollPolicy(p PollPolicy) Option {
 }
 
 // WithRateBudget sets the call budget the client draws on. By default every
-// Client of one key in the process shares one budget of 5,000 calls an hour
-// (the documented limit); pass a budget to change the limit, to share one
-// across keys, or to read what the server says is left (Remaining).
+// Client of one key in the process shares one of 5,000 calls an hour; pass
+// one to change the limit, to share it across keys, or to read what the
+// server says is left.
 func WithRateBudget(b *RateBudget) Option {
-	return func(c *config) error {
-		if b == nil {
-			return errors.New("WithRateBudget: nil budget")
-		}
-		c.budget = b.b
-		return nil
-	}
+	return set("WithRateBudget", "budget", b, func(c *config, b *RateBudget) { c.budget = b.b })
 }
 
 // WithUserAgent puts product (e.g. "nightly-export/1.2") in front of the
@@ -132,9 +118,8 @@ func WithUserAgent(product string) Option {
 	}
 }
 
-// withClock replaces the system clock, for tests that run against real
-// sockets, where testing/synctest cannot: waiting, backoff and the rate
-// budget then sleep on it.
+// withClock replaces the system clock, for tests against real sockets
+// (where testing/synctest cannot run).
 func withClock(clock wait.Clock) Option {
 	return func(c *config) error {
 		c.clock = clock

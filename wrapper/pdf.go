@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
-	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
 // PDFBatch is what the API last said about one PDF Manager batch: a run of
@@ -39,55 +36,11 @@ type PDFZipFile struct {
 	Href       string // the API path that redirects to the file on the object store
 }
 
-// ErrPDFBatchFailed: a PDF Manager batch ended with state failed.
-var ErrPDFBatchFailed = errors.New("PDF Manager batch failed")
-
-// PDFBatchError is a PDF Manager batch that ended without zip files: state
-// failed (errors.Is(err, ErrPDFBatchFailed)) or empty_list
-// (errors.Is(err, ErrEmptyList)).
-type PDFBatchError struct {
-	IdentityID int
-	BatchID    int
-	TemplateID int
-	State      Status
-}
-
-// Error says what the batch ended with and what to do.
-func (e *PDFBatchError) Error() string {
-	if e.State == StatusEmptyList {
-		return fmt.Sprintf("PDF Manager batch %d of template %d ended with state %q: the template's list has no applicants, so there are no zip files", e.BatchID, e.TemplateID, e.State)
-	}
-	return fmt.Sprintf("PDF Manager batch %d of template %d ended with state %q: the batch failed in WebAdMIT", e.BatchID, e.TemplateID, e.State)
-}
-
-// Is matches ErrPDFBatchFailed or ErrEmptyList according to the state.
-func (e *PDFBatchError) Is(target error) bool {
-	switch target {
-	case ErrPDFBatchFailed:
-		return e.State == StatusFailed
-	case ErrEmptyList:
-		return e.State == StatusEmptyList
-	}
-	return false
-}
-
-// zipHrefPath matches the path of a download_hrefs entry.
-var zipHrefPath = regexp.MustCompile(`/api/v1/user_identities/(\d+)/pdf_manager_zip_files/(\d+)/download/?$`)
-
 // parseZipHref reads the identity and zip file ids from a download_hrefs
-// entry (an API path; a full URL is accepted too).
+// entry.
 func parseZipHref(href string) (PDFZipFile, error) {
-	u, err := url.Parse(strings.TrimSpace(href))
-	if err == nil {
-		if m := zipHrefPath.FindStringSubmatch(u.Path); m != nil {
-			identity, err1 := strconv.Atoi(m[1])
-			id, err2 := strconv.Atoi(m[2])
-			if err1 == nil && err2 == nil && id > 0 {
-				return PDFZipFile{IdentityID: identity, ID: id, Href: href}, nil
-			}
-		}
-	}
-	return PDFZipFile{}, fmt.Errorf("the batch lists the download link %q, which is not a PDF Manager zip file path (/api/v1/user_identities/ID/pdf_manager_zip_files/ID/download)", redact.URL(href))
+	identity, id, err := answer.ZipHref(href)
+	return PDFZipFile{IdentityID: identity, ID: id, Href: href}, err
 }
 
 // newPDFBatch converts the API's batch.
@@ -156,10 +109,10 @@ func (c *Client) PDFBatch(identityID, batchID int) *PDFBatchRun {
 			if b.State.HasFile() {
 				return nil
 			}
-			return &PDFBatchError{IdentityID: b.IdentityID, BatchID: b.ID, TemplateID: b.TemplateID, State: b.State}
+			return &JobError{Job: fmt.Sprintf("PDF Manager batch %d of template %d", b.ID, b.TemplateID), Status: b.State, failed: ErrPDFBatchFailed}
 		},
 	}
-	j.get = func(ctx context.Context) (*PDFBatch, error) {
+	j.t.Get = func(ctx context.Context) (*PDFBatch, error) {
 		resp, err := c.raw.GetPdfManagerBatch(ctx, identityID, batchID)
 		if err != nil {
 			return nil, err
@@ -170,25 +123,20 @@ func (c *Client) PDFBatch(identityID, batchID int) *PDFBatchRun {
 		}
 		return c.newPDFBatch(identityID, &env.PdfManagerBatch)
 	}
+	j.t.Clock, j.t.What = c.clock, j.what
 	return &PDFBatchRun{j}
 }
 
 // IdentityID is the user identity that owns the batch.
 func (b *PDFBatchRun) IdentityID() int { return b.parent }
 
-// StartPDFBatch starts a batch of a PDF Manager template and returns its
-// handle. If a batch of the same template is still running, the API
-// returns that one instead. With the CallbackURL option (which must be
-// https for PDF Manager batches) WebAdMIT POSTs the finished batch there:
-// mount CallbackHandler at that URL to wake the waiter at once. Transient
-// failures are retried within the wait budget.
+// StartPDFBatch starts a batch of a PDF Manager template (or joins the one
+// still running, as the API does) and returns its handle, as StartExport
+// does. A CallbackURL must be https.
 func (c *Client) StartPDFBatch(ctx context.Context, identityID, templateID int, opts ...RunOption) (*PDFBatchRun, error) {
-	rc, err := c.runConfig(opts)
-	if err != nil {
-		return nil, c.fail("start PDF batch", err)
-	}
-	b, err := c.startPDFBatch(ctx, identityID, templateID, rc)
-	return b, c.fail("start PDF batch", err)
+	return call(c, "start PDF batch", opts, func(rc *runConfig) (*PDFBatchRun, error) {
+		return c.startPDFBatch(ctx, identityID, templateID, rc)
+	})
 }
 
 func (c *Client) startPDFBatch(ctx context.Context, identityID, templateID int, rc *runConfig) (*PDFBatchRun, error) {
@@ -220,73 +168,60 @@ func (c *Client) startPDFBatch(ctx context.Context, identityID, templateID int, 
 		"pdf_manager_batch_id", batch.ID, "state", batch.State)
 	rc.emit(Event{Kind: EventInitiated, BatchID: batch.ID, Status: batch.State, Total: -1})
 	b := c.PDFBatch(identityID, batch.ID)
-	b.remember(batch)
+	b.t.Remember(batch)
 	return b, nil
 }
 
-// Download downloads the zip files of the finished batch into dst, one
-// after the other, each through the API's redirect without the key
-// reaching the object store, resumed like an export's file. A batch still
-// running is an error matching ErrNotReady. The batch is all or nothing:
-// if a zip file fails, or ctx ends, what was placed is taken back (see
-// ZipFilesToDir).
+// Download downloads the zip files of the finished batch into dst, each
+// through the API's redirect (the key never reaches the store) and resumed
+// like an export's file; a batch still running is ErrNotReady. All or
+// nothing: on failure what was placed is taken back.
 func (b *PDFBatchRun) Download(ctx context.Context, dst BatchDestination, opts ...RunOption) (*PDFResult, error) {
-	rc, err := b.c.runConfig(opts)
-	if err != nil {
-		return nil, b.c.fail("download PDF batch", err)
-	}
-	pl, each, err := dst.prepare()
-	if err != nil {
-		return nil, b.c.fail("download PDF batch", err)
-	}
-	res, err := b.download(ctx, pl, each, rc)
-	return res, b.c.fail("download PDF batch", err)
+	return call(b.c, "download PDF batch", opts, func(rc *runConfig) (*PDFResult, error) {
+		pl, each, err := dst.prepare()
+		if err != nil {
+			return nil, err
+		}
+		return b.download(ctx, pl, each, rc)
+	})
 }
 
-// RunPDFBatch runs a PDF Manager template end to end, within one wait
-// budget: StartPDFBatch, Wait, and Download into dst. The destination is
-// checked before the batch starts. A batch that ends failed or empty_list
-// is a *PDFBatchError (ErrPDFBatchFailed, ErrEmptyList) and writes nothing.
-// On error the PDFResult, when not nil, holds what is known, such as the
-// batch id for PDFBatch.
+// RunPDFBatch is StartPDFBatch, Wait and Download in one call, as
+// RunExport is for exports.
 func (c *Client) RunPDFBatch(ctx context.Context, identityID, templateID int, dst BatchDestination, opts ...RunOption) (*PDFResult, error) {
-	rc, err := c.runConfig(opts)
-	if err != nil {
-		return nil, c.fail("run PDF batch", err)
-	}
-	pl, each, err := dst.prepare()
-	if err != nil {
-		return nil, c.fail("run PDF batch", err)
-	}
-	start := c.clock.Now()
-	b, err := c.startPDFBatch(ctx, identityID, templateID, rc)
-	if err != nil {
-		pl.Rollback()
-		return &PDFResult{IdentityID: identityID, TemplateID: templateID, Elapsed: c.clock.Now().Sub(start)}, c.fail("run PDF batch", err)
-	}
-	b.start = start
-	if _, err := b.wait(ctx, rc); err != nil {
-		pl.Rollback()
-		return b.result(), c.fail("run PDF batch", err)
-	}
-	res, err := b.download(ctx, pl, each, rc)
-	return res, c.fail("run PDF batch", err)
+	return call(c, "run PDF batch", opts, func(rc *runConfig) (*PDFResult, error) {
+		pl, each, err := dst.prepare()
+		if err != nil {
+			return nil, err
+		}
+		start := c.clock.Now()
+		b, err := c.startPDFBatch(ctx, identityID, templateID, rc)
+		if err != nil {
+			pl.Rollback()
+			return &PDFResult{IdentityID: identityID, TemplateID: templateID, Elapsed: c.clock.Now().Sub(start)}, err
+		}
+		b.start = start
+		if _, err := b.wait(ctx, rc); err != nil {
+			pl.Rollback()
+			return b.result(), err
+		}
+		return b.download(ctx, pl, each, rc)
+	})
 }
 
 // result is the PDFResult of the handle as far as it is known.
 func (b *PDFBatchRun) result() *PDFResult {
-	res := &PDFResult{IdentityID: b.IdentityID(), BatchID: b.ID(), StatusCalls: b.statusCalls(),
+	res := &PDFResult{IdentityID: b.IdentityID(), BatchID: b.ID(), StatusCalls: b.t.Calls(),
 		Elapsed: b.c.clock.Now().Sub(b.start)}
-	if p, ok := b.snapshot(); ok {
+	if p, ok := b.t.Snapshot(); ok {
 		res.State, res.TemplateID, res.TemplateName = p.State, p.TemplateID, p.TemplateName
 		res.SuccessWithErrors = p.State == StatusSuccessWithErrors
 	}
 	return res
 }
 
-// download checks the batch (one status call, retried, unless an answer
-// just received says it is final) and downloads its zip files into pl; on
-// any failure what was placed is taken back.
+// download checks the batch (a status call unless one just answered) and
+// downloads its zip files into pl; on failure what was placed goes.
 func (b *PDFBatchRun) download(ctx context.Context, pl *dest.Placement, each Destination, rc *runConfig) (res *PDFResult, err error) {
 	c := b.c
 	defer func() {
@@ -302,10 +237,10 @@ func (b *PDFBatchRun) download(ctx context.Context, pl *dest.Placement, each Des
 			pl.Commit()
 		}
 		if res != nil {
-			res.StatusCalls, res.Elapsed = b.statusCalls(), c.clock.Now().Sub(b.start)
+			res.StatusCalls, res.Elapsed = b.t.Calls(), c.clock.Now().Sub(b.start)
 		}
 	}()
-	p, ok := b.recent(urlFreshFor)
+	p, ok := b.t.Recent(urlFreshFor)
 	if !ok || !p.State.IsTerminal() {
 		if p, err = b.pollRetrying(ctx, rc); err != nil {
 			return b.result(), err
@@ -316,7 +251,7 @@ func (b *PDFBatchRun) download(ctx context.Context, pl *dest.Placement, each Des
 	case !p.State.IsTerminal():
 		return res, fmt.Errorf("%w: %s has state %q", ErrNotReady, b.what, p.State)
 	case !p.State.HasFile():
-		return res, &PDFBatchError{IdentityID: p.IdentityID, BatchID: p.ID, TemplateID: p.TemplateID, State: p.State}
+		return res, b.final(p)
 	case p.State == StatusSuccessWithErrors:
 		c.log.Warn("webadmit: PDF Manager batch ended with errors; some PDFs may be missing", b.attrs...)
 	}
@@ -347,25 +282,17 @@ func (b *PDFBatchRun) download(ctx context.Context, pl *dest.Placement, each Des
 }
 
 // DownloadZipFile downloads one zip file of the batch (an id from
-// PDFBatch.ZipFiles) to dst: ToFile, ToWriter, or ToDir to extract it. The
-// API answers with a redirect to the object store; the client reads it
-// rather than following it, and fetches the file with its download client,
-// which never sends the API key. An expired URL or a cut connection is
-// resumed with a fresh redirect and a Range request. A zip file of a batch
+// PDFBatch.ZipFiles) to dst, as Download does each; a zip file of a batch
 // that is not finished is ErrNotFound (the API's answer).
 func (b *PDFBatchRun) DownloadZipFile(ctx context.Context, zipFileID int, dst Destination, opts ...RunOption) (*ZipResult, error) {
-	c := b.c
-	rc, err := c.runConfig(opts)
-	if err != nil {
-		return nil, c.fail("download PDF zip file", err)
-	}
-	s, err := dst.open(nil)
-	if err != nil {
-		return nil, c.fail("download PDF zip file", err)
-	}
-	z := PDFZipFile{IdentityID: b.IdentityID(), ID: zipFileID,
-		Href: fmt.Sprintf("/api/v1/user_identities/%d/pdf_manager_zip_files/%d/download", b.IdentityID(), zipFileID)}
-	res, err := c.downloadZip(ctx, zipDownload{zip: z, ev: Event{BatchID: b.ID(), ZipIndex: 1, ZipCount: 1, Status: StatusAvailable},
-		fallback: fmt.Sprintf("pdf-manager-zip-file-%d.zip", zipFileID)}, s, rc)
-	return res, c.fail("download PDF zip file", err)
+	return call(b.c, "download PDF zip file", opts, func(rc *runConfig) (*ZipResult, error) {
+		s, err := dst.open(nil)
+		if err != nil {
+			return nil, err
+		}
+		z := PDFZipFile{IdentityID: b.IdentityID(), ID: zipFileID,
+			Href: fmt.Sprintf("/api/v1/user_identities/%d/pdf_manager_zip_files/%d/download", b.IdentityID(), zipFileID)}
+		return b.c.downloadZip(ctx, zipDownload{zip: z, ev: Event{BatchID: b.ID(), ZipIndex: 1, ZipCount: 1, Status: StatusAvailable},
+			fallback: fmt.Sprintf("pdf-manager-zip-file-%d.zip", zipFileID)}, s, rc)
+	})
 }

@@ -109,9 +109,9 @@ func TestSandboxPDFOutcomes(t *testing.T) {
 				t.Errorf("first event %v, want initiated", events[0])
 			}
 			if tt.wantErr != nil {
-				var pe *PDFBatchError
-				if !errors.Is(err, tt.wantErr) || !errors.As(err, &pe) || pe.BatchID != res.BatchID || pe.State != tt.state {
-					t.Fatalf("err = %v, want a *PDFBatchError matching %v", err, tt.wantErr)
+				var je *JobError
+				if !errors.Is(err, tt.wantErr) || !errors.As(err, &je) || !strings.Contains(je.Job, fmt.Sprint(res.BatchID)) || je.Status != tt.state {
+					t.Fatalf("err = %v, want a *JobError matching %v", err, tt.wantErr)
 				}
 				if _, serr := os.Stat(dir); !errors.Is(serr, fs.ErrNotExist) {
 					t.Errorf("the directory the call created is still there (%v)", serr)

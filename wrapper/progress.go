@@ -17,27 +17,14 @@ const (
 	EventPoll                               // a status check answered; Delay is the wait before the next
 )
 
+var eventNames = [...]string{"unknown", "initiated", "status", "retry", "download-start", "bytes", "resume", "done", "poll"}
+
 // String names the kind.
 func (k EventKind) String() string {
-	switch k {
-	case EventInitiated:
-		return "initiated"
-	case EventStatus:
-		return "status"
-	case EventRetry:
-		return "retry"
-	case EventDownloadStart:
-		return "download-start"
-	case EventBytes:
-		return "bytes"
-	case EventResume:
-		return "resume"
-	case EventDone:
-		return "done"
-	case EventPoll:
-		return "poll"
+	if k > 0 && int(k) < len(eventNames) {
+		return eventNames[k]
 	}
-	return "unknown"
+	return eventNames[0]
 }
 
 // Event is one step of a run (or of a PDF Manager or v2 batch), for

@@ -1,17 +1,13 @@
 package wrapper
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"syscall"
 	"time"
 
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
+	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
 // isTransient reports whether err is worth retrying: connection failures,
@@ -20,7 +16,7 @@ import (
 // verification failures, refused redirects and a host name that does not
 // resolve (a settings error) are not. Callers check their context first.
 func isTransient(err error) bool {
-	if err == nil || errors.Is(err, ErrTimeout) || errors.Is(err, errBodyTooLarge) {
+	if err == nil || errors.Is(err, ErrTimeout) || errors.Is(err, answer.ErrTooLarge) {
 		return false
 	}
 	var rl *RateLimitError
@@ -32,32 +28,14 @@ func isTransient(err error) bool {
 		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusRequestTimeout ||
 			(ae.StatusCode >= 200 && ae.StatusCode < 300)
 	}
-	var dns *net.DNSError
-	if errors.As(err, &dns) && dns.IsNotFound {
+	if errors.Is(err, transfer.ErrRedirectRefused) {
 		return false
 	}
-	var (
-		cve  *tls.CertificateVerificationError
-		uae  x509.UnknownAuthorityError
-		hne  x509.HostnameError
-		cie  x509.CertificateInvalidError
-		rhe  tls.RecordHeaderError
-		ue   *url.Error
-		ne   net.Error
-		oerr *net.OpError
-	)
-	switch {
-	case errors.Is(err, transfer.ErrRedirectRefused), errors.As(err, &cve), errors.As(err, &uae),
-		errors.As(err, &hne), errors.As(err, &cie), errors.As(err, &rhe):
-		return false
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
-		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED),
-		errors.Is(err, syscall.EPIPE), errors.Is(err, ErrIncomplete):
-		return true
-	case errors.As(err, &oerr), errors.As(err, &ne), errors.As(err, &ue):
+	if errors.Is(err, ErrIncomplete) {
 		return true
 	}
-	return false
+	t, _ := wait.Transient(err)
+	return t
 }
 
 // retryAfter is the wait a 429 asked for, or 0.

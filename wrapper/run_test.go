@@ -76,8 +76,8 @@ func TestRunExportOutcomes(t *testing.T) {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tt.wantErr)
 				}
-				var ee *ExportError
-				if !errors.As(err, &ee) || ee.ExportFileID != 555 {
+				var je *JobError
+				if !errors.As(err, &je) || je.Job != "export 7 run 555" {
 					t.Errorf("err %T does not name the run", err)
 				}
 				if names := dirEntries(t, dir); len(names) != 0 {

@@ -52,6 +52,18 @@ func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
 	return rc, nil
 }
 
+// call runs a public call: its options, f, and its error leaves with the
+// package's prefix, secrets removed.
+func call[T any](c *Client, op string, opts []RunOption, f func(*runConfig) (T, error)) (T, error) {
+	rc, err := c.runConfig(opts)
+	if err != nil {
+		var zero T
+		return zero, c.fail(op, err)
+	}
+	v, err := f(rc)
+	return v, c.fail(op, err)
+}
+
 // UsePollPolicy replaces the client's poll policy for this call; zero
 // fields take the defaults.
 func UsePollPolicy(p PollPolicy) RunOption {

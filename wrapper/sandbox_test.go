@@ -431,7 +431,7 @@ func TestSandboxAlreadyRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(collect(err))
 	}
-	if f, _ := b.snapshot(); a.ID() != b.ID() || f.Status != StatusInProgress {
+	if f, _ := b.t.Snapshot(); a.ID() != b.ID() || f.Status != StatusInProgress {
 		t.Errorf("second start gave run %d (%s), want the running %d", b.ID(), f.Status, a.ID())
 	}
 	_, err = c.ExportRun(7, a.ID()).Download(context.Background(), ToWriter(io.Discard))

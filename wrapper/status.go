@@ -7,14 +7,11 @@ import (
 	"github.com/webadmit-go/webadmit/generated"
 )
 
-// Status is the state of an export run, normalised from either spelling the
-// API uses ("In Progress" in the current docs, "in_progress" in older ones)
-// to the Title Case constants below. The states of PDF Manager batches
-// (snake_case only: "success_with_errors") and the statuses of v2 batches
-// (Title Case, without Initializing and Empty List) are the same words and
-// normalise to the same constants. A value the package does not know is
-// kept as the server sent it (trimmed): Known reports false and IsTerminal
-// false, so waiting goes on until the status changes or the budget ends.
+// Status is the state of a job, normalised from either spelling the API
+// uses ("In Progress" in the current docs, "in_progress" in older ones and
+// in PDF Manager batch states) to the constants below. A value the package
+// does not know is kept as sent (trimmed): Known and IsTerminal report
+// false, so waiting goes on until it changes or the budget ends.
 type Status string
 
 // The statuses the API documents.

@@ -78,7 +78,7 @@ func TestWaitScheduleWithoutJitter(t *testing.T) {
 					t.Errorf("timeout error does not say where the run was: %v", err)
 				}
 			} else if (err != nil && !tt.wantFinal.IsTerminal()) || run.Status != tt.wantFinal {
-				// Failed and Empty List come with an *ExportError.
+				// Failed and Empty List come with a *JobError.
 				t.Fatalf("Wait = %+v, %v; want %q", run, err, tt.wantFinal)
 			}
 			if got := clock.Sleeps(); !slices.Equal(got, tt.wantSleep) {
@@ -301,7 +301,7 @@ func TestInitiateRetriesTransientOnly(t *testing.T) {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tt.wantErr)
 				}
-			} else if f, _ := run.snapshot(); err != nil || run.ID() != 555 || f.Status != StatusQueued {
+			} else if f, _ := run.t.Snapshot(); err != nil || run.ID() != 555 || f.Status != StatusQueued {
 				t.Fatalf("Initiate = %+v, %v", run, err)
 			}
 			if calls != tt.wantCalls {

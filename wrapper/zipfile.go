@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
@@ -46,8 +47,8 @@ func (c *Client) zipURL(z PDFZipFile, calls *int) func(context.Context) (string,
 // against the request; any other answer is an error (a 404 for a batch
 // without files, say). It reads and closes the body.
 func (c *Client) redirectTarget(resp *http.Response) (string, error) {
-	body, rerr := readBody(resp)
-	if rerr != nil && !errors.Is(rerr, errBodyTooLarge) {
+	body, rerr := answer.ReadBody(resp)
+	if rerr != nil && !errors.Is(rerr, answer.ErrTooLarge) {
 		return "", fmt.Errorf("reading the answer to %s %s: %w", resp.Request.Method, redact.ParsedURL(resp.Request.URL), redact.Error(rerr))
 	}
 	switch resp.StatusCode {
@@ -111,36 +112,16 @@ func (c *Client) downloadZip(ctx context.Context, d zipDownload, s dest.Sink, rc
 	attrs := []any{"pdf_manager_batch_id", ev.BatchID, "pdf_manager_zip_file_id", d.zip.ID}
 	t := c.newTransfer(&zrc, s, what, attrs, ev, c.zipURL(d.zip, &res.URLCalls))
 	t.Name = d.fileName
-	tr, err := t.Run(ctx)
+	tr, paths, err := c.fetch(ctx, rc, t, s)
 	res.Resumes, res.ContentType, res.ContentEncoding = tr.Resumes, tr.Meta.ContentType, tr.Meta.ContentEncoding
 	if err != nil {
 		return res, err
 	}
-	if err := ctx.Err(); err != nil {
-		return res, fmt.Errorf("downloading %s: %w", what, context.Cause(ctx))
+	res.Bytes, res.SHA256, res.Paths, res.FileName = tr.Written, tr.SHA256, paths, tr.Meta.FileName
+	if len(paths) == 1 {
+		res.FileName = filepath.Base(paths[0]) // a number may have been added
 	}
-	name := d.fileName(tr.Meta.FileName)
-	tr.Meta.FileName = name
-	res.Bytes, res.SHA256 = tr.Written, tr.SHA256
-	if res.Paths, err = s.Commit(&tr.Meta); err != nil {
-		return res, storedCoding(err, tr.Meta.ContentEncoding)
-	}
-	if len(res.Paths) == 1 {
-		name = filepath.Base(res.Paths[0]) // a number may have been added
-	}
-	res.FileName = name
-	c.log.Info("webadmit: PDF Manager zip file downloaded", append(attrs, "bytes", res.Bytes, "resumes", res.Resumes, "sha256", res.SHA256)...)
-	done := ev
-	done.Kind, done.Bytes, done.Total, done.FileName = EventDone, tr.Received, tr.Total, name
-	rc.emit(done)
+	ev.Kind, ev.Bytes, ev.Total, ev.FileName = EventDone, tr.Received, tr.Total, res.FileName
+	rc.emit(ev)
 	return res, nil
-}
-
-// storedCoding adds to a failed commit (an extraction) that the object was
-// stored with a content coding: the bytes are not the archive itself.
-func storedCoding(err error, coding string) error {
-	if coding == "" {
-		return err
-	}
-	return fmt.Errorf("%w (the object store keeps the file with Content-Encoding %s: the bytes written are the encoded ones)", err, coding)
 }

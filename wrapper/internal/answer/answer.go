@@ -4,12 +4,20 @@
 package answer
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
 // Message extracts {"message": "..."} (or {"error": "..."}, or the
@@ -108,4 +116,184 @@ func NotFound(msg string) (int, string) {
 	default: // customefield, customfield
 		return NotFoundCustomField, m[2]
 	}
+}
+
+// ErrTooLarge: an API answer's body is larger than the bound.
+var ErrTooLarge = errors.New("API response body too large")
+
+// LimitBody bounds rc: reading past left bytes fails with ErrTooLarge.
+func LimitBody(rc io.ReadCloser, left int64) io.ReadCloser {
+	return &limitedBody{rc: rc, left: left, err: fmt.Errorf("%w: larger than %d bytes", ErrTooLarge, left)}
+}
+
+// limitedBody fails with ErrTooLarge once more than left bytes are read.
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+	err  error
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, b.err
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
+
+// ReadBody reads a response body (bounded by LimitBody) and closes it.
+func ReadBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, err
+	}
+	return b, err
+}
+
+// Error is wrapper.APIError's layout: an unsuccessful answer described.
+type Error struct {
+	StatusCode int
+	Status     string
+	Message    string
+	Method     string
+	URL        string
+	Snippet    string
+	Store      bool
+}
+
+// Bounds on what of a server-supplied message or body ends up in an error.
+const (
+	maxMessageRunes = 300
+	maxSnippetRunes = 160
+)
+
+// Describe describes resp: the status (its reason phrase scrubbed: it may
+// echo the key), the request line without its query, and the API's message
+// from a JSON body or a scrubbed snippet of any other body. With a cause,
+// the body was a 2xx answer that is not the documented JSON, and the
+// message says why. Text from the server is scrubbed of secrets.
+func Describe(resp *http.Response, body []byte, cause error, secrets ...string) *Error {
+	e := &Error{StatusCode: resp.StatusCode, Status: redact.Snippet([]byte(resp.Status), maxSnippetRunes, secrets...)}
+	if resp.Request != nil {
+		e.Method, e.URL = resp.Request.Method, redact.ParsedURL(resp.Request.URL)
+	}
+	empty := len(strings.TrimSpace(string(body))) == 0
+	switch msg, ok := Message(body); {
+	case cause != nil:
+		e.Snippet = redact.Snippet(body, maxSnippetRunes, secrets...)
+		switch {
+		case errors.Is(cause, ErrTooLarge):
+			e.Message = cause.Error()
+		case empty:
+			e.Message = "empty body where JSON was expected"
+		default:
+			e.Message = "body is not the expected JSON: " + redact.Snippet([]byte(cause.Error()), maxMessageRunes, secrets...)
+		}
+	case ok:
+		e.Message = redact.Snippet([]byte(msg), maxMessageRunes, secrets...)
+	case !empty:
+		e.Snippet = redact.Snippet(body, maxSnippetRunes, secrets...)
+	}
+	return e
+}
+
+// CallbackForm reads an export run's callback form: export_file[id],
+// export_file[export_id] (0 when absent) and export_file[status].
+func CallbackForm(form url.Values) (id, exportID int, status string, err error) {
+	if id, err = positiveInt(form.Get("export_file[id]")); err != nil {
+		return 0, 0, "", fmt.Errorf("callback: export_file[id]: %w", err)
+	}
+	if v := form.Get("export_file[export_id]"); v != "" {
+		if exportID, err = positiveInt(v); err != nil {
+			return 0, 0, "", fmt.Errorf("callback: export_file[export_id]: %w", err)
+		}
+	}
+	return id, exportID, form.Get("export_file[status]"), nil
+}
+
+func positiveInt(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, errors.New("missing")
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, errors.New("not a positive integer")
+	}
+	return n, nil
+}
+
+// zipHrefPath matches the path of a download_hrefs entry.
+var zipHrefPath = regexp.MustCompile(`/api/v1/user_identities/(\d+)/pdf_manager_zip_files/(\d+)/download/?$`)
+
+// ZipHref reads the identity and zip file ids from a download_hrefs entry
+// (an API path; a full URL is accepted too).
+func ZipHref(href string) (identity, id int, err error) {
+	if u, err := url.Parse(strings.TrimSpace(href)); err == nil {
+		if m := zipHrefPath.FindStringSubmatch(u.Path); m != nil {
+			identity, err1 := strconv.Atoi(m[1])
+			id, err2 := strconv.Atoi(m[2])
+			if err1 == nil && err2 == nil && id > 0 {
+				return identity, id, nil
+			}
+		}
+	}
+	return 0, 0, fmt.Errorf("the batch lists the download link %q, which is not a PDF Manager zip file path (/api/v1/user_identities/ID/pdf_manager_zip_files/ID/download)", redact.URL(href))
+}
+
+// Seen tells the first time a value is seen, for at most Max values (the
+// values come from the server: it may invent any number of them). It is
+// safe for concurrent use; the zero value remembers nothing until Max is
+// set.
+type Seen struct {
+	Max   int
+	mu    sync.Mutex
+	items map[any]bool
+}
+
+// First reports whether v is new (and there was room to remember it).
+func (s *Seen) First(v any) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.items[v] || len(s.items) >= s.Max {
+		return false
+	}
+	if s.items == nil {
+		s.items = map[any]bool{}
+	}
+	s.items[v] = true
+	return true
+}
+
+// Callback reads a callback's body: a PDF Manager batch as JSON (its id
+// and state), or an export run's form (its id, its export's, its status).
+func Callback(body []byte) (pdf bool, id, parent int, status string, err error) {
+	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return false, 0, 0, "", fmt.Errorf("callback: %w", err)
+		}
+		id, parent, status, err = CallbackForm(form)
+		return false, id, parent, status, err
+	}
+	var env struct {
+		Batch struct {
+			ID    int    `json:"id"`
+			State string `json:"state"`
+		} `json:"pdf_manager_batch"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil || env.Batch.ID <= 0 {
+		return true, 0, 0, "", errors.New("callback: not a PDF Manager batch with an id")
+	}
+	return true, env.Batch.ID, 0, env.Batch.State, nil
 }

@@ -3,6 +3,7 @@ package wait
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -129,6 +130,26 @@ func (l *Loop) pause(ctx context.Context, delay time.Duration) error {
 	}
 	elapsed := clock.Now().Sub(start)
 	return Sleep(ctx, clock, min(l.Policy.MinDelay, delay)-elapsed, nil)
+}
+
+// Call runs op, a call to an API (one that starts a job, say), as the
+// loop's attempt until it succeeds, fails for good or the budget ends; each
+// call is bounded by what is left of the budget. what names the call in
+// errors.
+func (l *Loop) Call(ctx context.Context, what string, op func(context.Context) error) error {
+	err := l.Run(ctx, func(ctx context.Context) (bool, error) {
+		cctx, cancel := l.Budget.CallContext(ctx)
+		defer cancel()
+		err := op(cctx)
+		if Spent(ctx, cctx) {
+			return false, fmt.Errorf("%s: %w", what, ErrSpent)
+		}
+		return err == nil, err
+	})
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%s: %w", what, context.Cause(ctx))
+	}
+	return err
 }
 
 // Permanent marks an error no retry can fix: Run returns it (unwrapped)
