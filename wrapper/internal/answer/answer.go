@@ -142,8 +142,8 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
-	if b.left < 0 {
-		return n, b.err
+	if b.left < 0 { // the extra byte read to tell is not handed on
+		return n + int(b.left), b.err
 	}
 	return n, err
 }

@@ -33,10 +33,10 @@ func (t systemTimer) C() <-chan time.Time { return t.t.C }
 func (t systemTimer) Stop() bool          { return t.t.Stop() }
 
 // Sleep waits d on clock. It returns early, with nil, when wake delivers
-// (a nil wake never does), and with the context's error when ctx ends.
+// (a nil wake never does), and with the context's cause when ctx ends.
 func Sleep(ctx context.Context, clock Clock, d time.Duration, wake <-chan struct{}) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
 	}
 	if d <= 0 {
 		return nil
@@ -45,7 +45,7 @@ func Sleep(ctx context.Context, clock Clock, d time.Duration, wake <-chan struct
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return ctx.Err()
+		return context.Cause(ctx)
 	case <-t.C():
 		return nil
 	case <-wake:

@@ -47,7 +47,7 @@ type Loop struct {
 	Sleeping func(attempt int, delay time.Duration, err error)
 }
 
-// Run runs the loop. An error of ctx is returned as it is; callers wrap it.
+// Run runs the loop. When ctx ends, its cause is returned; callers wrap it.
 func (l *Loop) Run(ctx context.Context, attempt Attempt) error {
 	sched := l.Policy.schedule()
 	failures := 0
