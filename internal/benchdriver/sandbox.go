@@ -58,7 +58,7 @@ type banner struct {
 	m     []string
 }
 
-var bannerRE = regexp.MustCompile(`base URL:\s+(\S+)\n\s+API key:\s+(\S+)\n`)
+var bannerRE = regexp.MustCompile(`WEBADMIT_BASE_URL=(\S+)\nWEBADMIT_API_KEY=(\S+)\n`)
 
 func (b *banner) Write(p []byte) (int, error) {
 	b.mu.Lock()

@@ -232,12 +232,13 @@ func (t *Transfer) exhausted(attempts int, last error) error {
 	case errors.As(last, &expired):
 		return fmt.Errorf("%w: the object store refused the download URL %d times in a row, fresh ones included: %w", ErrURLExpired, attempts, last)
 	case t.started:
-		return fmt.Errorf("%w: received %d of %s bytes in %d attempts: %w", ErrIncomplete, t.out.received, sizeText(t.total), attempts, last)
+		return fmt.Errorf("%w: received %d of %s bytes in %d attempts: %w", ErrIncomplete, t.out.received, totalText(t.total), attempts, last)
 	}
 	return fmt.Errorf("download failed after %d attempts: %w", attempts, last)
 }
 
-func sizeText(n int64) string {
+// totalText is a byte count for errors, "?" when the size is unknown.
+func totalText(n int64) string {
 	if n < 0 {
 		return "?"
 	}
@@ -340,7 +341,7 @@ func (t *Transfer) attempt(ctx context.Context) error {
 		if errors.As(err, &werr) {
 			return werr
 		}
-		return t.stalled(actx, fmt.Errorf("download interrupted after %d of %s bytes: %w", t.out.received, sizeText(t.total), redact.Error(err)))
+		return t.stalled(actx, fmt.Errorf("download interrupted after %d of %s bytes: %w", t.out.received, totalText(t.total), redact.Error(err)))
 	}
 	switch {
 	case t.total >= 0 && t.out.received == t.total:
