@@ -1,6 +1,10 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+	"strings"
+)
 
 // The advice describe gives depends on the command that failed: it names
 // only the flags that command has, and the commands (with their ids) that
@@ -75,4 +79,47 @@ func (a *app) timeoutAdvice() string {
 		return "raise --timeout"
 	}
 	return "it may still finish: " + later + "; or raise --timeout"
+}
+
+// existsAdvice is the advice on a file that is in the way: what --force
+// does for this command, what names another file, and the command that
+// fetches the finished job's files again with --force, without a new run.
+func (a *app) existsAdvice() string {
+	var advice string
+	switch {
+	case a.flagSet("extract") && a.hasFlag("output-dir"): // pdf --extract
+		advice = "--force replaces the files in the way (all or nothing), or -o names an empty directory"
+	case a.flagSet("extract"):
+		advice = "--force replaces the files in the way (all or nothing), or --extract names an empty directory"
+	case a.hasFlag("output-dir"):
+		advice = "a zip file never replaces one of yours: --force writes it beside under a numbered name (Name-2.zip), or -o names another directory"
+	case a.typedOutputFile():
+		advice = "--force replaces it, or -o names another file"
+	default:
+		advice = "the server chose that name, and a file it names never replaces yours: " +
+			"--force writes it beside under a numbered name (Name-2.csv), or -o FILE names the file"
+	}
+	if again := a.fetchAgain(); again != "" && !a.flagSet("force") {
+		advice += "; '" + again + " --force' fetches it again without starting anew"
+	}
+	return advice
+}
+
+// flagSet reports whether the user gave the running command's flag name.
+func (a *app) flagSet(name string) bool {
+	return a.hasFlag(name) && a.cmd.Flags().Changed(name)
+}
+
+// typedOutputFile reports whether -o names the file itself (not a
+// directory the server's name goes into).
+func (a *app) typedOutputFile() bool {
+	if !a.flagSet("output-file") {
+		return false
+	}
+	o := a.flag("output-file")
+	if strings.HasSuffix(o, "/") || strings.HasSuffix(o, string(os.PathSeparator)) {
+		return false
+	}
+	fi, err := os.Stat(o)
+	return err != nil || !fi.IsDir()
 }

@@ -262,6 +262,9 @@ func (a *app) reportPDF(res *wrapper.PDFResult, err error, ff *pdfFetchFlags) er
 		a.warnf("PDF Manager batch %d ended %q: some applicants' PDFs may be missing; check the batch in WebAdMIT's PDF Manager",
 			res.BatchID, res.State.String())
 	}
+	for _, z := range res.ZipFiles {
+		a.warnStoredCoding(z.ContentEncoding, fmt.Sprintf("zip file %d (%s)", z.ZipFileID, z.FileName))
+	}
 	what := fmt.Sprintf("%d zip files", len(res.ZipFiles))
 	if len(res.ZipFiles) == 1 {
 		what = "1 zip file"

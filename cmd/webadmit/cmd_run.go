@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,14 +93,19 @@ func (a *app) report(res *wrapper.Result, err error, out *fetchTarget) error {
 		a.warnf("export %d run %d ended %q: the file may lack some records; check the run in WebAdMIT",
 			res.ExportID, res.ExportFileID, res.Status.String())
 	}
+	a.warnStoredCoding(res.ContentEncoding, "the file")
 	where := out.where
 	if len(res.Paths) == 1 {
 		where = res.Paths[0]
 	} else if len(res.Paths) > 1 {
 		where = fmt.Sprintf("%d files", len(res.Paths))
 	}
+	size := humanBytes(res.Bytes)
+	if res.Transcoded {
+		size = fmt.Sprintf("%s (%s received, converted to UTF-8)", size, humanBytes(res.Received))
+	}
 	a.notef("wrote %s to %s (sha256 %s, %s, %s)",
-		humanBytes(res.Bytes), where, res.SHA256, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
+		size, where, res.SHA256, count(res.StatusCalls, "status check"), res.Elapsed.Round(time.Millisecond))
 	if a.g.output == "json" && out.where != "stdout" {
 		j := resultJSON(res)
 		if out.where != "" {
@@ -117,6 +123,9 @@ type runResult struct {
 	Status            string   `json:"status"`
 	SuccessWithErrors bool     `json:"success_with_errors"`
 	Bytes             int64    `json:"bytes"`
+	BytesReceived     int64    `json:"bytes_received"`
+	Transcoded        bool     `json:"transcoded_to_utf8"`
+	ContentEncoding   string   `json:"content_encoding,omitempty"`
 	SHA256            string   `json:"sha256"`
 	Paths             []string `json:"paths"`
 	StatusCalls       int      `json:"status_calls"`
@@ -126,7 +135,25 @@ type runResult struct {
 func resultJSON(r *wrapper.Result) runResult {
 	return runResult{
 		ExportID: r.ExportID, ExportFileID: r.ExportFileID, Status: r.Status.String(),
-		SuccessWithErrors: r.SuccessWithErrors, Bytes: r.Bytes, SHA256: r.SHA256, Paths: r.Paths,
+		SuccessWithErrors: r.SuccessWithErrors, Bytes: r.Bytes, BytesReceived: r.Received, Transcoded: r.Transcoded,
+		ContentEncoding: r.ContentEncoding, SHA256: r.SHA256, Paths: r.Paths,
 		StatusCalls: r.StatusCalls, ElapsedSeconds: r.Elapsed.Seconds(),
 	}
+}
+
+// warnStoredCoding warns that a file was saved compressed, as the object
+// store keeps it (Content-Encoding): the client never decodes it, so what
+// is on disk is the compressed bytes, and --utf8 could not convert it.
+func (a *app) warnStoredCoding(coding, what string) {
+	if coding == "" {
+		return
+	}
+	msg := fmt.Sprintf("the object store keeps %s compressed (Content-Encoding: %s) and it was saved as stored, still compressed", what, coding)
+	if a.hasFlag("utf8") && a.flag("utf8") == "true" {
+		msg += "; --utf8 could not convert it"
+	}
+	if strings.EqualFold(coding, "gzip") || strings.EqualFold(coding, "x-gzip") {
+		msg += "; 'gzip -dc FILE > PLAIN' decompresses it"
+	}
+	a.warnf("%s", msg)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"strings"
 
@@ -35,6 +36,8 @@ func (a *app) describe(err error) string {
 		return msg + "; " + a.timeoutAdvice()
 	case errors.Is(err, context.Canceled):
 		return a.interruption(err)
+	case errors.Is(err, fs.ErrExist) && a.hasFlag("force"):
+		return msg + "; " + a.existsAdvice()
 	}
 	return strings.ReplaceAll(msg, "\n", " ")
 }

@@ -76,7 +76,14 @@ func (f *fetchFlags) runOptions(p *progress) []wrapper.RunOption {
 // device or FIFO is written to as a stream, as stdout is, and never
 // replaced.
 func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
+	if isStdoutPath(f.output) {
+		f.output = "-"
+	}
 	switch {
+	case f.extract == "" && a.flagSet("extract"):
+		return nil, usagef("--extract needs a directory (it is created if missing)")
+	case f.output == "" && a.flagSet("output-file"):
+		return nil, usagef("-o needs a file name, a directory, or '-' for stdout")
 	case f.extract != "" && f.output != "":
 		return nil, usagef("give -o or --extract, not both")
 	case f.extract != "":
@@ -100,9 +107,9 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 		return &fetchTarget{dst: wrapper.ToFile(f.output, wrapper.FileOptions{Overwrite: f.force})}, nil
 	case m&fs.ModeCharDevice != 0, m&fs.ModeNamedPipe != 0:
 		// Opened as it is: no creation, no truncation, no rename over it.
-		out, err := os.OpenFile(f.output, os.O_WRONLY, 0)
+		out, err := openStream(f.output, m)
 		if err != nil {
-			return nil, fmt.Errorf("open %s for writing: %w", f.output, err)
+			return nil, err
 		}
 		return streamTarget(out, f.output, out), nil
 	}
@@ -142,4 +149,14 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+// isStdoutPath reports whether path names this process's standard output:
+// written to as '-' is, rather than as a file to replace.
+func isStdoutPath(path string) bool {
+	switch path {
+	case "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1":
+		return true
+	}
+	return false
 }

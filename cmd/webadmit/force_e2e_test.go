@@ -167,3 +167,35 @@ func TestForceKeepsServerNamedFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputToAFIFONobodyReads: -o naming a FIFO that no process reads
+// fails at once with advice, for run and for api -o, rather than waiting
+// for ever for a reader; the FIFO stays a FIFO.
+func TestOutputToAFIFONobodyReads(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	for _, args := range [][]string{
+		{"run", "--identity", "7", "--export", "100", "-o"},
+		{"api", "/api/v1/user_identities", "-o"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "fifo")
+			if err := syscall.Mkfifo(path, 0o600); err != nil {
+				t.Fatalf("mkfifo: %v", err)
+			}
+			r := runCLI(t, t.TempDir(), sandboxEnv(s), append(args, path)...)
+			if r.code != exitError {
+				t.Errorf("exit %d, want %d:\n%s", r.code, exitError, r.stderr)
+			}
+			for _, want := range []string{"no process is reading it", "start the reader first"} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			if fi, err := os.Lstat(path); err != nil || fi.Mode().Type() != fs.ModeNamedPipe {
+				t.Errorf("the FIFO is now %v (%v)", fi.Mode(), err)
+			}
+		})
+	}
+}

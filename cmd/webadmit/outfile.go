@@ -25,6 +25,9 @@ type outputFile struct {
 // replaced only with --force (and only a regular file), a directory is
 // refused, and a device or FIFO is opened to be written as a stream.
 func (a *app) openOutput(path string, force bool) (*outputFile, error) {
+	if isStdoutPath(path) {
+		path = "-"
+	}
 	o := &outputFile{path: path, force: force}
 	a.written = o.written
 	switch path {
@@ -46,9 +49,9 @@ func (a *app) openOutput(path string, force bool) (*outputFile, error) {
 	case fi.IsDir():
 		return nil, usagef("-o %s is a directory: give a file name", path)
 	case fi.Mode()&fs.ModeCharDevice != 0, fi.Mode()&fs.ModeNamedPipe != 0:
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		f, err := openStream(path, fi.Mode())
 		if err != nil {
-			return nil, fmt.Errorf("open %s for writing: %w", path, err)
+			return nil, err
 		}
 		o.stream, o.closer = &countingWriter{w: f}, f
 		return o, nil

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // table is what a command prints in table mode: a header and rows.
@@ -18,11 +21,41 @@ type table struct {
 // stdout. Lists print as JSON arrays, never null.
 func (a *app) print(v any, t table) error {
 	if a.g.output == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = a.stdout.Write(append(escapeControls(b), '\n'))
+		return err
 	}
 	return writeTable(a.stdout, t)
+}
+
+// escapeControls writes as \uXXXX escapes the characters of encoded JSON
+// that could drive a terminal showing it but that encoding/json leaves
+// as they are: the C1 controls (U+0080–U+009F, CSI among them) and the
+// format characters (bidi overrides, zero widths). The JSON means the same;
+// a server's string cannot rewrite the screen of someone reading it.
+func escapeControls(b []byte) []byte {
+	if !bytes.ContainsFunc(b, func(r rune) bool { return r >= 0x80 && !keep(r) }) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+32)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r >= 0x80 && !keep(r) && r != utf8.RuneError {
+			if r > 0xFFFF { // a pair of surrogates, as JSON spells it
+				r1, r2 := utf16.EncodeRune(r)
+				out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+			} else {
+				out = fmt.Appendf(out, `\u%04x`, r)
+			}
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return out
 }
 
 // writeTable aligns the cells of t, each made safe for the terminal.

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -178,5 +179,67 @@ func TestServerStringsCannotDriveTheTerminal(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestJSONOutputEscapesTerminalControls: with --output json the server's
+// strings stay whole, but every character that could drive a terminal
+// (C0 and C1 controls, bidi overrides) is a \uXXXX escape, so that a
+// person who reads the JSON on a terminal is as safe as one reading a table.
+func TestJSONOutputEscapesTerminalControls(t *testing.T) {
+	t.Parallel()
+	env := hostileAPI(t)
+	for _, args := range [][]string{
+		{"identities"},
+		{"exports", "--identity", "7"},
+		{"files", "--identity", "7"},
+		{"status", "--export", "100", "--file", "5"},
+		{"pdf", "templates", "--identity", "7"},
+		{"programs", "--identity", "7"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t, t.TempDir(), env, append([]string{"--output", "json"}, args...)...)
+			if r.code != exitOK {
+				t.Fatalf("exit %d:\n%s", r.code, r.stderr)
+			}
+			for _, c := range terminalControls {
+				if strings.Contains(r.stdout, c) {
+					t.Errorf("%q reached stdout raw:\n%q", c, r.stdout)
+				}
+			}
+			var v any
+			if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+			}
+			if decoded := fmt.Sprint(v); !strings.Contains(decoded, "pwned") || !strings.ContainsAny(decoded, "\u009b\u202e\x1b") {
+				t.Errorf("the server's strings did not survive whole: %s", decoded)
+			}
+		})
+	}
+}
+
+func TestEscapeControls(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{`"plain, García"`, `"plain, García"`},
+		{"\"García\"", "\"García\""},
+		{"\"a\u009b31mb\"", `"a\u009b31mb"`},
+		{"\"\u202eevil\u2066\"", `"\u202eevil\u2066"`},
+		{"\"zero\u200bwidth\ufeff\"", `"zero\u200bwidth\ufeff"`},
+		{"\"tag \U000E0041\"", `"tag \udb40\udc41"`},
+	}
+	for _, tt := range tests {
+		got := string(escapeControls([]byte(tt.in)))
+		if got != tt.want {
+			t.Errorf("escapeControls(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		var a, b string
+		if err := json.Unmarshal([]byte(tt.in), &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(got), &b); err != nil || a != b {
+			t.Errorf("%q means %q, not %q (%v)", got, b, a, err)
+		}
 	}
 }

@@ -16,7 +16,8 @@ import (
 //
 // Every string from the server that reaches stdout or stderr in table mode
 // goes through it: table cells, progress lines, warnings and the final
-// error line. JSON output needs it not: the encoder escapes controls.
+// error line. JSON output (--output json) escapes them instead, as \uXXXX
+// (escapeControls), so that the data stay whole.
 func termSafe(s string) string {
 	clean := true
 	for _, r := range s {

@@ -90,9 +90,14 @@ func fileKind(m fs.FileMode) string {
 	return "not a regular file"
 }
 
-func existsError(path string) error {
-	return fmt.Errorf("%s already exists: choose another path or allow overwriting: %w", path, fs.ErrExist)
-}
+// existsError is the error of a name that is taken: it matches fs.ErrExist.
+func existsError(path string) error { return &existsErr{path} }
+
+// existsErr is a file the destination would not replace.
+type existsErr struct{ path string }
+
+func (e *existsErr) Error() string        { return e.path + " already exists" }
+func (e *existsErr) Is(target error) bool { return target == fs.ErrExist }
 
 // writebackEvery is how many bytes a fileSink writes before it asks the
 // kernel to start writing them to disk: the disk works while the rest
