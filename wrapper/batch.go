@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"syscall"
 
 	"github.com/webadmit-go/webadmit/generated"
@@ -114,8 +115,14 @@ func newBatchRun[R any](c *Client, ops *batchOps[R], id int) *Job[*Batch[R]] {
 		c: c, noun: ops.kind.String(), what: fmt.Sprintf("%s %d of program %d", ops.kind, id, ops.programID),
 		ev:    Event{BatchID: id},
 		attrs: []any{"user_identity_id", ops.identityID, "program_id", ops.programID, "batch_id", id},
-		kind:  noCallbacks, id: id, parent: ops.identityID, start: c.clock.Now(),
+		kind:  noCallbacks, id: id, parent: ops.identityID,
 		status: func(b *Batch[R]) Status { return b.Status },
+		clone: func(b *Batch[R]) *Batch[R] {
+			if b = copyOf(b); b != nil {
+				b.Results = slices.Clone(b.Results)
+			}
+			return b
+		},
 		final: func(b *Batch[R]) error {
 			if b.Status != StatusFailed {
 				return nil // Success With Errors is not an error: see ItemErrors
@@ -128,7 +135,14 @@ func newBatchRun[R any](c *Client, ops *batchOps[R], id int) *Job[*Batch[R]] {
 		if err != nil {
 			return nil, err
 		}
-		return decodeBatch(c, ops, resp, http.StatusOK)
+		b, err := decodeBatch(c, ops, resp, http.StatusOK)
+		if err == nil {
+			err = c.sameJob(resp, ops.kind.String(), b.ID, id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
 	}
 	j.t.Clock, j.t.What = c.clock, j.what
 	return j

@@ -2,11 +2,9 @@ package wrapper
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/webadmit-go/webadmit/generated"
 	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
@@ -46,14 +44,9 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 }
 
 func newClient(apiKey string, opts []Option) (*Client, error) {
-	key := strings.TrimSpace(apiKey)
-	if key == "" {
-		return nil, errors.New("empty API key: the key of a user with API access is needed (WebAdMIT > My Profile > API Key)")
-	}
-	for _, r := range key {
-		if r < 0x21 || r > 0x7e {
-			return nil, errors.New("the API key contains spaces or characters outside printable ASCII")
-		}
+	key, err := apiclient.CheckKey(apiKey)
+	if err != nil {
+		return nil, err
 	}
 	cfg := config{baseURL: DefaultBaseURL, poll: DefaultPollPolicy()}
 	for _, o := range opts {
@@ -101,13 +94,10 @@ func newClient(apiKey string, opts []Option) (*Client, error) {
 
 // API returns the generated client, configured like c (the key for the API
 // host only, user agent, rate budget, bounded bodies, redacted errors), for
-// the operations the wrapper does not cover; map its answers to errors with
-// Client.CheckResponse. It follows redirects on the API host with the key
-// and to other hosts without it; under a context from WithoutRedirects it
-// returns them instead (the PDF Manager zip download answers one, whose
-// Location is a pre-signed URL to fetch without the key). Its request doer
-// (the Client field of the underlying *generated.Client) sends any request
-// to the API the same way.
+// every other operation; map its answers to errors with CheckResponse. It
+// follows redirects, without the key to other hosts, or under a context
+// from WithoutRedirects returns them (the zip download's pre-signed
+// Location). Its request doer sends any request to the API the same way.
 func (c *Client) API() generated.ClientWithResponsesInterface { return c.api }
 
 // CloseIdleConnections closes the idle connections of both HTTP clients.

@@ -10,6 +10,15 @@ import (
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
+// sameJob checks that an answer describes the job asked about (want; 0:
+// any): one about another is retried as a malformed answer is.
+func (c *Client) sameJob(resp *http.Response, noun string, got, want int) error {
+	if want == 0 || got == want {
+		return nil
+	}
+	return decodeError(resp, nil, fmt.Errorf("%w: it describes %s %d, not %s %d", answer.ErrUnexpected, noun, got, noun, want), c.key)
+}
+
 // decodeAnswer maps resp to an error, or decodes its JSON body into a T
 // that valid accepts. A 2xx answer other than 200 or want, a body that is
 // not JSON and one that lacks what valid checks are *APIError values saying
@@ -20,7 +29,7 @@ func decodeAnswer[T any](c *Client, resp *http.Response, want int, valid func(*T
 		if errors.Is(rerr, answer.ErrTooLarge) {
 			return nil, decodeError(resp, nil, rerr, c.key)
 		}
-		return nil, fmt.Errorf("webadmit: reading the answer to %s %s: %w", resp.Request.Method, redact.ParsedURL(resp.Request.URL), redact.Error(rerr))
+		return nil, fmt.Errorf("reading the answer to %s %s: %w", resp.Request.Method, redact.ParsedURL(resp.Request.URL), redact.Error(rerr))
 	}
 	if err := checkResponse(resp, body, c.clock.Now(), c.key); err != nil {
 		return nil, err

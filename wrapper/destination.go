@@ -132,3 +132,22 @@ func (d batchDir) prepare() (*dest.Placement, Destination, error) {
 // reserved characters, at most 200 bytes. It returns "" when the header
 // proposes no usable name.
 func SafeFileName(contentDisposition string) string { return dest.SafeFileName(contentDisposition) }
+
+// errNilDestination is the error of a nil Destination or BatchDestination.
+var errNilDestination = errors.New("no destination: give ToFile, ToDir, ToWriter or the like")
+
+// openDestination opens dst for one file.
+func openDestination(dst Destination) (dest.Sink, error) {
+	if dst == nil {
+		return nil, errNilDestination
+	}
+	return dst.open(nil)
+}
+
+// prepareBatch prepares dst for a batch's files.
+func prepareBatch(dst BatchDestination) (*dest.Placement, Destination, error) {
+	if dst == nil {
+		return nil, nil, errNilDestination
+	}
+	return dst.prepare()
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
 	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
 )
@@ -50,19 +51,10 @@ func (c *Client) fetch(ctx context.Context, rc *runConfig, t *transfer.Transfer,
 	}
 	paths, err := s.Commit(&tr.Meta)
 	if err != nil {
-		return tr, nil, storedCoding(err, tr.Meta.ContentEncoding)
+		return tr, nil, transfer.StoredCoding(err, tr.Meta.ContentEncoding)
 	}
 	c.log.Info("webadmit: downloaded "+t.What, append(t.Attrs, "bytes", tr.Written, "resumes", tr.Resumes, "sha256", tr.SHA256)...)
 	return tr, paths, nil
-}
-
-// storedCoding adds to a failed commit (an extraction) that the object was
-// stored with a content coding: the bytes are not the archive itself.
-func storedCoding(err error, coding string) error {
-	if coding == "" {
-		return err
-	}
-	return fmt.Errorf("%w (the object store keeps the file with Content-Encoding %s: the bytes written are the encoded ones)", err, coding)
 }
 
 // storeError maps a failed answer of the object store to an error. It is
@@ -72,13 +64,7 @@ func storedCoding(err error, coding string) error {
 func (c *Client) storeError(resp *http.Response, body []byte) error {
 	secrets := []string{c.key}
 	if resp.Request != nil {
-		for _, vs := range resp.Request.URL.Query() {
-			for _, v := range vs {
-				if len(v) >= 8 {
-					secrets = append(secrets, v)
-				}
-			}
-		}
+		secrets = append(secrets, answer.QueryValues(resp.Request.URL)...)
 	}
 	err := checkResponse(resp, body, c.clock.Now(), secrets...)
 	var ae *APIError

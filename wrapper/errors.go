@@ -32,25 +32,20 @@ var (
 	ErrPDFBatchFailed = errors.New("PDF Manager batch failed")
 	// ErrBatchFailed: a v2 batch ended with status Failed.
 	ErrBatchFailed = errors.New("batch failed")
-	// ErrEmptyList: an export run or a PDF Manager batch ended with status
-	// Empty List; there is no file.
+	// ErrEmptyList: a run or PDF Manager batch ended Empty List: no file.
 	ErrEmptyList = errors.New("export produced an empty list")
-	// ErrURLExpired: the object store kept refusing the download URL, fresh
-	// ones included, until the attempts ran out.
+	// ErrURLExpired: the store refused every download URL, fresh ones too.
 	ErrURLExpired = transfer.ErrURLExpired
-	// ErrTimeout: the call's wait budget (PollPolicy.MaxWait) ran out, or a
-	// wait it was asked for would not fit in it.
+	// ErrTimeout: the wait budget (PollPolicy.MaxWait) ran out or cannot fit.
 	ErrTimeout = wait.ErrTimeout
 	// ErrNotReady: the run or batch has not finished: there is no file yet.
 	ErrNotReady = errors.New("not finished yet")
-	// ErrIncomplete: the download ended before the end of the file was
-	// confirmed, and the attempts ran out.
+	// ErrIncomplete: the attempts ran out before the file's end was confirmed.
 	ErrIncomplete = transfer.ErrIncomplete
-	// ErrChanged: the stored file changed between two parts of a resumed
-	// download.
+	// ErrChanged: the stored file changed between parts of a download.
 	ErrChanged = transfer.ErrChanged
-	// ErrUnsafeArchive: a zip entry would escape the target directory, is a
-	// link or a device, or the archive exceeds the extraction limits.
+	// ErrUnsafeArchive: a zip entry escapes its directory, is a link or a
+	// device, or the archive is over the extraction limits.
 	ErrUnsafeArchive = dest.ErrUnsafeArchive
 )
 
@@ -237,14 +232,12 @@ func (e *JobError) Is(target error) bool {
 
 // CheckResponse is the package's one mapping from an HTTP answer to an
 // error: nil for 2xx, *NotFoundError for 404, *RateLimitError for 429 and
-// *APIError for anything else. body is the (already read) response body; it
-// may be empty or anything at all. Use it with the generated client:
+// *APIError for anything else. body is the response body, read already,
+// whatever it holds; text taken from it is scrubbed of the key and of
+// anything shaped like a credential. With the generated client:
 //
 //	r, err := c.API().ListExportsWithResponse(ctx)
 //	if err == nil { err = c.CheckResponse(r.HTTPResponse, r.Body) }
-//
-// Text taken from the body is scrubbed of the client's API key (should a
-// proxy's error page echo it) and of anything shaped like a credential.
 func (c *Client) CheckResponse(resp *http.Response, body []byte) error {
 	return prefixed(checkResponse(resp, body, c.clock.Now(), c.key), c.key)
 }

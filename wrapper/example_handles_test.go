@@ -42,8 +42,9 @@ func ExampleClient_StartExport() {
 		log.Fatal(err)
 	}
 	fmt.Println("status", f.Status)
-	// The download URL lives 30 seconds: Download asks for a fresh one and
-	// streams it at once, here to standard output.
+	// Download URLs live under 30 seconds: Download uses the one Wait just
+	// received, or asks for a fresh one, and streams it at once, here to
+	// standard output.
 	res, err := run.Download(ctx, wrapper.ToWriter(os.Stdout))
 	if err != nil {
 		log.Fatal(err)

@@ -92,7 +92,7 @@ func Example_errorMatching() {
 	case errors.Is(err, wrapper.ErrExportFailed):
 		fmt.Println("the export failed in WebAdMIT")
 	case errors.Is(err, wrapper.ErrTimeout):
-		fmt.Println("still running: attach later")
+		fmt.Println("still running: pick it up later with c.ExportRun")
 	}
 	// Output:
 	// 401: check the API key

@@ -42,9 +42,8 @@ type Result struct {
 }
 
 // ExportRun is a handle on one run of an export: StartExport starts one,
-// ExportRun picks up one started elsewhere (by id, from another process or
-// the WebAdMIT screens). Poll and Wait come from Job; Download fetches the
-// file of the finished run at once. It is safe for concurrent use.
+// ExportRun picks up one started elsewhere, by id. Poll and Wait come from
+// Job; Download fetches the finished run's file. Safe for concurrent use.
 type ExportRun struct{ *Job[*ExportFile] }
 
 // ExportRun returns the handle of run runID of export exportID. It makes
@@ -54,8 +53,8 @@ func (c *Client) ExportRun(exportID, runID int) *ExportRun {
 		c: c, noun: "export", what: fmt.Sprintf("export %d run %d", exportID, runID),
 		ev:    Event{ExportID: exportID, ExportFileID: runID},
 		attrs: []any{"export_id", exportID, "export_file_id", runID},
-		kind:  exportJobs, id: runID, parent: exportID, start: c.clock.Now(),
-		status: func(f *ExportFile) Status { return f.Status },
+		kind:  exportJobs, id: runID, parent: exportID,
+		status: func(f *ExportFile) Status { return f.Status }, clone: copyOf[ExportFile],
 		final: func(f *ExportFile) error {
 			if f.Status.HasFile() {
 				return nil
@@ -68,7 +67,7 @@ func (c *Client) ExportRun(exportID, runID int) *ExportRun {
 		if err != nil {
 			return nil, err
 		}
-		return c.decodeExportFile(resp, exportID, http.StatusOK)
+		return c.decodeExportFile(resp, exportID, runID, http.StatusOK)
 	}
 	j.t.Clock, j.t.What = c.clock, j.what
 	return &ExportRun{j}
@@ -99,7 +98,7 @@ func (c *Client) startExport(ctx context.Context, identityID, exportID int, rc *
 		}
 		resp, err := c.raw.InitiateExportFile(ctx, identityID, exportID, &params, body)
 		if err == nil {
-			f, err = c.decodeExportFile(resp, exportID, http.StatusCreated)
+			f, err = c.decodeExportFile(resp, exportID, 0, http.StatusCreated)
 		}
 		return err
 	})
@@ -120,7 +119,7 @@ func (c *Client) startExport(ctx context.Context, identityID, exportID int, rc *
 // documentation). The Result holds what is known on error too.
 func (r *ExportRun) Download(ctx context.Context, dst Destination, opts ...RunOption) (*Result, error) {
 	return call(r.c, "download", opts, func(rc *runConfig) (*Result, error) {
-		s, err := dst.open(nil)
+		s, err := openDestination(dst)
 		if err != nil {
 			return nil, err
 		}
@@ -133,29 +132,27 @@ func (r *ExportRun) Download(ctx context.Context, dst Destination, opts ...RunOp
 // not nil, holds what is known, such as the run's ids for ExportRun.
 func (c *Client) RunExport(ctx context.Context, identityID, exportID int, dst Destination, opts ...RunOption) (*Result, error) {
 	return call(c, "run export", opts, func(rc *runConfig) (*Result, error) {
-		s, err := dst.open(nil)
+		s, err := openDestination(dst)
 		if err != nil {
 			return nil, err
 		}
-		start := c.clock.Now()
 		r, err := c.startExport(ctx, identityID, exportID, rc)
 		if err != nil {
 			s.Abort()
-			return &Result{ExportID: exportID, Elapsed: c.clock.Now().Sub(start)}, err
+			return &Result{ExportID: exportID, Elapsed: c.clock.Now().Sub(rc.start)}, err
 		}
-		r.start = start
 		if _, err := r.wait(ctx, rc); err != nil {
 			s.Abort()
-			return r.result(), err
+			return r.result(rc), err
 		}
 		return r.download(ctx, s, rc)
 	})
 }
 
 // result is the Result of the handle as far as it is known.
-func (r *ExportRun) result() *Result {
+func (r *ExportRun) result(rc *runConfig) *Result {
 	res := &Result{ExportID: r.ExportID(), ExportFileID: r.ID(), StatusCalls: r.t.Calls(),
-		Elapsed: r.c.clock.Now().Sub(r.start)}
+		Elapsed: r.c.clock.Now().Sub(rc.start)}
 	if f, ok := r.t.Snapshot(); ok {
 		res.Status, res.SuccessWithErrors = f.Status, f.Status == StatusSuccessWithErrors
 	}
@@ -175,16 +172,16 @@ func (r *ExportRun) download(ctx context.Context, s dest.Sink, rc *runConfig) (r
 			s.Abort()
 		}
 		if res != nil {
-			res.StatusCalls, res.Elapsed = r.t.Calls(), c.clock.Now().Sub(r.start)
+			res.StatusCalls, res.Elapsed = r.t.Calls(), c.clock.Now().Sub(rc.start)
 		}
 	}()
 	f, ok := r.t.Recent(urlFreshFor)
 	if !ok || f.downloadURL == "" {
 		if f, err = r.pollRetrying(ctx, rc); err != nil {
-			return r.result(), err
+			return r.result(rc), err
 		}
 	}
-	res = r.result()
+	res = r.result(rc)
 	switch {
 	case !f.Status.IsTerminal():
 		return res, fmt.Errorf("%w: %s has status %q", ErrNotReady, r.what, f.Status)
@@ -224,8 +221,9 @@ func (r *ExportRun) freshURL(ctx context.Context) (string, error) {
 	return f.downloadURL, nil
 }
 
-// decodeExportFile maps resp to an error, or decodes its ExportFileEnvelope.
-func (c *Client) decodeExportFile(resp *http.Response, exportID, want int) (*ExportFile, error) {
+// decodeExportFile maps resp to an error, or decodes its ExportFileEnvelope,
+// which must describe run runID (0: any run).
+func (c *Client) decodeExportFile(resp *http.Response, exportID, runID, want int) (*ExportFile, error) {
 	env, err := decodeAnswer(c, resp, want, func(env *exportFileEnvelope) bool {
 		ef := env.ExportFiles
 		return ef != nil && ef.Id > 0 && ef.Status != ""
@@ -234,6 +232,9 @@ func (c *Client) decodeExportFile(resp *http.Response, exportID, want int) (*Exp
 		return nil, err
 	}
 	ef := env.ExportFiles
+	if err := c.sameJob(resp, "run", ef.Id, runID); err != nil {
+		return nil, err
+	}
 	f := &ExportFile{ExportID: exportID, ID: ef.Id, Status: StatusOf(ef.Status), RawStatus: string(ef.Status)}
 	if ef.DownloadUrl != nil {
 		f.downloadURL = *ef.DownloadUrl

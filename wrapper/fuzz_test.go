@@ -118,7 +118,7 @@ func FuzzDecodeExportFile(f *testing.F) {
 		code := []int{200, 201}[status&1]
 		resp := &http.Response{StatusCode: code, Status: fmt.Sprintf("%d x", code), Header: http.Header{},
 			Body: io.NopCloser(bytes.NewReader(body)), Request: &http.Request{Method: "GET", URL: u}}
-		ef, err := c.decodeExportFile(resp, 7, code)
+		ef, err := c.decodeExportFile(resp, 7, 0, code)
 		if err != nil {
 			var ae *APIError
 			if !errors.As(err, &ae) {

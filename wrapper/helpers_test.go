@@ -307,7 +307,11 @@ func attach(c *Client, ctx context.Context, exportID, runID int, dst Destination
 func attachPDF(c *Client, ctx context.Context, identityID, batchID int, dst BatchDestination, opts ...RunOption) (*PDFResult, error) {
 	b := c.PDFBatch(identityID, batchID)
 	if _, err := b.Wait(ctx, opts...); err != nil {
-		return b.result(), err
+		res := &PDFResult{IdentityID: identityID, BatchID: batchID, StatusCalls: b.t.Calls()}
+		if p, ok := b.t.Snapshot(); ok {
+			res.State = p.State
+		}
+		return res, err
 	}
 	return b.Download(ctx, dst, opts...)
 }

@@ -11,11 +11,10 @@ import (
 	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
 )
 
-// Job is what every handle of a long-running job shares, in the manner of
-// a long-running operation: Poll makes one status call, Wait polls until
-// the job ends. ExportRun and PDFBatchRun embed one and add Download; the
-// handles of v2 batches are a Job alone. S is the job as the API describes
-// it. A Job is safe for concurrent use.
+// Job is what every handle of a long-running job shares: Poll makes one
+// status call, Wait polls until the job ends. ExportRun and PDFBatchRun add
+// Download; a v2 batch's handle is a Job alone. S is the job as the API
+// describes it. A Job is safe for concurrent use.
 type Job[S any] struct {
 	c      *Client
 	noun   string // the kind of job, for logs: "export", "PDF Manager batch"
@@ -26,8 +25,8 @@ type Job[S any] struct {
 	id     int // the job's id, and its parent's (a run's export, a batch's identity)
 	parent int
 	status func(S) Status
-	final  func(S) error // the error of a job that ended without what it was for
-	start  time.Time
+	final  func(S) error   // the error of a job that ended without what it was for
+	clone  func(S) S       // a copy of an answer, for the caller to keep
 	t      wait.Tracker[S] // what the API last said, and the calls made
 }
 
@@ -36,7 +35,10 @@ func (j *Job[S]) ID() int { return j.id }
 
 // Poll makes one status call and returns what it says.
 func (j *Job[S]) Poll(ctx context.Context) (S, error) {
-	return call(j.c, "poll", nil, func(rc *runConfig) (S, error) { return j.t.Poll(ctx, rc.budget) })
+	return call(j.c, "poll", nil, func(rc *runConfig) (S, error) {
+		s, err := j.t.Poll(ctx, rc.budget)
+		return j.clone(s), err
+	})
 }
 
 // Wait polls the job until its status is final and returns it, delays as
@@ -48,12 +50,10 @@ func (j *Job[S]) Wait(ctx context.Context, opts ...RunOption) (S, error) {
 	return call(j.c, "wait", opts, func(rc *runConfig) (S, error) { return j.wait(ctx, rc) })
 }
 
-// pollRetrying makes one status call, retrying transient failures (a 429,
-// a 502, a malformed answer) within the budget.
-func (j *Job[S]) pollRetrying(ctx context.Context, rc *runConfig) (S, error) {
-	var s S
-	err := j.c.retry(ctx, "checking "+j.what, rc, func(ctx context.Context) error {
-		var err error
+// pollRetrying makes one status call, retrying transient failures within
+// the budget.
+func (j *Job[S]) pollRetrying(ctx context.Context, rc *runConfig) (s S, err error) {
+	err = j.c.retry(ctx, "checking "+j.what, rc, func(ctx context.Context) (err error) {
 		s, err = j.t.Poll(ctx, rc.budget)
 		return err
 	})
@@ -75,7 +75,7 @@ func (j *Job[S]) wait(ctx context.Context, rc *runConfig) (S, error) {
 		Budget: rc.budget, Policy: rc.poll.policy(), Wake: wake,
 		Transient: isTransient, RetryAfter: retryAfter,
 		TimedOut: func(_ int, _ time.Duration, err error) error {
-			return timeoutError(j.what, last, rc.budget.Max(), cmp.Or(err, lastErr))
+			return timeoutError(j.what, j.lastStatus(last), rc.budget.Max(), cmp.Or(err, lastErr))
 		},
 		Sleeping: func(_ int, delay time.Duration, err error) {
 			e := j.event(EventPoll, last)
@@ -108,14 +108,31 @@ func (j *Job[S]) wait(ctx context.Context, rc *runConfig) (S, error) {
 	s, _ := j.t.Snapshot()
 	switch {
 	case err == nil:
-		return s, j.final(s)
+		return j.clone(s), j.final(s)
 	case ctx.Err() != nil:
 		err = fmt.Errorf("waiting for %s: %w", j.what, context.Cause(ctx))
 	case errors.Is(err, wait.ErrSpent):
-		err = timeoutError(j.what, last, rc.budget.Max(), err)
+		err = timeoutError(j.what, j.lastStatus(last), rc.budget.Max(), err)
 	}
 	var zero S
 	return zero, err
+}
+
+// lastStatus is seen, or else the status the handle last heard of.
+func (j *Job[S]) lastStatus(seen Status) Status {
+	if s, ok := j.t.Snapshot(); seen == "" && ok {
+		return j.status(s)
+	}
+	return seen
+}
+
+// copyOf returns a copy of *p (nil for nil): Poll and Wait return copies.
+func copyOf[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }
 
 // event returns the job's event of kind k.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,14 +63,28 @@ func (c *Client) newPDFBatch(identityID int, b *generated.PdfManagerBatch) (*PDF
 			if err != nil {
 				return nil, err
 			}
+			if z.IdentityID != identityID {
+				return nil, fmt.Errorf("PDF Manager batch %d of user identity %d lists a zip file of user identity %d (%q)", b.Id, identityID, z.IdentityID, h)
+			}
 			out.ZipFiles = append(out.ZipFiles, z)
 		}
 	}
 	return out, nil
 }
 
-func validPDFBatch(env *generated.PdfManagerBatchEnvelope) bool {
-	return env.PdfManagerBatch.Id > 0 && env.PdfManagerBatch.State != ""
+// decodePDFBatch maps resp to an error, or decodes its batch, which must be
+// batch batchID (0: any batch).
+func (c *Client) decodePDFBatch(resp *http.Response, identityID, batchID, want int) (*PDFBatch, error) {
+	env, err := decodeAnswer(c, resp, want, func(env *generated.PdfManagerBatchEnvelope) bool {
+		return env.PdfManagerBatch.Id > 0 && env.PdfManagerBatch.State != ""
+	})
+	if err == nil {
+		err = c.sameJob(resp, "PDF Manager batch", env.PdfManagerBatch.Id, batchID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.newPDFBatch(identityID, &env.PdfManagerBatch)
 }
 
 // PDFResult reports a finished (or failed) PDF Manager batch and the
@@ -90,10 +105,9 @@ type PDFResult struct {
 	Elapsed           time.Duration
 }
 
-// PDFBatchRun is a handle on one PDF Manager batch, as ExportRun is on an
-// export run: StartPDFBatch starts one, PDFBatch picks up one started
-// elsewhere; Poll and Wait come from Job; Download fetches its zip files.
-// It is safe for concurrent use.
+// PDFBatchRun is a handle on one PDF Manager batch, as ExportRun is on a
+// run: StartPDFBatch starts one, PDFBatch picks one up; Download fetches
+// its zip files. It is safe for concurrent use.
 type PDFBatchRun struct{ *Job[*PDFBatch] }
 
 // PDFBatch returns the handle of batch batchID of a user identity. It makes
@@ -103,8 +117,14 @@ func (c *Client) PDFBatch(identityID, batchID int) *PDFBatchRun {
 		c: c, noun: "PDF Manager batch", what: fmt.Sprintf("PDF Manager batch %d of user identity %d", batchID, identityID),
 		ev:    Event{BatchID: batchID},
 		attrs: []any{"user_identity_id", identityID, "pdf_manager_batch_id", batchID},
-		kind:  pdfJobs, id: batchID, parent: identityID, start: c.clock.Now(),
+		kind:  pdfJobs, id: batchID, parent: identityID,
 		status: func(b *PDFBatch) Status { return b.State },
+		clone: func(b *PDFBatch) *PDFBatch {
+			if b = copyOf(b); b != nil {
+				b.ZipFiles = slices.Clone(b.ZipFiles)
+			}
+			return b
+		},
 		final: func(b *PDFBatch) error {
 			if b.State.HasFile() {
 				return nil
@@ -117,11 +137,7 @@ func (c *Client) PDFBatch(identityID, batchID int) *PDFBatchRun {
 		if err != nil {
 			return nil, err
 		}
-		env, err := decodeAnswer(c, resp, http.StatusOK, validPDFBatch)
-		if err != nil {
-			return nil, err
-		}
-		return c.newPDFBatch(identityID, &env.PdfManagerBatch)
+		return c.decodePDFBatch(resp, identityID, batchID, http.StatusOK)
 	}
 	j.t.Clock, j.t.What = c.clock, j.what
 	return &PDFBatchRun{j}
@@ -151,14 +167,9 @@ func (c *Client) startPDFBatch(ctx context.Context, identityID, templateID int, 
 	what := fmt.Sprintf("starting a batch of PDF Manager template %d of user identity %d", templateID, identityID)
 	err := c.retry(ctx, what, rc, func(ctx context.Context) error {
 		resp, err := c.raw.InitiatePdfManagerBatch(ctx, identityID, body)
-		if err != nil {
-			return err
+		if err == nil {
+			batch, err = c.decodePDFBatch(resp, identityID, 0, http.StatusCreated)
 		}
-		env, err := decodeAnswer(c, resp, http.StatusCreated, validPDFBatch)
-		if err != nil {
-			return err
-		}
-		batch, err = c.newPDFBatch(identityID, &env.PdfManagerBatch)
 		return err
 	})
 	if err != nil {
@@ -178,7 +189,7 @@ func (c *Client) startPDFBatch(ctx context.Context, identityID, templateID int, 
 // nothing: on failure what was placed is taken back.
 func (b *PDFBatchRun) Download(ctx context.Context, dst BatchDestination, opts ...RunOption) (*PDFResult, error) {
 	return call(b.c, "download PDF batch", opts, func(rc *runConfig) (*PDFResult, error) {
-		pl, each, err := dst.prepare()
+		pl, each, err := prepareBatch(dst)
 		if err != nil {
 			return nil, err
 		}
@@ -190,29 +201,27 @@ func (b *PDFBatchRun) Download(ctx context.Context, dst BatchDestination, opts .
 // RunExport is for exports.
 func (c *Client) RunPDFBatch(ctx context.Context, identityID, templateID int, dst BatchDestination, opts ...RunOption) (*PDFResult, error) {
 	return call(c, "run PDF batch", opts, func(rc *runConfig) (*PDFResult, error) {
-		pl, each, err := dst.prepare()
+		pl, each, err := prepareBatch(dst)
 		if err != nil {
 			return nil, err
 		}
-		start := c.clock.Now()
 		b, err := c.startPDFBatch(ctx, identityID, templateID, rc)
 		if err != nil {
 			pl.Rollback()
-			return &PDFResult{IdentityID: identityID, TemplateID: templateID, Elapsed: c.clock.Now().Sub(start)}, err
+			return &PDFResult{IdentityID: identityID, TemplateID: templateID, Elapsed: c.clock.Now().Sub(rc.start)}, err
 		}
-		b.start = start
 		if _, err := b.wait(ctx, rc); err != nil {
 			pl.Rollback()
-			return b.result(), err
+			return b.result(rc), err
 		}
 		return b.download(ctx, pl, each, rc)
 	})
 }
 
 // result is the PDFResult of the handle as far as it is known.
-func (b *PDFBatchRun) result() *PDFResult {
+func (b *PDFBatchRun) result(rc *runConfig) *PDFResult {
 	res := &PDFResult{IdentityID: b.IdentityID(), BatchID: b.ID(), StatusCalls: b.t.Calls(),
-		Elapsed: b.c.clock.Now().Sub(b.start)}
+		Elapsed: b.c.clock.Now().Sub(rc.start)}
 	if p, ok := b.t.Snapshot(); ok {
 		res.State, res.TemplateID, res.TemplateName = p.State, p.TemplateID, p.TemplateName
 		res.SuccessWithErrors = p.State == StatusSuccessWithErrors
@@ -237,22 +246,15 @@ func (b *PDFBatchRun) download(ctx context.Context, pl *dest.Placement, each Des
 			pl.Commit()
 		}
 		if res != nil {
-			res.StatusCalls, res.Elapsed = b.t.Calls(), c.clock.Now().Sub(b.start)
+			res.StatusCalls, res.Elapsed = b.t.Calls(), c.clock.Now().Sub(rc.start)
 		}
 	}()
-	p, ok := b.t.Recent(urlFreshFor)
-	if !ok || !p.State.IsTerminal() {
-		if p, err = b.pollRetrying(ctx, rc); err != nil {
-			return b.result(), err
-		}
+	p, err := b.finished(ctx, rc)
+	res = b.result(rc)
+	if err != nil {
+		return res, err
 	}
-	res = b.result()
-	switch {
-	case !p.State.IsTerminal():
-		return res, fmt.Errorf("%w: %s has state %q", ErrNotReady, b.what, p.State)
-	case !p.State.HasFile():
-		return res, b.final(p)
-	case p.State == StatusSuccessWithErrors:
+	if p.State == StatusSuccessWithErrors {
 		c.log.Warn("webadmit: PDF Manager batch ended with errors; some PDFs may be missing", b.attrs...)
 	}
 	if len(p.ZipFiles) == 0 {
@@ -281,18 +283,47 @@ func (b *PDFBatchRun) download(ctx context.Context, pl *dest.Placement, each Des
 	return res, nil
 }
 
-// DownloadZipFile downloads one zip file of the batch (an id from
-// PDFBatch.ZipFiles) to dst, as Download does each; a zip file of a batch
-// that is not finished is ErrNotFound (the API's answer).
+// DownloadZipFile downloads one zip file of the finished batch (an id from
+// PDFBatch.ZipFiles) to dst, as Download does each. A batch still running
+// is ErrNotReady; an id that is not one of the batch's is ErrNotFound.
 func (b *PDFBatchRun) DownloadZipFile(ctx context.Context, zipFileID int, dst Destination, opts ...RunOption) (*ZipResult, error) {
 	return call(b.c, "download PDF zip file", opts, func(rc *runConfig) (*ZipResult, error) {
+		if dst == nil {
+			return nil, errNilDestination
+		}
+		p, err := b.finished(ctx, rc)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(p.ZipFiles, func(z PDFZipFile) bool { return z.ID == zipFileID })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: zip file %d is not one of the %d of %s", ErrNotFound, zipFileID, len(p.ZipFiles), b.what)
+		}
 		s, err := dst.open(nil)
 		if err != nil {
 			return nil, err
 		}
-		z := PDFZipFile{IdentityID: b.IdentityID(), ID: zipFileID,
-			Href: fmt.Sprintf("/api/v1/user_identities/%d/pdf_manager_zip_files/%d/download", b.IdentityID(), zipFileID)}
-		return b.c.downloadZip(ctx, zipDownload{zip: z, ev: Event{BatchID: b.ID(), ZipIndex: 1, ZipCount: 1, Status: StatusAvailable},
+		return b.c.downloadZip(ctx, zipDownload{zip: p.ZipFiles[i], ev: Event{BatchID: b.ID(), ZipIndex: i + 1, ZipCount: len(p.ZipFiles), Status: p.State},
 			fallback: fmt.Sprintf("pdf-manager-zip-file-%d.zip", zipFileID)}, s, rc)
 	})
+}
+
+// finished returns the batch once it has ended with zip files: the last
+// answer if it was final, else a status call's. A batch still running is
+// ErrNotReady, one that ended without files a *JobError.
+func (b *PDFBatchRun) finished(ctx context.Context, rc *runConfig) (*PDFBatch, error) {
+	p, ok := b.t.Snapshot()
+	if !ok || !p.State.IsTerminal() {
+		var err error
+		if p, err = b.pollRetrying(ctx, rc); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case !p.State.IsTerminal():
+		return p, fmt.Errorf("%w: %s has state %q", ErrNotReady, b.what, p.State)
+	case !p.State.HasFile():
+		return p, b.final(p)
+	}
+	return p, nil
 }

@@ -418,7 +418,7 @@ func TestSandboxPDFNotReadyAttachAndTimeout(t *testing.T) {
 	}
 	res, err := attachPDF(c, ctx, sandboxIdentity, batch.ID(), ZipFilesToDir(dir, FileOptions{}))
 	if err != nil || len(res.Paths) != 1 || fileSHA(t, res.Paths[0]) != sha(zipBytes) {
-		t.Fatalf("AttachPDFBatch = %+v, %v", res, collect(err))
+		t.Fatalf("attachPDF = %+v, %v", res, collect(err))
 	}
 
 	// Unknown ids are typed 404s.

@@ -28,8 +28,10 @@ func DefaultPollPolicy() PollPolicy {
 	return PollPolicy{MinDelay: 2 * time.Second, MaxDelay: 30 * time.Second, MaxWait: time.Hour, Multiplier: 1.5, Jitter: 0.2}
 }
 
-func (p PollPolicy) withDefaults() PollPolicy {
-	d := DefaultPollPolicy()
+func (p PollPolicy) withDefaults() PollPolicy { return p.withDefaultsFrom(DefaultPollPolicy()) }
+
+// withDefaultsFrom fills p's zero durations and multiplier from d.
+func (p PollPolicy) withDefaultsFrom(d PollPolicy) PollPolicy {
 	if p.MinDelay == 0 {
 		p.MinDelay = d.MinDelay
 	}

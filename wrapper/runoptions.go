@@ -17,11 +17,13 @@ type RunOption func(*runConfig)
 type runConfig struct {
 	poll        PollPolicy
 	budget      *wait.Budget // PollPolicy.MaxWait from the start of the call
+	start       time.Time    // the start of the call, for Elapsed
 	progress    ProgressFunc
 	callbackURL string
 	utf8        bool
 	attempts    int
 	lowSpeed    transfer.LowSpeed
+	maxWait     time.Duration // MaxWait's, whatever the order of the options
 	err         error
 }
 
@@ -45,10 +47,13 @@ func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
 	if rc.err != nil {
 		return nil, rc.err
 	}
+	if rc.maxWait > 0 {
+		rc.poll.MaxWait = rc.maxWait
+	}
 	if err := rc.poll.validate(); err != nil {
 		return nil, err
 	}
-	rc.budget = wait.NewBudget(c.clock, rc.poll.MaxWait)
+	rc.budget, rc.start = wait.NewBudget(c.clock, rc.poll.MaxWait), c.clock.Now()
 	return rc, nil
 }
 
@@ -64,20 +69,21 @@ func call[T any](c *Client, op string, opts []RunOption, f func(*runConfig) (T, 
 	return v, c.fail(op, err)
 }
 
-// UsePollPolicy replaces the client's poll policy for this call; zero
-// fields take the defaults.
+// UsePollPolicy replaces the client's poll policy for this call: zero
+// durations and multiplier keep the client's, Jitter is used as given.
 func UsePollPolicy(p PollPolicy) RunOption {
-	return func(rc *runConfig) { rc.poll = p.withDefaults() }
+	return func(rc *runConfig) { rc.poll = p.withDefaultsFrom(rc.poll) }
 }
 
-// MaxWait replaces the wait budget (PollPolicy.MaxWait) of this call.
+// MaxWait replaces the wait budget (PollPolicy.MaxWait) of this call,
+// before or after UsePollPolicy.
 func MaxWait(d time.Duration) RunOption {
 	return func(rc *runConfig) {
 		if d <= 0 {
 			rc.err = errors.New("MaxWait must be positive")
 			return
 		}
-		rc.poll.MaxWait = d
+		rc.maxWait = d
 	}
 }
 
@@ -104,11 +110,9 @@ func CallbackURL(u string) RunOption {
 }
 
 // TranscodeToUTF8 converts a file whose Content-Type declares ISO-8859-1 or
-// Windows-1252 to UTF-8 while it streams. ISO-8859-1 is decoded as
-// Windows-1252, as browsers do (the WHATWG Encoding Standard): the two
-// differ only in 0x80–0x9F, where Latin-1 has unused control codes and
-// Windows-1252 has the curly quotes and dashes such files really contain.
-// Files declaring another charset, or none, are written unchanged.
+// Windows-1252 to UTF-8 while it streams; others are written unchanged.
+// ISO-8859-1 is read as Windows-1252, as browsers do (WHATWG): 0x80–0x9F
+// are then the curly quotes and dashes such files really contain.
 func TranscodeToUTF8() RunOption {
 	return func(rc *runConfig) { rc.utf8 = true }
 }
@@ -126,12 +130,10 @@ func DownloadAttempts(n int) RunOption {
 	}
 }
 
-// LowSpeedLimit ends a download attempt that receives fewer than
-// bytesPerSec bytes a second, on average, for a whole period of over
-// (default: 1 KiB a second for a minute), as curl's --speed-limit and
-// --speed-time do: like a cut connection, it is resumed with a fresh URL,
-// within DownloadAttempts. A store that stops sending is caught the same
-// way. A bytesPerSec of 1 is a plain stall timeout of over.
+// LowSpeedLimit ends a download attempt that receives under bytesPerSec
+// bytes a second for a whole period of over (default: 1 KiB/s for a
+// minute), as curl's --speed-limit and --speed-time do; it is resumed like
+// a cut connection, within DownloadAttempts. 1 byte/s is a stall timeout.
 func LowSpeedLimit(bytesPerSec int64, over time.Duration) RunOption {
 	return func(rc *runConfig) {
 		if bytesPerSec < 1 || over <= 0 {

@@ -1,10 +1,8 @@
 package wrapper
 
 import (
-	"strings"
-	"unicode"
-
 	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 )
 
 // Status is the state of a job, normalised from either spelling the API
@@ -25,28 +23,10 @@ const (
 	StatusFailed            Status = "Failed"
 )
 
-var knownStatuses = map[string]Status{
-	"initializing":        StatusInitializing,
-	"queued":              StatusQueued,
-	"in progress":         StatusInProgress,
-	"available":           StatusAvailable,
-	"success with errors": StatusSuccessWithErrors,
-	"empty list":          StatusEmptyList,
-	"failed":              StatusFailed,
-}
-
-// ParseStatus normalises a status as the server spells it: case, underscores,
-// hyphens and white space (any amount, any kind) do not matter. Unknown values are returned
-// trimmed but otherwise unchanged.
-func ParseStatus(s string) Status {
-	key := strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return unicode.IsSpace(r) || r == '_' || r == '-'
-	}), " ")
-	if st, ok := knownStatuses[key]; ok {
-		return st
-	}
-	return Status(strings.TrimSpace(s))
-}
+// ParseStatus normalises a status as the server spells it: case,
+// underscores, hyphens and white space (any amount, any kind) do not
+// matter. Unknown values are returned trimmed but otherwise unchanged.
+func ParseStatus(s string) Status { return Status(answer.Status(s)) }
 
 // StatusOf normalises a generated.ExportFileStatus.
 func StatusOf(s generated.ExportFileStatus) Status { return ParseStatus(string(s)) }

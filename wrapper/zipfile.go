@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
-	"strings"
 
 	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
@@ -51,30 +50,19 @@ func (c *Client) redirectTarget(resp *http.Response) (string, error) {
 	if rerr != nil && !errors.Is(rerr, answer.ErrTooLarge) {
 		return "", fmt.Errorf("reading the answer to %s %s: %w", resp.Request.Method, redact.ParsedURL(resp.Request.URL), redact.Error(rerr))
 	}
-	switch resp.StatusCode {
-	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		loc := strings.TrimSpace(resp.Header.Get("Location"))
-		if loc == "" {
-			return "", redirectError(resp, "the redirect has no Location header", c.key)
-		}
-		u, err := resp.Request.URL.Parse(loc)
-		if err != nil {
-			return "", redirectError(resp, "the redirect's Location is not a URL", c.key)
-		}
-		return u.String(), nil
+	loc, bad := answer.Location(resp, c.key)
+	switch {
+	case bad != nil:
+		return "", (*APIError)(bad)
+	case loc != "":
+		return loc, nil
 	}
 	if err := checkResponse(resp, body, c.clock.Now(), c.key); err != nil {
 		return "", err
 	}
-	return "", redirectError(resp, fmt.Sprintf("expected a redirect to the object store, got %d", resp.StatusCode), c.key)
-}
-
-// redirectError is an answer to a zip download that is not the documented
-// redirect.
-func redirectError(resp *http.Response, msg string, secrets ...string) error {
-	e := newAPIError(resp, nil, secrets...)
-	e.Message = msg
-	return e
+	e := newAPIError(resp, nil, c.key)
+	e.Message = fmt.Sprintf("expected a redirect to the object store, got %d", resp.StatusCode)
+	return "", e
 }
 
 // zipDownload is one zip file to download into a sink.

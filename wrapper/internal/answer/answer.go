@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
@@ -177,6 +179,10 @@ const (
 	maxSnippetRunes = 160
 )
 
+// ErrUnexpected marks a cause that says what is wrong with a well-formed
+// answer (it describes another job, say): Describe shows it as it is.
+var ErrUnexpected = errors.New("unexpected answer")
+
 // Describe describes resp: the status (its reason phrase scrubbed: it may
 // echo the key), the request line without its query, and the API's message
 // from a JSON body or a scrubbed snippet of any other body. With a cause,
@@ -192,7 +198,7 @@ func Describe(resp *http.Response, body []byte, cause error, secrets ...string) 
 	case cause != nil:
 		e.Snippet = redact.Snippet(body, maxSnippetRunes, secrets...)
 		switch {
-		case errors.Is(cause, ErrTooLarge):
+		case errors.Is(cause, ErrTooLarge), errors.Is(cause, ErrUnexpected):
 			e.Message = cause.Error()
 		case empty:
 			e.Message = "empty body where JSON was expected"
@@ -296,4 +302,98 @@ func Callback(body []byte) (pdf bool, id, parent int, status string, err error) 
 		return true, 0, 0, "", errors.New("callback: not a PDF Manager batch with an id")
 	}
 	return true, env.Batch.ID, 0, env.Batch.State, nil
+}
+
+// Location reads a redirect answer: its Location resolved against the
+// request, or an *Error when it has none that parses. Both are zero when
+// resp is not a redirect.
+func Location(resp *http.Response, secrets ...string) (string, *Error) {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+	default:
+		return "", nil
+	}
+	bad := func(msg string) *Error {
+		e := Describe(resp, nil, nil, secrets...)
+		e.Message = msg
+		return e
+	}
+	loc := strings.TrimSpace(resp.Header.Get("Location"))
+	if loc == "" {
+		return "", bad("the redirect has no Location header")
+	}
+	u, err := resp.Request.URL.Parse(loc)
+	if err != nil {
+		return "", bad("the redirect's Location is not a URL")
+	}
+	return u.String(), nil
+}
+
+// statuses are the documented statuses of jobs, by their normalised key.
+var statuses = map[string]string{
+	"initializing": "Initializing", "queued": "Queued", "in progress": "In Progress",
+	"available": "Available", "success with errors": "Success With Errors",
+	"empty list": "Empty List", "failed": "Failed",
+}
+
+// Status returns a job's status in the current docs' spelling, whatever
+// the case, underscores, hyphens and white space of s; an unknown status
+// is returned trimmed.
+func Status(s string) string {
+	key := strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return unicode.IsSpace(r) || r == '_' || r == '-'
+	}), " ")
+	if st, ok := statuses[key]; ok {
+		return st
+	}
+	return strings.TrimSpace(s)
+}
+
+// maxCallbackBody bounds a callback's body.
+const maxCallbackBody = 64 << 10
+
+// CallbackHandler serves the POSTs WebAdMIT sends to a job's callback URL:
+// a valid body (see Callback) is passed to notify, which wakes the job's
+// waiters and says how many; it answers 204 to a valid body, 400 to an
+// invalid one and 405 to other methods.
+func CallbackHandler(log *slog.Logger, notify func(pdf bool, id, parent int) int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallbackBody))
+		var (
+			pdf        bool
+			id, parent int
+			status     string
+		)
+		if err == nil {
+			pdf, id, parent, status, err = Callback(body)
+		}
+		if err != nil {
+			log.Info("webadmit: invalid callback refused", "err", err.Error())
+			http.Error(w, "bad callback body", http.StatusBadRequest)
+			return
+		}
+		woken := notify(pdf, id, parent)
+		log.Info("webadmit: callback received", "pdf_manager_batch", pdf, "id", id, "parent_id", parent,
+			"status", redact.Snippet([]byte(status), 60), "waiters_woken", woken)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// QueryValues are the values of u's query long enough to be secrets: a
+// pre-signed URL's signature and credential, which an error page may echo.
+func QueryValues(u *url.URL) []string {
+	var vs []string
+	for _, v := range u.Query() {
+		for _, s := range v {
+			if len(s) >= 8 {
+				vs = append(vs, s)
+			}
+		}
+	}
+	return vs
 }

@@ -7,6 +7,7 @@ package apiclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -174,4 +175,18 @@ func ParseBase(raw, example string) (*url.URL, error) {
 	}
 	u.RawPath = ""
 	return u, nil
+}
+
+// CheckKey returns the API key trimmed, or why it cannot be one.
+func CheckKey(key string) (string, error) {
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return "", errors.New("empty API key: the key of a user with API access is needed (WebAdMIT > My Profile > API Key)")
+	}
+	for _, r := range key {
+		if r < 0x21 || r > 0x7e {
+			return "", errors.New("the API key contains spaces or characters outside printable ASCII")
+		}
+	}
+	return key, nil
 }

@@ -492,3 +492,12 @@ func drainClose(body io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, body, 4<<10)
 	_ = body.Close()
 }
+
+// StoredCoding adds to a failed commit (an extraction) that the object was
+// stored with a content coding: the bytes are not the archive itself.
+func StoredCoding(err error, coding string) error {
+	if coding == "" {
+		return err
+	}
+	return fmt.Errorf("%w (the object store keeps the file with Content-Encoding %s: the bytes written are the encoded ones)", err, coding)
+}
