@@ -12,8 +12,9 @@ import (
 // later runs count up from it.
 const firstRunID = 74780
 
-// recentRunsListed caps the batch status list.
-const recentRunsListed = 50
+// recentRunsListed caps the batch status list: the docs say "recent" and
+// give no number; an identity's 100 latest runs here.
+const recentRunsListed = 100
 
 // run is one run of an export (an "export file"). Its status is computed
 // from its start time and the export's Timeline, so nothing has to tick.

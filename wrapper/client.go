@@ -31,7 +31,8 @@ type Client struct {
 	poll   PollPolicy
 	budget *ratelimit.Budget
 	clock  wait.Clock
-	hub    *wait.Hub // waiters of jobs, woken by callbacks
+	hub    *wait.Hub   // waiters of jobs, woken by callbacks
+	board  *wait.Board // status lists shared by the runs of StartExports
 
 	unknownSeen  answer.Seen // unknown statuses already logged
 	mismatchSeen answer.Seen // export id pairs already logged
@@ -67,6 +68,7 @@ func newClient(apiKey string, opts []Option) (*Client, error) {
 		clock:  cfg.clock,
 		hub:    wait.NewHub(),
 	}
+	c.board = &wait.Board{List: c.listRuns, Policy: c.poll.policy(), Clock: c.clock}
 	c.unknownSeen.Max, c.mismatchSeen.Max = 64, 64
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

@@ -25,8 +25,12 @@ type Job[S any] struct {
 	id     int // the job's id, and its parent's (a run's export, a batch's identity)
 	parent int
 	status func(S) Status
-	final  func(S) error   // the error of a job that ended without what it was for
-	clone  func(S) S       // a copy of an answer, for the caller to keep
+	final  func(S) error // the error of a job that ended without what it was for
+	clone  func(S) S     // a copy of an answer, for the caller to keep
+	// shared, when set, watches the job in a status list shared with other
+	// jobs (wake receives its changes): listed says the job's status
+	// without a call of its own, or false when the job needs one.
+	shared func(wake chan<- struct{}) (listed func() (Status, bool), stop func())
 	t      wait.Tracker[S] // what the API last said, and the calls made
 }
 
@@ -63,8 +67,14 @@ func (j *Job[S]) pollRetrying(ctx context.Context, rc *runConfig) (s S, err erro
 // wait polls the job until its status is final. After an answer just
 // received that is not final (the start's), the first call waits a delay.
 func (j *Job[S]) wait(ctx context.Context, rc *runConfig) (S, error) {
-	wake, unsubscribe := j.c.hub.Subscribe(j.kind, j.id, j.parent)
-	defer unsubscribe()
+	wake := make(chan struct{}, 1)
+	defer j.c.hub.SubscribeTo(j.kind, j.id, j.parent, wake)()
+	listed := func() (Status, bool) { return "", false }
+	if j.shared != nil {
+		var stop func()
+		listed, stop = j.shared(wake)
+		defer stop()
+	}
 	var (
 		last    Status
 		lastErr error
@@ -90,15 +100,20 @@ func (j *Job[S]) wait(ctx context.Context, rc *runConfig) (S, error) {
 	}
 	err := loop.Run(ctx, func(ctx context.Context) (bool, error) {
 		s, _ := j.t.Snapshot()
-		if !skip {
+		st, ok := listed() // a shared list that shows the job going spares a call
+		switch {
+		case skip:
+			st = j.status(s)
+		case !ok || st.IsTerminal():
 			var err error
 			if s, err = j.t.Poll(ctx, rc.budget); err != nil {
 				lastErr = err
 				return false, err
 			}
+			st = j.status(s)
 		}
 		skip, lastErr = false, nil
-		if st := j.status(s); st != last {
+		if st != last {
 			last = st
 			j.c.log.Debug("webadmit: "+j.noun+" status", slices.Concat(j.attrs, []any{"status", st})...)
 			rc.emit(j.event(EventStatus, st))

@@ -24,6 +24,7 @@ type runConfig struct {
 	attempts    int
 	lowSpeed    transfer.LowSpeed
 	maxWait     time.Duration // MaxWait's, whatever the order of the options
+	parallel    int           // downloads at once (RunExports)
 	err         error
 }
 
@@ -39,7 +40,7 @@ const (
 )
 
 func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
-	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts,
+	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts, parallel: 4,
 		lowSpeed: transfer.LowSpeed{BytesPerSec: defaultLowSpeedLimit, Over: defaultLowSpeedTime}}
 	for _, o := range opts {
 		o(rc)
@@ -141,5 +142,17 @@ func LowSpeedLimit(bytesPerSec int64, over time.Duration) RunOption {
 			return
 		}
 		rc.lowSpeed = transfer.LowSpeed{BytesPerSec: bytesPerSec, Over: over}
+	}
+}
+
+// ParallelDownloads bounds the files RunExports downloads at once (default
+// 4); waits are not bounded: they share one status list.
+func ParallelDownloads(n int) RunOption {
+	return func(rc *runConfig) {
+		if n < 1 {
+			rc.err = errors.New("ParallelDownloads must be at least 1")
+			return
+		}
+		rc.parallel = n
 	}
 }

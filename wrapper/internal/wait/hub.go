@@ -14,7 +14,7 @@ type hubKey struct{ kind, id int }
 
 type waiter struct {
 	parent int
-	ch     chan struct{}
+	ch     chan<- struct{}
 }
 
 // NewHub returns an empty hub.
@@ -27,14 +27,24 @@ func (h *Hub) Subscribe(kind, id, parent int) (<-chan struct{}, func()) {
 	if kind == 0 {
 		return nil, func() {}
 	}
-	k, w := hubKey{kind, id}, &waiter{parent: parent, ch: make(chan struct{}, 1)}
+	ch := make(chan struct{}, 1)
+	return ch, h.SubscribeTo(kind, id, parent, ch)
+}
+
+// SubscribeTo is Subscribe with a channel of the caller's, which other
+// sources of wake-ups may share.
+func (h *Hub) SubscribeTo(kind, id, parent int, ch chan<- struct{}) func() {
+	if kind == 0 {
+		return func() {}
+	}
+	k, w := hubKey{kind, id}, &waiter{parent: parent, ch: ch}
 	h.mu.Lock()
 	if h.waiters[k] == nil {
 		h.waiters[k] = make(map[*waiter]struct{})
 	}
 	h.waiters[k][w] = struct{}{}
 	h.mu.Unlock()
-	return w.ch, func() {
+	return func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		delete(h.waiters[k], w)
