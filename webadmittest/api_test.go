@@ -122,7 +122,7 @@ func TestOperations(t *testing.T) {
 				t.Errorf("export 29900 list type = %v, want null", *e.ListType)
 			}
 		}
-		want := []int{29897, 29898, 29899, 29900, 29901, 29902, 31000}
+		want := []int{29897, 29898, 29899, 29900, 29901, 29902, 29903, 29904, 31000, 31001}
 		if !slices.Equal(ids, want) {
 			t.Errorf("exports %v, want %v (all identities)", ids, want)
 		}
@@ -135,7 +135,7 @@ func TestOperations(t *testing.T) {
 		if err != nil || r.JSON200 == nil {
 			t.Fatalf("%v %d %s", err, r.StatusCode(), r.Body)
 		}
-		if n := len(*r.JSON200.Exports); n != 1 || (*r.JSON200.Exports)[0].Id != 31000 {
+		if n := len(*r.JSON200.Exports); n != 2 || (*r.JSON200.Exports)[0].Id != 31000 {
 			t.Errorf("identity 43 exports = %+v", *r.JSON200.Exports)
 		}
 		if *r.JSON200.Href != "/api/v1/user_identities/43/exports" {

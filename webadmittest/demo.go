@@ -32,6 +32,13 @@ const (
 	DemoExportFullDump = 29902
 	// DemoExportAssociationText is identity 43's fixed-width text file.
 	DemoExportAssociationText = 31000
+	// DemoExportRecommendations, DemoExportDecisions and
+	// DemoExportAssociationRoster are small CSV exports (identities 42, 42
+	// and 43) that take about 2, 3 and 1.5 seconds: with the others, enough
+	// to run many exports at once ('webadmit run' with several --export).
+	DemoExportRecommendations   = 29903
+	DemoExportDecisions         = 29904
+	DemoExportAssociationRoster = 31001
 
 	// DemoFullDumpSize is the size of the generated DemoExportFullDump file.
 	DemoFullDumpSize = 64 << 20
@@ -179,9 +186,21 @@ func demoExports() []Export {
 		{ID: DemoExportFullDump, IdentityID: DemoIdentityID, Name: "Full Applicant Dump",
 			Format: generated.ExportFormatCSV, ListType: listType(generated.ExportListTypeAll),
 			Size: DemoFullDumpSize, Timeline: demoTimeline(generated.ExportFileStatusAvailable)},
+		{ID: DemoExportRecommendations, IdentityID: DemoIdentityID, Name: "Recommendations",
+			Format: generated.ExportFormatCSV, ListType: listType(generated.ExportListTypeAll),
+			Content:  latin1("cas_id,recommender,received\n1000001,Dr. Amélie Roux,2015-01-12\n1000002,Prof. Jürgen Weiß,2015-01-20\n"),
+			Timeline: Timeline{Initializing: 300 * time.Millisecond, Queued: 700 * time.Millisecond, InProgress: time.Second}},
+		{ID: DemoExportDecisions, IdentityID: DemoIdentityID, Name: "Decisions",
+			Format: generated.ExportFormatCSV, ListType: listType(generated.ExportListTypeAll),
+			Content:  latin1("cas_id,decision\n1000001,Offer Accepted\n1000002,Matriculated\n1000003,Denied\n"),
+			Timeline: Timeline{Initializing: 500 * time.Millisecond, Queued: time.Second, InProgress: 1500 * time.Millisecond}},
 		{ID: DemoExportAssociationText, IdentityID: DemoAssociationIdentityID, Name: "Association Fixed Width",
 			Format: generated.ExportFormatFixedWidth, Content: latin1(demoFixedWidth),
 			Timeline: demoTimeline(generated.ExportFileStatusAvailable)},
+		{ID: DemoExportAssociationRoster, IdentityID: DemoAssociationIdentityID, Name: "Association Roster",
+			Format: generated.ExportFormatCSV, ListType: listType(generated.ExportListTypeAll),
+			Content:  latin1("cas_id,last_name\n3000001,Þórsson\n3000002,Åberg\n"),
+			Timeline: Timeline{Initializing: 300 * time.Millisecond, Queued: 500 * time.Millisecond, InProgress: 700 * time.Millisecond}},
 	}
 }
 

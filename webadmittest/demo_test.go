@@ -10,8 +10,8 @@ import (
 func TestDemoExportsCanBeChanged(t *testing.T) {
 	t.Parallel()
 	exports := webadmittest.DemoExports()
-	if len(exports) != 7 {
-		t.Fatalf("%d demo exports, want 7", len(exports))
+	if len(exports) != 10 {
+		t.Fatalf("%d demo exports, want 10", len(exports))
 	}
 	const size = 12345
 	for i := range exports {

@@ -62,9 +62,32 @@ func (c *Client) RunExports(ctx context.Context, jobs []ExportJob, opts ...RunOp
 		}
 		return out
 	}
+	var into func(i int) (dest.Sink, error)
+	if d := rcs[0].into; d != nil {
+		pl, each, err := prepareBatch(d)
+		if err != nil {
+			for i := range out {
+				out[i].Err = c.fail("run exports", err)
+			}
+			return out
+		}
+		into = func(int) (dest.Sink, error) { return each.open(pl) }
+		defer func() { // keep what was delivered; a directory made for nothing goes
+			if slices.ContainsFunc(out, func(o ExportOutcome) bool { return o.Err == nil }) {
+				pl.Commit()
+			} else {
+				pl.Rollback()
+			}
+		}()
+	}
 	sinks := make([]dest.Sink, len(jobs))
 	for i, j := range jobs { // every destination is checked before any run starts
-		if sinks[i], err = openDestination(j.Dst); err != nil {
+		if j.Dst == nil && into != nil {
+			sinks[i], err = into(i)
+		} else {
+			sinks[i], err = openDestination(j.Dst)
+		}
+		if err != nil {
 			out[i].Err = c.fail("run export", fmt.Errorf("export %d of user identity %d: %w", j.ExportID, j.IdentityID, err))
 			jobs[i].IdentityID = -1 // not started
 		}

@@ -174,3 +174,34 @@ func TestStartExportsHandles(t *testing.T) {
 		}
 	}
 }
+
+// TestRunExportsIntoOneDirectory: two exports whose server file names
+// collide both arrive, the later numbered; a file already there is not
+// replaced (its export fails) unless UniqueName numbers it too.
+func TestRunExportsIntoOneDirectory(t *testing.T) {
+	t.Parallel()
+	same := func(id int) webadmittest.Export {
+		return webadmittest.Export{ID: id, IdentityID: 42, Name: "Same", FileName: "same.csv", Content: []byte(fmt.Sprint(id))}
+	}
+	srv := sandbox(t, webadmittest.WithExports(same(6000), same(6001), webadmittest.Export{ID: 6002, IdentityID: 42, Name: "Other", FileName: "taken.csv", Content: []byte("new")}))
+	c := sandboxClient(t, srv)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "taken.csv"), []byte("the user's"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	jobs := []ExportJob{{IdentityID: 42, ExportID: 6000}, {IdentityID: 42, ExportID: 6001}, {IdentityID: 42, ExportID: 6002}}
+	out := c.RunExports(context.Background(), jobs, ExportsInto(ZipFilesToDir(dir, FileOptions{})))
+	if out[0].Err != nil || out[1].Err != nil || !errors.Is(out[2].Err, os.ErrExist) {
+		t.Fatalf("outcomes %v %v %v", out[0].Err, out[1].Err, out[2].Err)
+	}
+	if got := fmt.Sprint(dirEntries(t, dir)); got != "[same-2.csv same.csv taken.csv]" {
+		t.Errorf("files %s", got)
+	}
+	if string(readFile(t, filepath.Join(dir, "taken.csv"))) != "the user's" {
+		t.Error("the user's file was replaced")
+	}
+	out = c.RunExports(context.Background(), jobs[2:], ExportsInto(ZipFilesToDir(dir, FileOptions{UniqueName: true})))
+	if out[0].Err != nil || filepath.Base(out[0].Result.Paths[0]) != "taken-2.csv" {
+		t.Errorf("with UniqueName: %+v", out[0])
+	}
+}

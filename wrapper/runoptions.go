@@ -23,8 +23,9 @@ type runConfig struct {
 	utf8        bool
 	attempts    int
 	lowSpeed    transfer.LowSpeed
-	maxWait     time.Duration // MaxWait's, whatever the order of the options
-	parallel    int           // downloads at once (RunExports)
+	maxWait     time.Duration    // MaxWait's, whatever the order of the options
+	parallel    int              // downloads at once (RunExports)
+	into        BatchDestination // RunExports' files without a Dst
 	err         error
 }
 
@@ -155,4 +156,13 @@ func ParallelDownloads(n int) RunOption {
 		}
 		rc.parallel = n
 	}
+}
+
+// ExportsInto sends the files of RunExports' jobs that have no Dst into
+// dst (ZipFilesToDir or ExtractZipFilesTo): under the server's names, never
+// two the same (a later one is numbered), never replacing a file there
+// unless UniqueName numbers it too; each file delivered stays, whatever
+// becomes of the others.
+func ExportsInto(dst BatchDestination) RunOption {
+	return func(rc *runConfig) { rc.into = dst }
 }

@@ -12,12 +12,14 @@ import (
 
 func (a *app) runCommand() *cobra.Command {
 	var (
-		identity, export int
-		timeout          time.Duration
-		ff               fetchFlags
+		identity int
+		exports  []int
+		manifest string
+		timeout  time.Duration
+		ff       fetchFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "run --identity ID --export ID [-o FILE|-] [--timeout 30m] [--utf8] [--extract DIR] [--force]",
+		Use:   "run --identity ID --export ID [--export ID ...] [-o FILE|DIR|-] [--manifest FILE] [--timeout 30m] [--utf8] [--extract DIR] [--force]",
 		Short: "Start an export, wait for it and download the file",
 		Long: `run starts a run of the export (or joins the one already running), checks its status with
 growing intervals until it ends, and downloads the file the moment it is available. The file is
@@ -25,12 +27,38 @@ written atomically with mode 0600: on any failure nothing is left behind. Withou
 the server's name in the current directory and never replaces a file there; --force replaces
 only the file named by -o. '-o -' writes to stdout; a device or FIFO is written to as a stream.
 
+Several --export flags (or --manifest) run the exports at once: their waits share one status
+list per identity, so they cost the status calls of one, and each file is downloaded the
+moment its run has one. -o then names the directory (default: the current one, created if
+missing) that takes each file under the server's name, two never the same; a summary table
+(or --output json) follows. --manifest FILE (YAML or JSON, '-' for stdin) lists the exports:
+
+  - {identity: 42, export: 29897}
+  - {identity: 42, export: 29898, output: recommendations.csv, utf8: true}
+
+The exit code is that of the first export (in the order given) that did not deliver its
+file, as a run of it alone would give; the others are still delivered.
+
 ` + exitCodesHelp,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if timeout <= 0 {
 				return usagef("--timeout must be positive")
 			}
+			if len(exports) > 1 || manifest != "" {
+				return a.runMany(cmd, identity, exports, manifest, timeout, &ff)
+			}
+			var missing []string
+			if identity <= 0 {
+				missing = append(missing, `"identity"`)
+			}
+			if len(exports) == 0 {
+				missing = append(missing, `"export"`)
+			}
+			if len(missing) > 0 {
+				return usagef("required flag(s) %s not set (or give --manifest)", strings.Join(missing, ", "))
+			}
+			export := exports[0]
 			out, err := ff.target(a)
 			if err != nil {
 				return err
@@ -43,12 +71,11 @@ only the file named by -o. '-o -' writes to stdout; a device or FIFO is written 
 			return a.report(res, err, out)
 		},
 	}
-	cmd.Flags().IntVar(&identity, "identity", 0, "user identity id that owns the export")
-	cmd.Flags().IntVar(&export, "export", 0, "export id (from 'webadmit exports')")
+	cmd.Flags().IntVar(&identity, "identity", 0, "user identity id that owns the export(s)")
+	cmd.Flags().IntSliceVar(&exports, "export", nil, "export id (from 'webadmit exports'); repeat it, or give a comma-separated list, to run several at once")
+	cmd.Flags().StringVar(&manifest, "manifest", "", "YAML or JSON list of {identity, export, output, utf8} to run at once ('-' for stdin)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up waiting after this long")
 	ff.register(cmd)
-	_ = cmd.MarkFlagRequired("identity")
-	_ = cmd.MarkFlagRequired("export")
 	return cmd
 }
 

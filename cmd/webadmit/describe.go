@@ -21,6 +21,9 @@ func (a *app) describe(err error) string {
 		ad  advised
 		dns *net.DNSError
 	)
+	if m, ok := errManyFailed(err); ok { // each failure was described already
+		return fmt.Sprintf("%d of %d exports did not deliver their file (see above); the exit code is that of the first, export %d", m.failed, m.total, m.export)
+	}
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return a.unresolvable(dns)

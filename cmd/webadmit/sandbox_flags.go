@@ -23,6 +23,7 @@ type sandboxFlags struct {
 	RateLimit   int           // calls allowed per RateWindow
 	RateWindow  time.Duration // the rate limit's window
 	DumpSize    int64         // size of the generated Full Applicant Dump export
+	Extra       int           // small generated exports added to identity 42
 	S3Endpoint  string        // S3 endpoint to serve the files from; empty: the built-in store
 	S3Bucket    string        // its bucket; empty: DefaultS3Bucket
 }
@@ -38,6 +39,7 @@ func (f *sandboxFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.RateWindow, "rate-window", webadmittest.DefaultRateWindow, "rate limit window")
 	fs.Int64Var(&f.DumpSize, "dump-size", webadmittest.DemoFullDumpSize,
 		fmt.Sprintf("size in `bytes` of the generated Full Applicant Dump export (%d)", webadmittest.DemoExportFullDump))
+	fs.IntVar(&f.Extra, "extra-exports", 0, fmt.Sprintf("add `N` small generated exports to identity %d (ids from %d), each taking 1 to 5 s, for running many at once", webadmittest.DemoIdentityID, extraExportBase))
 	f.registerS3(fs)
 }
 
@@ -47,6 +49,9 @@ func (f *sandboxFlags) register(fs *pflag.FlagSet) {
 func (f *sandboxFlags) options(log *slog.Logger) ([]webadmittest.Option, error) {
 	if f.DumpSize < 0 {
 		return nil, fmt.Errorf("dump size %d: the size cannot be negative", f.DumpSize)
+	}
+	if f.Extra < 0 || f.Extra > 10000 {
+		return nil, fmt.Errorf("--extra-exports %d: give 0 to 10000", f.Extra)
 	}
 	spelling := webadmittest.SpellingTitleCase
 	if f.SnakeCase {
@@ -66,8 +71,8 @@ func (f *sandboxFlags) options(log *slog.Logger) ([]webadmittest.Option, error) 
 	if f.Key != "" {
 		opts = append(opts, webadmittest.WithAPIKey(f.Key))
 	}
-	if f.DumpSize != webadmittest.DemoFullDumpSize {
-		opts = append(opts, webadmittest.WithExports(demoExportsWithDump(f.DumpSize)...))
+	if f.DumpSize != webadmittest.DemoFullDumpSize || f.Extra > 0 {
+		opts = append(opts, webadmittest.WithExports(append(demoExportsWithDump(f.DumpSize), extraExports(f.Extra)...)...))
 	}
 	if f.S3Endpoint != "" {
 		o, err := f.s3Option()
@@ -89,4 +94,21 @@ func demoExportsWithDump(size int64) []webadmittest.Export {
 		}
 	}
 	return exports
+}
+
+// extraExportBase is the id of the first of --extra-exports.
+const extraExportBase = 60000
+
+// extraExports makes n small exports of the demo identity, the i-th taking
+// from 1 to 5 seconds.
+func extraExports(n int) []webadmittest.Export {
+	out := make([]webadmittest.Export, n)
+	for i := range out {
+		d := time.Second + time.Duration(i%9)*500*time.Millisecond
+		out[i] = webadmittest.Export{ID: extraExportBase + i, IdentityID: webadmittest.DemoIdentityID,
+			Name:     fmt.Sprintf("Generated Export %d", i+1),
+			Content:  fmt.Appendf(nil, "cas_id,export\n%d,%d\n", 1000001+i, extraExportBase+i),
+			Timeline: webadmittest.Timeline{Initializing: d / 5, Queued: 2 * d / 5, InProgress: 2 * d / 5}}
+	}
+	return out
 }

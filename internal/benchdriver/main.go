@@ -3,7 +3,7 @@
 // Command benchdriver runs the measurements of BENCHMARKS.md and prints them
 // as one Markdown table; `make bench` runs it from the repository root:
 //
-//	go run ./internal/benchdriver [-runs 5] [-size 1073741824] [-cold=false] [-only download,rss,go,generate]
+//	go run ./internal/benchdriver [-runs 5] [-size 1073741824] [-cold=false] [-only download,rss,many,go,generate]
 //
 // It builds the CLI and the standalone sandbox, starts the sandbox as its own
 // process serving a generated export of -size bytes, and then measures, each
@@ -44,7 +44,7 @@ type config struct {
 	sections []string
 }
 
-var allSections = []string{"download", "rss", "go", "generate"}
+var allSections = []string{"download", "rss", "many", "go", "generate"}
 
 func main() {
 	var cfg config
@@ -93,7 +93,7 @@ func run(ctx context.Context, cfg config) error {
 	var t table
 	want := func(s string) bool { return slices.Contains(cfg.sections, s) }
 
-	if want("download") || want("rss") {
+	if want("download") || want("rss") || want("many") {
 		progress("building the CLI and the sandbox")
 		bins, err := build(ctx, work)
 		if err != nil {
@@ -106,6 +106,11 @@ func run(ctx context.Context, cfg config) error {
 		}
 		if want("rss") {
 			if err := measureRSS(ctx, cfg, bins, &t); err != nil {
+				return err
+			}
+		}
+		if want("many") {
+			if err := measureMany(ctx, cfg, bins, &t); err != nil {
 				return err
 			}
 		}

@@ -149,6 +149,8 @@ func (s *fileSink) Start(meta *Meta) error {
 	if s.name != "" || s.unique {
 		return nil
 	}
+	s.pl.mu.Lock()
+	defer s.pl.mu.Unlock()
 	if final := s.finalName(meta); s.pl.exists(final) && !s.pl.ownsName(final) {
 		return existsError(s.pl.path(final))
 	}
@@ -164,6 +166,7 @@ func (s *fileSink) Commit(meta *Meta) ([]string, error) {
 	}
 	tmp, name := filepath.Base(s.f.Name()), s.finalName(meta)
 	var err error
+	s.pl.mu.Lock()
 	switch {
 	case s.name != "" && s.overwrite:
 		err = s.pl.placeReplace(tmp, name)
@@ -177,6 +180,7 @@ func (s *fileSink) Commit(meta *Meta) ([]string, error) {
 			name, err = s.pl.placeUnique(tmp, name)
 		}
 	}
+	s.pl.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}

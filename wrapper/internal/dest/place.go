@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // placement moves complete files into a target directory, all or nothing:
@@ -21,6 +22,10 @@ import (
 // slash-separated and relative to the target; every move goes through an
 // [os.Root] of it, so that no link can lead a file elsewhere.
 type Placement struct {
+	// mu serialises the sinks that share the placement (the files of a
+	// batch downloaded at once): each holds it while it checks and places
+	// names, and Commit and Rollback take it.
+	mu      sync.Mutex
 	dir     string
 	root    *os.Root
 	created []string               // directories made for this placement, the target first
@@ -251,6 +256,8 @@ func (p *Placement) makeParents(name string) error {
 
 // commit makes the placement final: the replaced files' old content goes.
 func (p *Placement) Commit() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.done {
 		return
 	}
@@ -262,6 +269,8 @@ func (p *Placement) Commit() {
 
 // rollback takes back everything the placement did.
 func (p *Placement) Rollback() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.done {
 		return
 	}

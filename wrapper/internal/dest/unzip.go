@@ -82,7 +82,9 @@ func (s *zipSink) Write(p []byte) (int, error) {
 
 func (s *zipSink) Commit(*Meta) ([]string, error) {
 	defer s.removeArchive()
+	s.pl.mu.Lock()
 	paths, err := extractZip(s.f, s.n, s.pl, s.opts)
+	s.pl.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
