@@ -91,8 +91,8 @@ test: check-generated ## check-generated, all tests with the race detector, the 
 # The tests against a real S3 implementation: SeaweedFS's S3 gateway, started
 # by the tests on loopback from the weed binary that .ci/weed.sh builds once
 # (version pinned in .ci/weed.version) into ~/.cache/webadmit.
-S3_PKGS := ./internal/s3test ./webadmittest/s3store
-S3_CLI_TESTS := TestSandboxS3EndpointFlag
+S3_PKGS := ./internal/s3test ./webadmittest/s3store ./wrapper/s3dest
+S3_CLI_TESTS := TestSandboxS3EndpointFlag|TestOutputToS3
 
 weed: ## build the pinned SeaweedFS (.ci/weed.version) once into the cache and print its path (minutes the first time)
 	@bash .ci/weed.sh

@@ -151,3 +151,59 @@ func prepareBatch(dst BatchDestination) (*dest.Placement, Destination, error) {
 	}
 	return dst.prepare()
 }
+
+// Sink is a destination of the caller's making, for ToSink: package
+// s3dest's upload to a bucket, say. It receives the bytes of one file in
+// order, once: a resumed download continues where it stopped, and a
+// converted one (TranscodeToUTF8) arrives converted. The package calls
+// Open when the destination is opened (before a run starts, so that a
+// destination that cannot be written fails at once), Begin before the
+// first byte, Commit once every byte was written and the end of the file
+// confirmed, and Abort on any failure, a failed Commit included; only what
+// Commit makes visible may be seen by others.
+type Sink interface {
+	io.Writer
+	Open() error
+	Begin(f FileInfo) error
+	Commit(f FileInfo) (where []string, err error)
+	Abort()
+}
+
+// FileInfo describes the file a Sink receives, as the object store's
+// answer does.
+type FileInfo struct {
+	ExportID, ExportFileID int
+	FileName               string // the name the server proposed, made safe; may be ""
+	ContentType            string
+	ContentEncoding        string // the stored content coding; the bytes are as stored
+}
+
+// ToSink sends the file to s. The package's guarantees end at s: it sees
+// only complete, confirmed files committed, but whether what it does with
+// them is atomic is its own promise.
+func ToSink(s Sink) Destination { return sinkDest{s} }
+
+type sinkDest struct{ s Sink }
+
+func (d sinkDest) open(*dest.Placement) (dest.Sink, error) {
+	if d.s == nil {
+		return nil, errors.New("ToSink: nil sink")
+	}
+	if err := d.s.Open(); err != nil {
+		return nil, err
+	}
+	return sinkAdapter{d.s}, nil
+}
+
+// sinkAdapter is a Sink as the transfer sees it.
+type sinkAdapter struct{ s Sink }
+
+func (a sinkAdapter) Write(p []byte) (int, error)           { return a.s.Write(p) }
+func (a sinkAdapter) Start(m *dest.Meta) error              { return a.s.Begin(fileInfo(m)) }
+func (a sinkAdapter) Commit(m *dest.Meta) ([]string, error) { return a.s.Commit(fileInfo(m)) }
+func (a sinkAdapter) Abort()                                { a.s.Abort() }
+
+func fileInfo(m *dest.Meta) FileInfo {
+	return FileInfo{ExportID: m.ExportID, ExportFileID: m.ExportFileID, FileName: m.FileName,
+		ContentType: m.ContentType, ContentEncoding: m.ContentEncoding}
+}

@@ -86,6 +86,8 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 		return nil, usagef("-o needs a file name, a directory, or '-' for stdout")
 	case f.extract != "" && f.output != "":
 		return nil, usagef("give -o or --extract, not both")
+	case strings.HasPrefix(f.output, "s3://"):
+		return s3Target(f.output, f.force)
 	case f.extract != "":
 		return &fetchTarget{dst: wrapper.ToDir(f.extract, wrapper.ExtractOptions{Overwrite: f.force})}, nil
 	case f.output == "-":

@@ -41,6 +41,9 @@ func (a *app) runMany(cmd *cobra.Command, identity int, exports []int, manifest 
 	case ff.output == "-" || isStdoutPath(ff.output):
 		return usagef("-o - (stdout) takes one export; with several, -o names a directory")
 	}
+	if strings.HasPrefix(ff.output, "s3://") {
+		return usagef("-o s3://… takes one export; for several, give each its own 'output: s3://…' in a --manifest")
+	}
 	dir := ff.output
 	if dir == "" {
 		dir = "."
