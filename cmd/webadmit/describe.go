@@ -16,7 +16,7 @@ import (
 // signature) and state facts; this adds advice in the CLI's words, naming
 // only flags the command has.
 func (a *app) describe(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "webadmit: ")
+	msg := strings.TrimPrefix(plainError(err), "webadmit: ")
 	var (
 		ad  advised
 		dns *net.DNSError
@@ -24,6 +24,9 @@ func (a *app) describe(err error) string {
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return a.unresolvable(dns)
+	case a.neverStarted(err):
+		d, _ := a.refusedByAPI(err)
+		return a.refusedText(d, err)
 	case errors.As(err, &ad):
 		return strings.ReplaceAll(msg, "\n", " ") + "; " + ad.advice
 	case a.fromStore(err) != nil:

@@ -41,8 +41,9 @@ func usagef(format string, args ...any) error {
 }
 
 // exitCode maps an error to the documented exit code. Only the API's own
-// 401 is exit 6; a host that does not resolve is exit 1 even when waiting
-// for it ran out of time.
+// 401 is exit 6; a host that does not resolve, or an API address where
+// nothing listens (so no job started), is exit 1 even when waiting for it
+// ran out of time.
 func (a *app) exitCode(err error) int {
 	var (
 		u   usageError
@@ -55,6 +56,8 @@ func (a *app) exitCode(err error) int {
 		return exitUsage
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return exitError
+	case a.neverStarted(err):
+		return exitError
 	case a.unauthorized(err):
 		return exitUnauthorized
 	case errors.Is(err, wrapper.ErrExportFailed), errors.Is(err, wrapper.ErrPDFBatchFailed):
@@ -66,4 +69,11 @@ func (a *app) exitCode(err error) int {
 	default:
 		return exitError
 	}
+}
+
+// neverStarted reports whether err is the API's address refusing every
+// connection before a run or batch was known to have started.
+func (a *app) neverStarted(err error) bool {
+	_, refused := a.refusedByAPI(err)
+	return refused && a.again == ""
 }

@@ -64,7 +64,7 @@ func (p *progress) handle(e wrapper.Event) {
 			p.statusLine = true
 		}
 	case wrapper.EventRetry:
-		p.linef("[%s] temporary failure (%v); retry %d in %s", elapsed, e.Err, e.Attempt, e.Delay.Round(100*time.Millisecond))
+		p.linef("[%s] temporary failure (%s); retry %d in %s", elapsed, plainError(e.Err), e.Attempt, e.Delay.Round(100*time.Millisecond))
 	case wrapper.EventDownloadStart:
 		if p.statusLine {
 			fmt.Fprint(p.w, "\r\033[K")
@@ -97,7 +97,7 @@ func (p *progress) handle(e wrapper.Event) {
 			p.linef("[%s] %s of %s", elapsed, humanBytes(e.Bytes), sizeText(e.Total))
 		}
 	case wrapper.EventResume:
-		p.linef("[%s] download interrupted (%v); resuming at byte %d", elapsed, e.Err, e.Bytes)
+		p.linef("[%s] download interrupted (%s); resuming at byte %d", elapsed, plainError(e.Err), e.Bytes)
 	case wrapper.EventDone:
 		if p.bar != nil {
 			_ = p.bar.Finish()

@@ -43,6 +43,9 @@ type app struct {
 	// advice on an error depends on both.
 	cmd *cobra.Command
 	api *url.URL
+	// baseFrom names the setting the base URL came from (--base-url,
+	// WEBADMIT_DOMAIN, ...), or "" for the default.
+	baseFrom string
 	// again, once a run's or batch's id is known, is the command that
 	// fetches its files again.
 	again string
@@ -226,15 +229,27 @@ func (a *app) where(cmd *cobra.Command) (wrapper.Option, error) {
 	case flags.Changed("base-url") && flags.Changed("domain"):
 		return nil, usagef("give --base-url or --domain, not both")
 	case flags.Changed("base-url"):
-		return wrapper.WithBaseURL(strings.TrimSpace(a.g.baseURL)), nil
+		return a.baseURL("--base-url", a.g.baseURL)
 	case flags.Changed("domain"):
+		a.baseFrom = "--domain"
 		return wrapper.WithDomain(a.g.domain), nil
 	case a.env("WEBADMIT_BASE_URL") != "":
-		return wrapper.WithBaseURL(strings.TrimSpace(a.env("WEBADMIT_BASE_URL"))), nil
+		return a.baseURL("WEBADMIT_BASE_URL", a.env("WEBADMIT_BASE_URL"))
 	case a.env("WEBADMIT_DOMAIN") != "":
+		a.baseFrom = "WEBADMIT_DOMAIN"
 		return wrapper.WithDomain(a.env("WEBADMIT_DOMAIN")), nil
 	}
 	return wrapper.WithBaseURL(wrapper.DefaultBaseURL), nil
+}
+
+// baseURL is the option of a base URL given by source, once its form is
+// checked.
+func (a *app) baseURL(source, raw string) (wrapper.Option, error) {
+	if err := checkBaseURL(source, raw); err != nil {
+		return nil, err
+	}
+	a.baseFrom = source
+	return wrapper.WithBaseURL(strings.TrimSpace(raw)), nil
 }
 
 func (a *app) key(cmd *cobra.Command) (string, error) {
