@@ -20,6 +20,7 @@ func (a *app) describe(err error) string {
 	var (
 		ad  advised
 		dns *net.DNSError
+		nf  *wrapper.NotFoundError
 	)
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
@@ -41,6 +42,8 @@ func (a *app) describe(err error) string {
 		return a.interruption(err)
 	case errors.Is(err, fs.ErrExist) && a.hasFlag("force"):
 		return msg + "; " + a.existsAdvice()
+	case errors.As(err, &nf) && a.fromStore(err) == nil:
+		return a.notFoundText(nf, strings.ReplaceAll(msg, "\n", " "))
 	}
 	return strings.ReplaceAll(msg, "\n", " ")
 }
