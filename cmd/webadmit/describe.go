@@ -42,6 +42,8 @@ func (a *app) describe(err error) string {
 		return a.interruption(err)
 	case errors.Is(err, fs.ErrExist) && a.hasFlag("force"):
 		return msg + "; " + a.existsAdvice()
+	case errors.Is(err, wrapper.ErrNotReady):
+		return a.notReadyText(strings.ReplaceAll(msg, "\n", " "))
 	case errors.As(err, &nf) && a.fromStore(err) == nil:
 		return a.notFoundText(nf, strings.ReplaceAll(msg, "\n", " "))
 	}
