@@ -79,6 +79,7 @@ func (p *progress) handle(e wrapper.Event) {
 				progressbar.OptionSetWriter(p.w),
 				progressbar.OptionSetDescription(desc),
 				progressbar.OptionShowBytes(true),
+				progressbar.OptionUseIECUnits(true), // KiB, MiB: the units of humanBytes
 				progressbar.OptionShowCount(),
 				progressbar.OptionSetPredictTime(true),
 				progressbar.OptionThrottle(100*time.Millisecond),
