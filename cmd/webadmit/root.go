@@ -108,7 +108,9 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		PersistentPreRunE: a.setup,
+		Version:           version(),
 	}
+	root.SetVersionTemplate("webadmit {{.Version}}\n")
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.baseURL, "base-url", "", "API base URL (env WEBADMIT_BASE_URL; default "+wrapper.DefaultBaseURL+")")
 	f.StringVar(&a.g.domain, "domain", "", "WebAdMIT domain: uses https://DOMAIN.webadmit.org (env WEBADMIT_DOMAIN)")
@@ -138,6 +140,7 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.answersCommand(),
 		a.applicantsCommand(),
 		a.ssnCommand(),
+		a.versionCommand(),
 		a.exitCodesTopicCommand(),
 		a.environmentTopicCommand(),
 	)
