@@ -31,6 +31,7 @@ which the key never reaches.
 	for _, c := range cmd.Commands() {
 		c.Flags().SetInterspersed(true)
 	}
+	a.groupRun(cmd)
 	return cmd
 }
 

@@ -80,6 +80,10 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		msg = a.interruption(sig)
 	}
 	fmt.Fprintln(stderr, "webadmit: "+termSafe(msg))
+	var h hinted
+	if errors.As(err, &h) {
+		fmt.Fprintln(stderr, termSafe(h.hint))
+	}
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'webadmit --help' for usage.")
 	}
@@ -120,7 +124,8 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 	f.StringVar(&a.g.output, "output", "table", "output format: table or json")
 	f.BoolVarP(&a.g.quiet, "quiet", "q", false, "no progress or warnings on stderr")
 	f.BoolVarP(&a.g.verbose, "verbose", "v", false, "debug logging on stderr (never shows the key or URL signatures)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.Flags().Bool("version", false, "print the version of webadmit")
+	root.SetFlagErrorFunc(flagError)
 
 	root.AddCommand(
 		a.identitiesCommand(),
@@ -147,6 +152,7 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 	for _, c := range root.Commands() {
 		c.Flags().SetInterspersed(true)
 	}
+	a.groupRun(root)
 	return root
 }
 
