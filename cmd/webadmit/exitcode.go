@@ -23,8 +23,8 @@ const (
 const exitCodesHelp = `Exit codes:
   0  done (also when the export or batch ended "Success With Errors"; a warning is printed)
   1  any other error
-  2  usage error (bad flags or arguments)
-  3  the export or PDF Manager batch ended "Failed"
+  2  usage error (bad flags, arguments or --input; nothing was sent)
+  3  the export, PDF Manager batch or v2 batch ('webadmit batch') ended "Failed"
   4  the export or PDF Manager batch ended "Empty List" (no file)
   5  timed out waiting (see --timeout)
   6  unauthorized (the API refused the key)
@@ -60,7 +60,7 @@ func (a *app) exitCode(err error) int {
 		return exitError
 	case a.unauthorized(err):
 		return exitUnauthorized
-	case errors.Is(err, wrapper.ErrExportFailed), errors.Is(err, wrapper.ErrPDFBatchFailed):
+	case errors.Is(err, wrapper.ErrExportFailed), errors.Is(err, wrapper.ErrPDFBatchFailed), errors.Is(err, wrapper.ErrBatchFailed):
 		return exitFailed
 	case errors.Is(err, wrapper.ErrEmptyList):
 		return exitEmptyList

@@ -23,6 +23,10 @@ type progress struct {
 	start time.Time
 	now   func() time.Time
 
+	// batch names the kind of batch in messages; "" for a PDF Manager
+	// batch.
+	batch string
+
 	mu         sync.Mutex
 	bar        *progressbar.ProgressBar
 	lastLine   time.Time
@@ -50,6 +54,10 @@ func (p *progress) handle(e wrapper.Event) {
 	elapsed := p.now().Sub(p.start).Round(time.Second)
 	switch e.Kind {
 	case wrapper.EventInitiated:
+		if e.ExportFileID == 0 && e.BatchID != 0 && p.batch != "" {
+			p.linef("%s %d started (status %s)", p.batch, e.BatchID, e.Status)
+			break
+		}
 		if e.ExportFileID == 0 && e.BatchID != 0 {
 			p.linef("PDF Manager batch %d started (state %s)", e.BatchID, e.Status)
 			break

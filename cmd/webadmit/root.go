@@ -80,7 +80,15 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		msg = a.interruption(sig)
 	}
 	fmt.Fprintln(stderr, "webadmit: "+termSafe(msg))
-	var h hinted
+	var (
+		h hinted
+		d detailed
+	)
+	if errors.As(err, &d) {
+		for _, l := range d.details {
+			fmt.Fprintln(stderr, "  "+termSafe(l))
+		}
+	}
 	if errors.As(err, &h) {
 		fmt.Fprintln(stderr, termSafe(h.hint))
 	}
@@ -145,6 +153,7 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.answersCommand(),
 		a.applicantsCommand(),
 		a.ssnCommand(),
+		a.batchCommand(),
 		a.versionCommand(),
 		a.exitCodesTopicCommand(),
 		a.environmentTopicCommand(),
