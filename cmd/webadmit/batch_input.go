@@ -96,7 +96,10 @@ type detailed struct {
 	details []string
 }
 
+// Error is the first line of the message.
 func (e detailed) Error() string { return e.err.Error() }
+
+// Unwrap returns the error the lines add to.
 func (e detailed) Unwrap() error { return e.err }
 
 // readBatchInput reads a batch's items from name, a file or "-" for stdin:

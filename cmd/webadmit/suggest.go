@@ -16,7 +16,10 @@ type hinted struct {
 	hint string
 }
 
+// Error is the first line of the message.
 func (e hinted) Error() string { return e.err.Error() }
+
+// Unwrap returns the error the lines add to.
 func (e hinted) Unwrap() error { return e.err }
 
 // maxTypoDistance is how many edits a typo may be from what it meant, as
