@@ -6,6 +6,13 @@ DOCS      ?= $(abspath ../shared/webadmit-docs)
 PKGS      := ./...
 STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck
 
+# The race detector needs cgo: CGO_ENABLED=1 and a C compiler (go env CC,
+# gcc or clang). Without them, make test runs the tests without it and says so.
+RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC | cut -d' ' -f1)" >/dev/null 2>&1 && echo -race)
+define no-race
+	@if [ -z "$(RACE)" ]; then echo "cgo is off or no C compiler ($$($(GO) env CC)) was found: the tests run without the race detector (install gcc, or set CGO_ENABLED=1)"; fi
+endef
+
 # The Go tests read the docs repository from $$WEBADMIT_DOCS: DOCS when it is
 # that folder, its parent when DOCS is its pages/ folder, else unset.
 DOCS_ROOT := $(firstword $(foreach d,$(DOCS) $(DOCS)/..,$(if $(wildcard $(d)/pages/.),$(abspath $(d)))))
@@ -79,9 +86,10 @@ else
 	$(no-node)
 endif
 
-test: check-generated ## check-generated, all tests with the race detector, the fault matrix (prints its counts), check-docs when the docs are present, conformance when Node is, test-s3 in CI or when weed is cached
-	$(GO) test -race -count=1 -skip '^TestFaultMatrix$$' $(PKGS)
-	$(GO) test -race -count=1 -run '^TestFaultMatrix$$' -v ./wrapper  # seed: WEBADMIT_FAULT_SEED=N
+test: check-generated ## check-generated, all tests with the race detector (when cgo works), the fault matrix (prints its counts), check-docs when the docs are present, conformance when Node is, test-s3 in CI or when weed is cached
+	$(no-race)
+	$(GO) test $(RACE) -count=1 -skip '^TestFaultMatrix$$' $(PKGS)
+	$(GO) test $(RACE) -count=1 -run '^TestFaultMatrix$$' -v ./wrapper  # seed: WEBADMIT_FAULT_SEED=N
 	@if [ -n "$(DOCS_ROOT)" ]; then $(MAKE) --no-print-directory check-docs DOCS=$(DOCS_ROOT); \
 	else echo "no docs repository at $(DOCS): check-docs skipped"; fi
 	@$(MAKE) --no-print-directory conformance
@@ -99,8 +107,8 @@ weed: ## build the pinned SeaweedFS (.ci/weed.version) once into the cache and p
 
 test-s3: ## the download tests against SeaweedFS's S3 gateway on loopback (builds the pinned weed first if not cached)
 	@weed=$$(bash .ci/weed.sh) && echo "test-s3: $$weed" && \
-	start=$$(date +%s) && WEBADMIT_WEED=$$weed $(GO) test -race -count=1 -v $(S3_PKGS) && \
-	WEBADMIT_WEED=$$weed $(GO) test -race -count=1 -v -run '^($(S3_CLI_TESTS))$$' ./cmd/webadmit && \
+	start=$$(date +%s) && WEBADMIT_WEED=$$weed $(GO) test $(RACE) -count=1 -v $(S3_PKGS) && \
+	WEBADMIT_WEED=$$weed $(GO) test $(RACE) -count=1 -v -run '^($(S3_CLI_TESTS))$$' ./cmd/webadmit && \
 	echo "test-s3: passed in $$(( $$(date +%s) - start )) s"
 
 test-short: ## tests without the race detector or the generated-code check

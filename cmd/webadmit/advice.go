@@ -75,6 +75,12 @@ func (a *app) timeoutAdvice() string {
 		}
 	case "webadmit pdf download":
 		later = "'" + a.fetchAgain() + " --wait' picks the batch up"
+	case "webadmit batch designations", "webadmit batch custom-field-answers":
+		if a.again == "" {
+			return "raise --timeout"
+		}
+		return "the batch was sent and is applied all the same: '" + a.again +
+			"' shows its status and results; do not send the items again, which would apply them twice"
 	default:
 		return "raise --timeout"
 	}

@@ -21,51 +21,86 @@ var (
 // answerInput parses --value as an answer to the custom field f, shaped by
 // its type, or says in the CLI's words why it cannot be one.
 func answerInput(f generated.CustomField, raw string) (generated.CustomFieldAnswerInput, error) {
-	var (
-		in  generated.CustomFieldAnswerInput
-		err error
-	)
-	bad := func(want string) error {
-		return usagef("--value %q does not suit custom field %d (%s), a %s field: %s", raw, f.Id, f.Label, f.FieldType, want)
+	var in generated.CustomFieldAnswerInput
+	v, want := answerValue(f, raw)
+	if want != "" {
+		if v == nil && !knownFieldType(f.FieldType) {
+			return in, fmt.Errorf("custom field %d (%s) has the type %q, which this webadmit does not know: use 'webadmit api -X PUT' with the body the API documents", f.Id, f.Label, f.FieldType)
+		}
+		return in, usagef("--value %q does not suit custom field %d (%s), a %s field: %s", raw, f.Id, f.Label, f.FieldType, want)
 	}
+	var err error
+	switch v := v.(type) {
+	case bool:
+		err = in.FromBooleanAnswerInput(generated.BooleanAnswerInput{Value: &v})
+	case float64:
+		err = in.FromNumberAnswerInput(generated.NumberAnswerInput{Value: &v})
+	case string:
+		switch f.FieldType {
+		case generated.CustomFieldTypeDate:
+			err = in.FromDateAnswerInput(generated.DateAnswerInput{Value: &v})
+		case generated.CustomFieldTypeSelect:
+			err = in.FromSelectAnswerInput(generated.SelectAnswerInput{Value: &v})
+		default:
+			err = in.FromStringAnswerInput(generated.StringAnswerInput{Value: &v})
+		}
+	}
+	return in, err
+}
+
+// answerValue parses text as a value of the custom field f: a bool, a
+// float64 or a string (a date as YYYY-MM-DD, a select field's option).
+// When it cannot be one, want says what the field takes.
+func answerValue(f generated.CustomField, raw string) (v any, want string) {
 	switch f.FieldType {
 	case generated.CustomFieldTypeBoolean:
-		var b bool
 		switch strings.ToLower(raw) {
 		case "true", "yes", "y", "1":
-			b = true
+			return true, ""
 		case "false", "no", "n", "0":
-		default:
-			return in, bad("give true or false")
+			return false, ""
 		}
-		err = in.FromBooleanAnswerInput(generated.BooleanAnswerInput{Value: &b})
+		return nil, "give true or false"
 	case generated.CustomFieldTypeNumber:
-		n, perr := strconv.ParseFloat(raw, 64)
-		if !decimalNumber.MatchString(raw) || perr != nil || math.IsInf(n, 0) {
-			return in, bad("give a decimal number such as 11 or 11.5")
+		n, err := strconv.ParseFloat(raw, 64)
+		if !decimalNumber.MatchString(raw) || err != nil || math.IsInf(n, 0) {
+			return nil, "give a decimal number such as 11 or 11.5"
 		}
-		err = in.FromNumberAnswerInput(generated.NumberAnswerInput{Value: &n})
+		return n, ""
+	case generated.CustomFieldTypeDate, generated.CustomFieldTypeString, generated.CustomFieldTypeSelect:
+		return raw, stringAnswerWant(f, raw)
+	}
+	return nil, fmt.Sprintf("its type %q is one this webadmit does not know", f.FieldType)
+}
+
+// stringAnswerWant says what a date or select field takes when raw is not
+// one of its values, or "" when it is (any text suits a string field).
+func stringAnswerWant(f generated.CustomField, raw string) string {
+	switch f.FieldType {
 	case generated.CustomFieldTypeDate:
-		if _, perr := time.Parse(time.DateOnly, raw); !isoDate.MatchString(raw) || perr != nil {
-			return in, bad("give a date as YYYY-MM-DD, such as 2016-01-31")
+		if _, err := time.Parse(time.DateOnly, raw); !isoDate.MatchString(raw) || err != nil {
+			return "give a date as YYYY-MM-DD, such as 2016-01-31"
 		}
-		err = in.FromDateAnswerInput(generated.DateAnswerInput{Value: &raw})
-	case generated.CustomFieldTypeString:
-		err = in.FromStringAnswerInput(generated.StringAnswerInput{Value: &raw})
 	case generated.CustomFieldTypeSelect:
 		options := listOrEmpty(f.Options)
 		if !slices.Contains(options, raw) {
-			want := "give one of its options: " + quotedList(options)
 			if i := slices.IndexFunc(options, func(o string) bool { return strings.EqualFold(o, raw) }); i >= 0 {
-				want = fmt.Sprintf("did you mean %q? Options are matched exactly: %s", options[i], quotedList(options))
+				return fmt.Sprintf("did you mean %q? Options are matched exactly: %s", options[i], quotedList(options))
 			}
-			return in, bad(want)
+			return "give one of its options: " + quotedList(options)
 		}
-		err = in.FromSelectAnswerInput(generated.SelectAnswerInput{Value: &raw})
-	default:
-		return in, fmt.Errorf("custom field %d (%s) has the type %q, which this webadmit does not know: use 'webadmit api -X PUT' with the body the API documents", f.Id, f.Label, f.FieldType)
 	}
-	return in, err
+	return ""
+}
+
+// knownFieldType reports whether this webadmit knows the field type t.
+func knownFieldType(t generated.CustomFieldType) bool {
+	switch t {
+	case generated.CustomFieldTypeBoolean, generated.CustomFieldTypeNumber, generated.CustomFieldTypeDate,
+		generated.CustomFieldTypeString, generated.CustomFieldTypeSelect:
+		return true
+	}
+	return false
 }
 
 // quotedList renders options as "A", "B", "C", or "(none)".

@@ -17,7 +17,10 @@ applicants, ssn): 0 for a 2xx answer (and, for api, a redirect), 6 for the API's
 other error answer (404 not found, 403 forbidden, 422 refused, 429 out of calls, 5xx), 2 for
 a bad flag or value, refused before anything is changed ('answers set' checks --value against
 the field's type before storing it). 'webadmit api' prints a JSON error body on stdout all the
-same.`
+same.
+
+A base URL whose host does not resolve, or where nothing listens, is 1 for every command, also
+when the retries of 'run' or 'pdf run' ran out of --timeout: nothing was started.`
 
 const environmentTopic = `Environment variables webadmit reads (a flag wins over its variable):
 

@@ -31,6 +31,7 @@ which the key never reaches.
 	for _, c := range cmd.Commands() {
 		c.Flags().SetInterspersed(true)
 	}
+	a.groupRun(cmd)
 	return cmd
 }
 
@@ -227,10 +228,7 @@ it first waits for a batch still running (for at most --timeout).
 				}
 			}
 			res, err := b.Download(cmd.Context(), dst, opts...)
-			if !wait && errors.Is(err, wrapper.ErrNotReady) {
-				err = advised{err, "wait for it with --wait, or try later"}
-			}
-			return a.reportPDF(res, err, &ff)
+			return a.reportPDF(res, err, &ff) // a batch still running: describe gives the --wait command
 		},
 	}
 	identityFlag(cmd, &identity)

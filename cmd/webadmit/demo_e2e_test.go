@@ -148,7 +148,8 @@ func TestSandboxFinishedPDFBatch(t *testing.T) {
 
 // TestReadmeCommandsWorkInSandbox runs every command of the README's
 // command line section with --sandbox, in order and in one directory, as a
-// newcomer would.
+// newcomer would, after writing the files its heredocs (cat > FILE <<'EOF')
+// write.
 func TestReadmeCommandsWorkInSandbox(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
@@ -160,8 +161,26 @@ func TestReadmeCommandsWorkInSandbox(t *testing.T) {
 		t.Fatal("README has no command line section")
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
-	var commands [][]string
+	var (
+		commands [][]string
+		files    = map[string]string{} // what the section's heredocs write
+		heredoc  string
+	)
+	dir := t.TempDir()
 	for _, line := range strings.Split(section, "\n") {
+		if heredoc != "" {
+			if line == "EOF" {
+				heredoc = ""
+			} else {
+				files[heredoc] += line + "\n"
+			}
+			continue
+		}
+		if name, ok := strings.CutPrefix(line, "cat > "); ok {
+			heredoc, _, _ = strings.Cut(name, " <<'EOF'")
+			files[heredoc] = ""
+			continue
+		}
 		rest, ok := strings.CutPrefix(line, "bin/webadmit ")
 		if !ok {
 			continue
@@ -172,7 +191,11 @@ func TestReadmeCommandsWorkInSandbox(t *testing.T) {
 	if len(commands) < 10 {
 		t.Fatalf("found %d commands in the README's command line section: %q", len(commands), commands)
 	}
-	dir := t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, args := range commands {
 		r := runCLI(t, dir, nil, append([]string{"--sandbox", "--quiet"}, args...)...)
 		if r.code != exitOK {

@@ -16,10 +16,11 @@ import (
 // signature) and state facts; this adds advice in the CLI's words, naming
 // only flags the command has.
 func (a *app) describe(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "webadmit: ")
+	msg := strings.TrimPrefix(plainError(err), "webadmit: ")
 	var (
 		ad  advised
 		dns *net.DNSError
+		nf  *wrapper.NotFoundError
 	)
 	if m, ok := errManyFailed(err); ok { // each failure was described already
 		return fmt.Sprintf("%d of %d exports did not deliver their file (see above); the exit code is that of the first, export %d", m.failed, m.total, m.export)
@@ -27,6 +28,9 @@ func (a *app) describe(err error) string {
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return a.unresolvable(dns)
+	case a.neverStarted(err):
+		d, _ := a.refusedByAPI(err)
+		return a.refusedText(d, err)
 	case errors.As(err, &ad):
 		return strings.ReplaceAll(msg, "\n", " ") + "; " + ad.advice
 	case a.fromStore(err) != nil:
@@ -41,6 +45,10 @@ func (a *app) describe(err error) string {
 		return a.interruption(err)
 	case errors.Is(err, fs.ErrExist) && a.hasFlag("force"):
 		return msg + "; " + a.existsAdvice()
+	case errors.Is(err, wrapper.ErrNotReady):
+		return a.notReadyText(strings.ReplaceAll(msg, "\n", " "))
+	case errors.As(err, &nf) && a.fromStore(err) == nil:
+		return a.notFoundText(nf, strings.ReplaceAll(msg, "\n", " "))
 	}
 	return strings.ReplaceAll(msg, "\n", " ")
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 
@@ -96,10 +97,16 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 		return &fetchTarget{dst: wrapper.ToFile("."+string(os.PathSeparator), f.serverNamed())}, nil
 	}
 	if strings.HasSuffix(f.output, "/") || strings.HasSuffix(f.output, string(os.PathSeparator)) {
+		if err := checkOutputDir(filepath.Clean(f.output)); err != nil {
+			return nil, err
+		}
 		return &fetchTarget{dst: wrapper.ToFile(f.output, f.serverNamed())}, nil
 	}
 	fi, err := os.Stat(f.output)
 	if err != nil { // absent, most often: ToFile creates it or says why not
+		if err := checkOutputDir(filepath.Dir(f.output)); err != nil {
+			return nil, err
+		}
 		return &fetchTarget{dst: wrapper.ToFile(f.output, wrapper.FileOptions{Overwrite: f.force})}, nil
 	}
 	switch m := fi.Mode(); {

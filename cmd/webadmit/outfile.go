@@ -40,8 +40,8 @@ func (a *app) openOutput(path string, force bool) (*outputFile, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if _, derr := os.Stat(filepath.Dir(path)); derr != nil {
-			return nil, fmt.Errorf("cannot write %s: %w", path, derr)
+		if err := checkOutputDir(filepath.Dir(path)); err != nil {
+			return nil, err
 		}
 		return o, nil
 	case err != nil:

@@ -23,6 +23,10 @@ type progress struct {
 	start time.Time
 	now   func() time.Time
 
+	// batch names the kind of batch in messages; "" for a PDF Manager
+	// batch.
+	batch string
+
 	mu         sync.Mutex
 	bar        *progressbar.ProgressBar
 	lastLine   time.Time
@@ -50,6 +54,10 @@ func (p *progress) handle(e wrapper.Event) {
 	elapsed := p.now().Sub(p.start).Round(time.Second)
 	switch e.Kind {
 	case wrapper.EventInitiated:
+		if e.ExportFileID == 0 && e.BatchID != 0 && p.batch != "" {
+			p.linef("%s %d started (status %s)", p.batch, e.BatchID, e.Status)
+			break
+		}
 		if e.ExportFileID == 0 && e.BatchID != 0 {
 			p.linef("PDF Manager batch %d started (state %s)", e.BatchID, e.Status)
 			break
@@ -64,7 +72,7 @@ func (p *progress) handle(e wrapper.Event) {
 			p.statusLine = true
 		}
 	case wrapper.EventRetry:
-		p.linef("[%s] temporary failure (%v); retry %d in %s", elapsed, e.Err, e.Attempt, e.Delay.Round(100*time.Millisecond))
+		p.linef("[%s] temporary failure (%s); retry %d in %s", elapsed, plainError(e.Err), e.Attempt, e.Delay.Round(100*time.Millisecond))
 	case wrapper.EventDownloadStart:
 		if p.statusLine {
 			fmt.Fprint(p.w, "\r\033[K")
@@ -79,6 +87,7 @@ func (p *progress) handle(e wrapper.Event) {
 				progressbar.OptionSetWriter(p.w),
 				progressbar.OptionSetDescription(desc),
 				progressbar.OptionShowBytes(true),
+				progressbar.OptionUseIECUnits(true), // KiB, MiB: the units of humanBytes
 				progressbar.OptionShowCount(),
 				progressbar.OptionSetPredictTime(true),
 				progressbar.OptionThrottle(100*time.Millisecond),
@@ -97,7 +106,7 @@ func (p *progress) handle(e wrapper.Event) {
 			p.linef("[%s] %s of %s", elapsed, humanBytes(e.Bytes), sizeText(e.Total))
 		}
 	case wrapper.EventResume:
-		p.linef("[%s] download interrupted (%v); resuming at byte %d", elapsed, e.Err, e.Bytes)
+		p.linef("[%s] download interrupted (%s); resuming at byte %d", elapsed, plainError(e.Err), e.Bytes)
 	case wrapper.EventDone:
 		if p.bar != nil {
 			_ = p.bar.Finish()

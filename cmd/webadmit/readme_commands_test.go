@@ -2,10 +2,13 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
 // shellFields splits a README command line as a shell would split one
@@ -69,4 +72,38 @@ func TestReadmeListsEveryCommand(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// TestReadmeSandboxCurlShowsTheStatus: the README's curl lines against the
+// sandbox, run by the shell, show the HTTP status, so that a wrong key shows
+// its 401 (whose body is empty, as WebAdMIT's is) rather than nothing.
+func TestReadmeSandboxCurlShowsTheStatus(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("no curl here")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "## Trying it without an account")
+	section, _, _ = strings.Cut(section, "\n## ")
+	s := webadmittest.NewTest(t)
+	var lines int
+	for _, line := range strings.Split(section, "\n") {
+		if !strings.HasPrefix(line, "curl ") {
+			continue
+		}
+		lines++
+		line = strings.ReplaceAll(line, "http://127.0.0.1:8080", s.URL())
+		for _, tt := range []struct{ key, want string }{{s.APIKey(), " 200 "}, {"wrong-key", " 401 "}} {
+			out, err := exec.Command("sh", "-c", strings.ReplaceAll(line, "KEY", tt.key)).CombinedOutput()
+			if err != nil || !strings.Contains(string(out), tt.want) {
+				t.Errorf("%s\nwith key %q: %v, the output lacks %q:\n%s", line, tt.key, err, tt.want, out)
+			}
+		}
+	}
+	if lines == 0 {
+		t.Fatal("the README's sandbox section has no curl line")
+	}
 }

@@ -43,6 +43,9 @@ type app struct {
 	// advice on an error depends on both.
 	cmd *cobra.Command
 	api *url.URL
+	// baseFrom names the setting the base URL came from (--base-url,
+	// WEBADMIT_DOMAIN, ...), or "" for the default.
+	baseFrom string
 	// again, once a run's or batch's id is known, is the command that
 	// fetches its files again.
 	again string
@@ -77,6 +80,18 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		msg = a.interruption(sig)
 	}
 	fmt.Fprintln(stderr, "webadmit: "+termSafe(msg))
+	var (
+		h hinted
+		d detailed
+	)
+	if errors.As(err, &d) {
+		for _, l := range d.details {
+			fmt.Fprintln(stderr, "  "+termSafe(l))
+		}
+	}
+	if errors.As(err, &h) {
+		fmt.Fprintln(stderr, termSafe(h.hint))
+	}
 	if code == exitUsage {
 		fmt.Fprintln(stderr, "Run 'webadmit --help' for usage.")
 	}
@@ -105,7 +120,9 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		PersistentPreRunE: a.setup,
+		Version:           version(),
 	}
+	root.SetVersionTemplate("webadmit {{.Version}}\n")
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.baseURL, "base-url", "", "API base URL (env WEBADMIT_BASE_URL; default "+wrapper.DefaultBaseURL+")")
 	f.StringVar(&a.g.domain, "domain", "", "WebAdMIT domain: uses https://DOMAIN.webadmit.org (env WEBADMIT_DOMAIN)")
@@ -115,7 +132,8 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 	f.StringVar(&a.g.output, "output", "table", "output format: table or json")
 	f.BoolVarP(&a.g.quiet, "quiet", "q", false, "no progress or warnings on stderr")
 	f.BoolVarP(&a.g.verbose, "verbose", "v", false, "debug logging on stderr (never shows the key or URL signatures)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.Flags().Bool("version", false, "print the version of webadmit")
+	root.SetFlagErrorFunc(flagError)
 
 	root.AddCommand(
 		a.identitiesCommand(),
@@ -135,12 +153,15 @@ in-process with demo data (identity 42, export 29897, ...), so a newcomer can tr
 		a.answersCommand(),
 		a.applicantsCommand(),
 		a.ssnCommand(),
+		a.batchCommand(),
+		a.versionCommand(),
 		a.exitCodesTopicCommand(),
 		a.environmentTopicCommand(),
 	)
 	for _, c := range root.Commands() {
 		c.Flags().SetInterspersed(true)
 	}
+	a.groupRun(root)
 	return root
 }
 
@@ -226,15 +247,27 @@ func (a *app) where(cmd *cobra.Command) (wrapper.Option, error) {
 	case flags.Changed("base-url") && flags.Changed("domain"):
 		return nil, usagef("give --base-url or --domain, not both")
 	case flags.Changed("base-url"):
-		return wrapper.WithBaseURL(strings.TrimSpace(a.g.baseURL)), nil
+		return a.baseURL("--base-url", a.g.baseURL)
 	case flags.Changed("domain"):
+		a.baseFrom = "--domain"
 		return wrapper.WithDomain(a.g.domain), nil
 	case a.env("WEBADMIT_BASE_URL") != "":
-		return wrapper.WithBaseURL(strings.TrimSpace(a.env("WEBADMIT_BASE_URL"))), nil
+		return a.baseURL("WEBADMIT_BASE_URL", a.env("WEBADMIT_BASE_URL"))
 	case a.env("WEBADMIT_DOMAIN") != "":
+		a.baseFrom = "WEBADMIT_DOMAIN"
 		return wrapper.WithDomain(a.env("WEBADMIT_DOMAIN")), nil
 	}
 	return wrapper.WithBaseURL(wrapper.DefaultBaseURL), nil
+}
+
+// baseURL is the option of a base URL given by source, once its form is
+// checked.
+func (a *app) baseURL(source, raw string) (wrapper.Option, error) {
+	if err := checkBaseURL(source, raw); err != nil {
+		return nil, err
+	}
+	a.baseFrom = source
+	return wrapper.WithBaseURL(strings.TrimSpace(raw)), nil
 }
 
 func (a *app) key(cmd *cobra.Command) (string, error) {
