@@ -44,6 +44,11 @@ func (c *Client) StartExports(ctx context.Context, exports [][2]int, opts ...Run
 		return nil, c.fail("start exports", err)
 	}
 	runs, errs := c.startExports(ctx, jobs, rcs)
+	for i, err := range errs {
+		if err != nil {
+			errs[i] = fmt.Errorf("export %d of user identity %d: %w", jobs[i].ExportID, jobs[i].IdentityID, err)
+		}
+	}
 	return runs, c.fail("start exports", errors.Join(errs...))
 }
 
@@ -162,7 +167,7 @@ func (c *Client) startExports(ctx context.Context, jobs []ExportJob, rcs []*runC
 			defer func() { <-slots }()
 			r, err := c.startExport(ctx, j.IdentityID, j.ExportID, rcs[i])
 			if err != nil {
-				errs[i] = fmt.Errorf("export %d of user identity %d: %w", j.ExportID, j.IdentityID, err)
+				errs[i] = err
 				return
 			}
 			r.share(j.IdentityID)

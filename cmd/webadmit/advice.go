@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
 
 // The advice describe gives depends on the command that failed: it names
@@ -20,7 +22,11 @@ func (a *app) flag(name string) string {
 	if !a.hasFlag(name) {
 		return "ID"
 	}
-	return a.cmd.Flags().Lookup(name).Value.String()
+	v := a.cmd.Flags().Lookup(name).Value
+	if s, ok := v.(pflag.SliceValue); ok { // --export 1: "1", not "[1]"
+		return strings.Join(s.GetSlice(), ",")
+	}
+	return v.String()
 }
 
 // commandPath is the running command, "webadmit pdf run" say.

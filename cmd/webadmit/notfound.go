@@ -47,7 +47,11 @@ func (a *app) notFoundSubject() (subject, advice string) {
 	identity := a.flag("identity")
 	switch a.commandPath() {
 	case "webadmit run":
-		return fmt.Sprintf("export %s of user identity %s", a.flag("export"), identity),
+		export := a.flag("export")
+		if a.one != nil {
+			export, identity = fmt.Sprint(a.one.Export), fmt.Sprint(a.one.Identity)
+		}
+		return fmt.Sprintf("export %s of user identity %s", export, identity),
 			fmt.Sprintf("'webadmit exports --identity %s' lists its exports", identity)
 	case "webadmit download", "webadmit status":
 		return fmt.Sprintf("run %s of export %s", a.flag("file"), a.flag("export")),

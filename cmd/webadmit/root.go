@@ -49,6 +49,9 @@ type app struct {
 	// again, once a run's or batch's id is known, is the command that
 	// fetches its files again.
 	again string
+	// one, while a failure of several exports run at once is described,
+	// is the export it is about.
+	one *manifestEntry
 	// written, set by commands that write files or streams, says what the
 	// command has written so far, for the message of an interruption.
 	written func() string

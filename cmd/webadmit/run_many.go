@@ -143,7 +143,7 @@ func (a *app) reportMany(entries []manifestEntry, out []wrapper.ExportOutcome) e
 				status = res.Status.String()
 			}
 		}
-		a.again = ""
+		a.again, a.one = "", &entries[i]
 		if r.ExportFileID != 0 {
 			a.again = fmt.Sprintf("webadmit download --export %d --file %d", r.ExportID, r.ExportFileID)
 		}
@@ -175,7 +175,7 @@ func (a *app) reportMany(entries []manifestEntry, out []wrapper.ExportOutcome) e
 		rows[i] = r
 		t.rows = append(t.rows, []string{fmt.Sprint(r.ExportID), run, status, size, file})
 	}
-	a.again = ""
+	a.again, a.one = "", nil
 	if err := a.print(rows, t); err != nil {
 		return err
 	}
