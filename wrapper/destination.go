@@ -192,7 +192,7 @@ func (d sinkDest) open(*dest.Placement) (dest.Sink, error) {
 	if err := d.s.Open(); err != nil {
 		return nil, err
 	}
-	return sinkAdapter{d.s}, nil
+	return sinkAdapter(d), nil
 }
 
 // sinkAdapter is a Sink as the transfer sees it.
