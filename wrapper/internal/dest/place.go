@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // placement moves complete files into a target directory, all or nothing:
@@ -21,6 +22,9 @@ import (
 // slash-separated and relative to the target; every move goes through an
 // [os.Root] of it, so that no link can lead a file elsewhere.
 type Placement struct {
+	// mu is held by a sink while it checks or places names: the files of
+	// a batch download concurrently. Commit and Rollback come after them.
+	mu      sync.Mutex
 	dir     string
 	root    *os.Root
 	created []string               // directories made for this placement, the target first
