@@ -23,6 +23,7 @@ type sandboxFlags struct {
 	RateLimit   int           // calls allowed per RateWindow
 	RateWindow  time.Duration // the rate limit's window
 	DumpSize    int64         // size of the generated Full Applicant Dump export
+	ConnRate    byteRate      // cap on each store connection, bytes a second; 0: none
 	S3Endpoint  string        // S3 endpoint to serve the files from; empty: the built-in store
 	S3Bucket    string        // its bucket; empty: DefaultS3Bucket
 }
@@ -38,6 +39,8 @@ func (f *sandboxFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.RateWindow, "rate-window", webadmittest.DefaultRateWindow, "rate limit window")
 	fs.Int64Var(&f.DumpSize, "dump-size", webadmittest.DemoFullDumpSize,
 		fmt.Sprintf("size in `bytes` of the generated Full Applicant Dump export (%d)", webadmittest.DemoExportFullDump))
+	fs.Var(&f.ConnRate, "store-conn-rate",
+		"cap each object store connection at this many bytes a second (e.g. 50MB, 48MiB), as real stores do; 0: no cap")
 	f.registerS3(fs)
 }
 
@@ -68,6 +71,12 @@ func (f *sandboxFlags) options(log *slog.Logger) ([]webadmittest.Option, error) 
 	}
 	if f.DumpSize != webadmittest.DemoFullDumpSize {
 		opts = append(opts, webadmittest.WithExports(demoExportsWithDump(f.DumpSize)...))
+	}
+	if f.ConnRate > 0 {
+		if f.S3Endpoint != "" {
+			return nil, fmt.Errorf("--store-conn-rate caps the built-in store; with --s3-endpoint the files come from the S3 endpoint")
+		}
+		opts = append(opts, webadmittest.WithStoreConnRate(int64(f.ConnRate)))
 	}
 	if f.S3Endpoint != "" {
 		o, err := f.s3Option()
