@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
 )
 
@@ -15,7 +16,7 @@ import (
 func (c *Client) newTransfer(rc *runConfig, s dest.Sink, what string, attrs []any, ev Event, fresh func(context.Context) (string, error)) *transfer.Transfer {
 	return &transfer.Transfer{
 		Client: c.dl, Fresh: fresh, Sink: s, What: what,
-		UTF8: rc.utf8, Attempts: rc.attempts, LowSpeed: rc.lowSpeed,
+		UTF8: rc.utf8, Attempts: rc.attempts, Connections: rc.connections, LowSpeed: rc.lowSpeed,
 		Budget: rc.budget, Policy: rc.poll.policy(),
 		StoreError: c.storeError, Transient: isTransient, RetryAfter: retryAfter,
 		Log: c.log, Attrs: attrs,
@@ -72,13 +73,7 @@ func storedCoding(err error, coding string) error {
 func (c *Client) storeError(resp *http.Response, body []byte) error {
 	secrets := []string{c.key}
 	if resp.Request != nil {
-		for _, vs := range resp.Request.URL.Query() {
-			for _, v := range vs {
-				if len(v) >= 8 {
-					secrets = append(secrets, v)
-				}
-			}
-		}
+		secrets = append(secrets, redact.QueryValues(resp.Request.URL)...)
 	}
 	err := checkResponse(resp, body, c.clock.Now(), secrets...)
 	var ae *APIError

@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"time"
 
@@ -21,6 +22,7 @@ type runConfig struct {
 	callbackURL string
 	utf8        bool
 	attempts    int
+	connections int
 	lowSpeed    transfer.LowSpeed
 	err         error
 }
@@ -37,7 +39,7 @@ const (
 )
 
 func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
-	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts,
+	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts, connections: DefaultConnections,
 		lowSpeed: transfer.LowSpeed{BytesPerSec: defaultLowSpeedLimit, Over: defaultLowSpeedTime}}
 	for _, o := range opts {
 		o(rc)
@@ -139,5 +141,24 @@ func LowSpeedLimit(bytesPerSec int64, over time.Duration) RunOption {
 			return
 		}
 		rc.lowSpeed = transfer.LowSpeed{BytesPerSec: bytesPerSec, Over: over}
+	}
+}
+
+// DefaultConnections is how many connections a large file is downloaded
+// over unless Connections says otherwise.
+const DefaultConnections = 8
+
+// Connections downloads a file larger than 32 MiB into ToFile or ToDir in
+// 16 MiB parts over up to n connections at once (default 8; 1: one
+// stream), each part held to the first answer's ETag and resumed on its
+// own; a store that ignores Range gets one stream. ToWriter and
+// TranscodeToUTF8 always take one stream.
+func Connections(n int) RunOption {
+	return func(rc *runConfig) {
+		if n < 1 || n > transfer.MaxConnections {
+			rc.err = fmt.Errorf("Connections must be between 1 and %d", transfer.MaxConnections)
+			return
+		}
+		rc.connections = n
 	}
 }

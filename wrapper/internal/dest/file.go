@@ -56,8 +56,11 @@ func File(given string, opts FileOptions, pl *Placement) (Sink, error) {
 			return nil, err
 		}
 		s.own = true
+		// A batch's directory was cleaned once by BatchDir: cleaning it
+		// again here could take a file of the batch that is between its
+		// close and its rename.
+		removeStale(dir)
 	}
-	removeStale(dir)
 	tmp, err := lockedTemp(dir, ".webadmit-*.part")
 	if err != nil {
 		s.release()

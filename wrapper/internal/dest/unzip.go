@@ -51,8 +51,8 @@ func Dir(dir string, opts ExtractOptions, pl *Placement) (Sink, error) {
 			return nil, err
 		}
 		s.own = true
+		removeStale(s.pl.dir) // a batch's, by BatchDir only (see File)
 	}
-	removeStale(s.pl.dir)
 	tmp, err := lockedTemp(s.pl.dir, ".webadmit-*.zip.part")
 	if err != nil {
 		s.release()
