@@ -71,9 +71,10 @@ func (b *banner) Write(p []byte) (int, error) {
 }
 
 // startSandbox runs the sandbox binary with a generated export of size
-// bytes and waits for a run of it to be Available.
-func startSandbox(ctx context.Context, bin string, size int64) (*sandbox, error) {
-	cmd := exec.Command(bin, "sandbox", "--listen", "127.0.0.1:0", "--dump-size", strconv.FormatInt(size, 10))
+// bytes (and the extra sandbox flags) and waits for a run of it to be
+// Available.
+func startSandbox(ctx context.Context, bin string, size int64, extra ...string) (*sandbox, error) {
+	cmd := exec.Command(bin, append([]string{"sandbox", "--listen", "127.0.0.1:0", "--dump-size", strconv.FormatInt(size, 10)}, extra...)...)
 	out := &banner{found: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = out, os.Stderr
 	if err := cmd.Start(); err != nil {
