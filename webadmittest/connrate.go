@@ -23,6 +23,7 @@ type rateListener struct {
 	ctx    context.Context // ends when the server closes
 }
 
+// Accept gives the next connection a token bucket of its own.
 func (l *rateListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
@@ -47,6 +48,8 @@ type rateConn struct {
 	ctx   context.Context
 }
 
+// Write sends p a burst at a time, each once the bucket holds it; it gives
+// up when the server closes.
 func (c *rateConn) Write(p []byte) (int, error) {
 	n := 0
 	for len(p) > 0 {

@@ -40,8 +40,10 @@ func parseByteRate(s string) (int64, error) {
 	return int64(math.Round(f * factor)), nil
 }
 
+// String is the rate in bytes a second, for the flag's help.
 func (r *byteRate) String() string { return strconv.FormatInt(int64(*r), 10) }
 
+// Set parses a size (see byteRate).
 func (r *byteRate) Set(s string) error {
 	n, err := parseByteRate(s)
 	if err != nil {
@@ -51,4 +53,5 @@ func (r *byteRate) Set(s string) error {
 	return nil
 }
 
+// Type names the value in the help: --store-conn-rate rate.
 func (r *byteRate) Type() string { return "rate" }
