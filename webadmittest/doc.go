@@ -63,9 +63,12 @@
 // [WithURLLifetime] can be shorter than a second; a late or altered URL gets
 // 403 with an S3 XML error body. The store serves GET and HEAD with the same
 // URL (real S3 signs the method too, so a HEAD on a URL signed for GET fails
-// there), single byte ranges, If-Range, If-Match and If-None-Match. A store
+// there), single byte ranges, If-Range, If-Match and If-None-Match, to any
+// number of requests at once (the parts of a parallel download). A store
 // request carrying x-api-key is served as S3 would serve it, and recorded
-// as a [Leak].
+// as a [Leak]. [WithStoreConnRate] caps what each store connection sends,
+// as a real store does, so that a download over several connections shows
+// its effect on loopback.
 //
 // [WithObjectStore] serves the files from another [ObjectStore] instead,
 // such as a real S3 bucket through package webadmittest/s3store: each file

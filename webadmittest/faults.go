@@ -69,6 +69,10 @@ const (
 	// waiting Fault.Delay between them (0 means 100 ms): a store that
 	// keeps a connection alive with a byte now and then. Object store only.
 	FaultTrickle
+	// FaultIgnoreRange answers a Range request with the whole object (200),
+	// as a store or proxy that does not serve ranges does. Object store
+	// only.
+	FaultIgnoreRange
 )
 
 // String returns the kind's name, e.g. "CutConnection".
@@ -102,6 +106,8 @@ func (k FaultKind) String() string {
 		return "ChangedContent"
 	case FaultTrickle:
 		return "Trickle"
+	case FaultIgnoreRange:
+		return "IgnoreRange"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }
@@ -176,7 +182,7 @@ func (f Fault) validate() error {
 		if f.Endpoint == EndpointObject {
 			return fmt.Errorf("webadmittest: fault %v: the object store has no API rate limit", f.Kind)
 		}
-	case FaultNoContentLength, FaultDropETag, FaultChangedContent, FaultTrickle:
+	case FaultNoContentLength, FaultDropETag, FaultChangedContent, FaultTrickle, FaultIgnoreRange:
 		if f.Endpoint != EndpointObject {
 			return fmt.Errorf("webadmittest: fault %v: object store only", f.Kind)
 		}

@@ -394,6 +394,17 @@ func TestHostileStoreFaults(t *testing.T) {
 			t.Errorf("%d, %d bytes, ETag %q then %q", resp.StatusCode, len(body), first.Header.Get("ETag"), resp.Header.Get("ETag"))
 		}
 	})
+	t.Run("Range ignored", func(t *testing.T) {
+		t.Parallel()
+		u, want, hc := setup(t, webadmittest.Fault{Attempt: 1, Kind: webadmittest.FaultIgnoreRange})
+		resp, body := get(t, hc, "GET", u, "Range", "bytes=100-199")
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Range") != "" || string(body) != string(want) {
+			t.Errorf("%d, Content-Range %q, %d bytes; want the whole object", resp.StatusCode, resp.Header.Get("Content-Range"), len(body))
+		}
+		if resp, body := get(t, hc, "GET", u, "Range", "bytes=100-199"); resp.StatusCode != 206 || string(body) != string(want[100:200]) {
+			t.Errorf("the next request: %d, %d bytes; want 206, 100 bytes", resp.StatusCode, len(body))
+		}
+	})
 	t.Run("trickle", func(t *testing.T) {
 		t.Parallel()
 		u, want, hc := setup(t, webadmittest.Fault{Attempt: 1, Kind: webadmittest.FaultTrickle, Bytes: 250, Delay: 30 * time.Millisecond})
@@ -456,6 +467,7 @@ func TestInvalidFaults(t *testing.T) {
 		{"trickle on the API", webadmittest.Fault{Endpoint: webadmittest.EndpointListExports, Kind: webadmittest.FaultTrickle}},
 		{"no length on the API", webadmittest.Fault{Endpoint: webadmittest.EndpointListExports, Kind: webadmittest.FaultNoContentLength}},
 		{"remaining 0 on the store", webadmittest.Fault{Endpoint: webadmittest.EndpointObject, Kind: webadmittest.FaultRemainingZero}},
+		{"ignore Range on the API", webadmittest.Fault{Endpoint: webadmittest.EndpointGetExportFile, Kind: webadmittest.FaultIgnoreRange}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -67,6 +67,8 @@ func (s *Server) serveWithFaults(w http.ResponseWriter, r *http.Request, e Endpo
 			r = r.WithContext(withChangedContent(r.Context()))
 		case FaultTrickle:
 			trickle = &f
+		case FaultIgnoreRange:
+			r.Header.Del("Range")
 		default:
 			rewrites = append(rewrites, f)
 		}

@@ -65,6 +65,7 @@ type config struct {
 	batchTimeline   BatchTimeline
 	callbackRoots   *x509.CertPool
 	objectStore     ObjectStore
+	storeConnRate   int64
 }
 
 func defaultConfig() config {

@@ -175,6 +175,9 @@ func New(opts ...Option) (*Server, error) {
 		_ = apiLn.Close()
 		return nil, fmt.Errorf("webadmittest: object store listener: %w", err)
 	}
+	if cfg.storeConnRate > 0 {
+		storeLn = &rateListener{Listener: storeLn, perSec: cfg.storeConnRate, ctx: ctx}
+	}
 	s.apiURL = "http://" + apiLn.Addr().String()
 	s.storeURL = "http://" + storeLn.Addr().String()
 	s.apiSrv = s.httpServer(http.HandlerFunc(s.serveAPI))
@@ -239,6 +242,9 @@ func (c *config) complete() error {
 	}
 	if c.urlLifetime <= 0 {
 		return fmt.Errorf("webadmittest: URL lifetime %v must be positive", c.urlLifetime)
+	}
+	if c.storeConnRate < 0 {
+		return fmt.Errorf("webadmittest: store connection rate %d must not be negative", c.storeConnRate)
 	}
 	if c.rateLimit <= 0 || c.rateWindow <= 0 {
 		return fmt.Errorf("webadmittest: rate limit %d per %v must be positive", c.rateLimit, c.rateWindow)

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
+	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 	"github.com/webadmit-go/webadmit/wrapper/internal/transfer"
 )
 
@@ -16,7 +16,7 @@ import (
 func (c *Client) newTransfer(rc *runConfig, s dest.Sink, what string, attrs []any, ev Event, fresh func(context.Context) (string, error)) *transfer.Transfer {
 	return &transfer.Transfer{
 		Client: c.dl, Fresh: fresh, Sink: s, What: what,
-		UTF8: rc.utf8, Attempts: rc.attempts, LowSpeed: rc.lowSpeed,
+		UTF8: rc.utf8, Attempts: rc.attempts, Connections: rc.connections, LowSpeed: rc.lowSpeed,
 		Budget: rc.budget, Policy: rc.poll.policy(),
 		StoreError: c.storeError, Transient: isTransient, RetryAfter: retryAfter,
 		Log: c.log, Attrs: attrs,
@@ -64,7 +64,7 @@ func (c *Client) fetch(ctx context.Context, rc *runConfig, t *transfer.Transfer,
 func (c *Client) storeError(resp *http.Response, body []byte) error {
 	secrets := []string{c.key}
 	if resp.Request != nil {
-		secrets = append(secrets, answer.QueryValues(resp.Request.URL)...)
+		secrets = append(secrets, redact.QueryValues(resp.Request.URL)...)
 	}
 	err := checkResponse(resp, body, c.clock.Now(), secrets...)
 	var ae *APIError

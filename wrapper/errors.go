@@ -90,61 +90,9 @@ type APIError struct {
 	Store bool
 }
 
-// Error says what failed and what to do about it.
-func (e *APIError) Error() string {
-	var b strings.Builder
-	if e.Method != "" {
-		b.WriteString(e.Method)
-		b.WriteByte(' ')
-	}
-	if e.URL != "" {
-		b.WriteString(e.URL)
-		b.WriteString(": ")
-	}
-	switch {
-	case e.Status != "":
-		b.WriteString(e.Status)
-	default:
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		if t := http.StatusText(e.StatusCode); t != "" {
-			b.WriteString(" " + t)
-		}
-	}
-	if e.Message != "" {
-		b.WriteString(": " + e.Message)
-	} else if e.Snippet != "" {
-		b.WriteString(": body: " + strconv.Quote(e.Snippet))
-	}
-	if h := e.hint(); h != "" {
-		b.WriteString(" (" + h + ")")
-	}
-	return b.String()
-}
-
-func (e *APIError) hint() string {
-	if e.Store {
-		switch c := e.StatusCode; {
-		case c == http.StatusUnauthorized || c == http.StatusForbidden:
-			return "the object store refused the download URL"
-		case c >= 500:
-			return "the object store failed"
-		}
-		return ""
-	}
-	switch c := e.StatusCode; {
-	case c == http.StatusUnauthorized:
-		return "the API key was refused"
-	case c == http.StatusForbidden:
-		return "access denied"
-	case c == http.StatusTooManyRequests:
-		return "the key's hourly call budget is spent"
-	case c >= 500:
-		return "WebAdMIT or a proxy in front of it failed"
-	case c >= 200 && c < 300:
-		return "the answer is not what the API documents"
-	}
-	return ""
-}
+// Error says what failed and what to do about it: the request line, the
+// status, the API's message or the start of the body, and a hint.
+func (e *APIError) Error() string { return (*answer.Error)(e).Error() }
 
 // Is makes errors.Is(err, ErrUnauthorized), ErrNotFound and ErrRateLimited
 // match on the status code.

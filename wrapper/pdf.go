@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/webadmit-go/webadmit/generated"
 	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
@@ -229,6 +231,9 @@ func (b *PDFBatchRun) result(rc *runConfig) *PDFResult {
 	return res
 }
 
+// zipsAtOnce is how many zip files of a batch download at once.
+const zipsAtOnce = 3
+
 // download checks the batch (a status call unless one just answered) and
 // downloads its zip files into pl; on failure what was placed goes.
 func (b *PDFBatchRun) download(ctx context.Context, pl *dest.Placement, each Destination, rc *runConfig) (res *PDFResult, err error) {
@@ -260,24 +265,37 @@ func (b *PDFBatchRun) download(ctx context.Context, pl *dest.Placement, each Des
 	if len(p.ZipFiles) == 0 {
 		c.log.Warn("webadmit: PDF Manager batch has no zip files to download", b.attrs...)
 	}
+	// The zip files download concurrently, a few at a time; the first to
+	// fail cancels the others, and the deferred rollback takes back all.
+	zips, errs := make([]*ZipResult, len(p.ZipFiles)), make([]error, len(p.ZipFiles))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(zipsAtOnce)
+	rc.serializeProgress()
 	for i, z := range p.ZipFiles {
-		s, err := each.open(pl)
-		if err != nil {
-			return res, err
+		g.Go(func() error {
+			s, err := each.open(pl)
+			if err == nil {
+				zips[i], err = c.downloadZip(gctx, zipDownload{zip: z,
+					ev:       Event{BatchID: b.ID(), ZipIndex: i + 1, ZipCount: len(p.ZipFiles), Status: p.State},
+					fallback: fmt.Sprintf("pdf-manager-batch-%d-zip-%d.zip", b.ID(), z.ID)}, s, rc)
+			}
+			errs[i] = err
+			return err
+		})
+	}
+	if err = g.Wait(); err == nil && ctx.Err() != nil { // cancelled as the last zip ended: still all or nothing
+		err = fmt.Errorf("downloading %s: %w", b.what, context.Cause(ctx))
+	}
+	for i, zr := range zips {
+		if zr != nil {
+			res.URLCalls, res.Resumes = res.URLCalls+zr.URLCalls, res.Resumes+zr.Resumes
 		}
-		zr, err := c.downloadZip(ctx, zipDownload{
-			zip:      z,
-			ev:       Event{BatchID: b.ID(), ZipIndex: i + 1, ZipCount: len(p.ZipFiles), Status: p.State},
-			fallback: fmt.Sprintf("pdf-manager-batch-%d-zip-%d.zip", b.ID(), z.ID),
-		}, s, rc)
-		res.URLCalls += zr.URLCalls
-		res.Resumes += zr.Resumes
-		if err != nil {
-			return res, err
+		if zr != nil && errs[i] == nil {
+			res.ZipFiles, res.Paths, res.Bytes = append(res.ZipFiles, *zr), append(res.Paths, zr.Paths...), res.Bytes+zr.Bytes
 		}
-		res.ZipFiles = append(res.ZipFiles, *zr)
-		res.Paths = append(res.Paths, zr.Paths...)
-		res.Bytes += zr.Bytes
+	}
+	if err != nil {
+		return res, err
 	}
 	c.log.Info("webadmit: PDF Manager batch downloaded", append(b.attrs, "zip_files", len(res.ZipFiles), "bytes", res.Bytes)...)
 	return res, nil

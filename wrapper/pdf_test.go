@@ -220,8 +220,9 @@ func TestSandboxPDFKeyNeverReachesStore(t *testing.T) {
 
 func TestSandboxPDFDownloadResilience(t *testing.T) {
 	t.Parallel()
-	big := randomBytes(t, 600_000)
-	small := zipOf(t, "x.pdf", "%PDF x")
+	// Both zips are large enough to be cut: they download at once, so a
+	// fault's attempt may be either's.
+	big, big2 := randomBytes(t, 600_000), randomBytes(t, 600_000)
 	zipEP, obj := webadmittest.EndpointDownloadPdfManagerZipFile, webadmittest.EndpointObject
 	tests := []struct {
 		name         string
@@ -236,16 +237,17 @@ func TestSandboxPDFDownloadResilience(t *testing.T) {
 			faults: []webadmittest.Fault{{Endpoint: obj, Attempt: 1, Kind: webadmittest.FaultExpireURL}}},
 		{name: "cut mid-body", wantResumes: 1, wantURLCalls: 3,
 			faults: []webadmittest.Fault{{Endpoint: obj, Attempt: 1, Kind: webadmittest.FaultCutConnection, Bytes: 250_000}}},
-		{name: "cut, then the fresh Location has expired", wantResumes: 1, wantURLCalls: 4, faults: []webadmittest.Fault{
+		{name: "both cut, then a fresh Location has expired", wantResumes: 2, wantURLCalls: 5, faults: []webadmittest.Fault{
 			{Endpoint: obj, Attempt: 1, Kind: webadmittest.FaultCutConnection, Bytes: 100_000},
-			{Endpoint: zipEP, Attempt: 2, Kind: webadmittest.FaultExpireURL}}},
+			{Endpoint: obj, Attempt: 2, Kind: webadmittest.FaultCutConnection, Bytes: 100_000},
+			{Endpoint: zipEP, Attempt: 3, Kind: webadmittest.FaultExpireURL}}},
 		{name: "zip redirect answers 502 once", wantURLCalls: 3,
 			faults: []webadmittest.Fault{{Endpoint: zipEP, Attempt: 1, Kind: webadmittest.FaultHTMLError}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := sandbox(t, webadmittest.WithPDFTemplates(pdfTemplate(7, "Big", generated.ExportFileStatusAvailable, big, small)),
+			srv := sandbox(t, webadmittest.WithPDFTemplates(pdfTemplate(7, "Big", generated.ExportFileStatusAvailable, big, big2)),
 				webadmittest.WithFaults(tt.faults...))
 			c := sandboxClient(t, srv)
 			dir := t.TempDir()
@@ -256,8 +258,8 @@ func TestSandboxPDFDownloadResilience(t *testing.T) {
 			if got := fileSHA(t, res.Paths[0]); got != sha(big) || res.ZipFiles[0].SHA256 != sha(big) {
 				t.Errorf("big zip sha %s, want %s", got, sha(big))
 			}
-			if got := fileSHA(t, res.Paths[1]); got != sha(small) {
-				t.Errorf("small zip sha %s, want %s", got, sha(small))
+			if got := fileSHA(t, res.Paths[1]); got != sha(big2) || res.ZipFiles[1].SHA256 != sha(big2) {
+				t.Errorf("second zip sha %s, want %s", got, sha(big2))
 			}
 			if res.Resumes != tt.wantResumes || res.URLCalls != tt.wantURLCalls {
 				t.Errorf("Resumes %d, URLCalls %d; want %d, %d (%s)", res.Resumes, res.URLCalls, tt.wantResumes, tt.wantURLCalls, srv.Recorder())
@@ -389,6 +391,87 @@ func TestSandboxPDFAllOrNothing(t *testing.T) {
 			t.Errorf("left behind %v", names)
 		}
 	})
+}
+
+// TestSandboxPDFZipFilesConcurrently: a batch's zip files download a few
+// at a time (zipsAtOnce), each on its own connections, and are reported
+// in the batch's order.
+func TestSandboxPDFZipFilesConcurrently(t *testing.T) {
+	t.Parallel()
+	zips := make([][]byte, 5)
+	for i := range zips {
+		zips[i] = randomBytes(t, 300_000)
+	}
+	// Each zip takes about 0.15 s at 2 MB/s a connection: they overlap.
+	srv := sandbox(t, webadmittest.WithPDFTemplates(pdfTemplate(7, "Packets", generated.ExportFileStatusAvailable, zips...)),
+		webadmittest.WithStoreConnRate(2_000_000))
+	c := sandboxClient(t, srv)
+	var open, most int // progress events come one at a time
+	res, err := c.RunPDFBatch(context.Background(), sandboxIdentity, 7, ZipFilesToDir(t.TempDir(), FileOptions{}), OnProgress(func(e Event) {
+		switch e.Kind {
+		case EventDownloadStart:
+			open++
+			most = max(most, open)
+		case EventDone:
+			open--
+		}
+	}))
+	if err != nil {
+		t.Fatal(collect(err))
+	}
+	if most < 2 || most > zipsAtOnce {
+		t.Errorf("%d zip files downloaded at once, want 2 to %d", most, zipsAtOnce)
+	}
+	for i, z := range res.ZipFiles {
+		if z.SHA256 != sha(zips[i]) || fileSHA(t, res.Paths[i]) != z.SHA256 || !strings.HasSuffix(z.FileName, fmt.Sprintf("-%d.zip", i+1)) {
+			t.Errorf("zip %d: %s %s, want the batch's zip %d in its place", i+1, z.FileName, z.SHA256, i+1)
+		}
+	}
+}
+
+// TestSandboxPDFZipFilesFailOneByOne: whichever zip file of a batch fails,
+// while others download beside it or are already in place, the batch is
+// all or nothing: the others are stopped or taken back, the directory the
+// call made is removed, a file that was there stays.
+func TestSandboxPDFZipFilesFailOneByOne(t *testing.T) {
+	t.Parallel()
+	const count = 4
+	for k := 1; k <= count; k++ {
+		for _, kind := range []string{"not a zip archive", "name taken"} {
+			t.Run(fmt.Sprintf("zip %d: %s", k, kind), func(t *testing.T) {
+				t.Parallel()
+				zips := make([][]byte, count)
+				for i := range zips {
+					zips[i] = zipOf(t, fmt.Sprintf("%d.pdf", i+1), strings.Repeat("%PDF ", 20_000))
+				}
+				parent := t.TempDir()
+				dir := filepath.Join(parent, "new")
+				dst := ExtractZipFilesTo(dir, ExtractOptions{})
+				var keep []string
+				if kind == "not a zip archive" {
+					zips[k-1] = randomBytes(t, 100_000)
+				} else {
+					dir = parent
+					taken := filepath.Join(dir, fmt.Sprintf("Packets-42-%d.zip", k)) // batches count from 42
+					if err := os.WriteFile(taken, []byte("keep me"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+					dst, keep = ZipFilesToDir(dir, FileOptions{}), []string{filepath.Base(taken)}
+				}
+				srv := sandbox(t, webadmittest.WithPDFTemplates(pdfTemplate(7, "Packets", generated.ExportFileStatusAvailable, zips...)))
+				res, err := sandboxClient(t, srv).RunPDFBatch(context.Background(), sandboxIdentity, 7, dst)
+				if collect(err) == nil {
+					t.Fatal("the batch succeeded")
+				}
+				if names := dirEntries(t, parent); !slices.Equal(names, keep) {
+					t.Errorf("after %v the directory holds %v, want %v", err, names, keep)
+				}
+				if len(res.Paths) != 0 {
+					t.Errorf("the result lists paths that were removed: %v", res.Paths)
+				}
+			})
+		}
+	}
 }
 
 func TestSandboxPDFNotReadyAttachAndTimeout(t *testing.T) {

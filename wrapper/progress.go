@@ -1,6 +1,9 @@
 package wrapper
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // EventKind says what an Event reports.
 type EventKind int
@@ -53,5 +56,18 @@ type ProgressFunc func(Event)
 func (rc *runConfig) emit(e Event) {
 	if rc.progress != nil {
 		rc.progress(e)
+	}
+}
+
+// serializeProgress makes the progress function take one Event at a time,
+// for downloads that run concurrently.
+func (rc *runConfig) serializeProgress() {
+	if fn := rc.progress; fn != nil {
+		var mu sync.Mutex
+		rc.progress = func(e Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			fn(e)
+		}
 	}
 }

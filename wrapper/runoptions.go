@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"time"
 
@@ -22,6 +23,7 @@ type runConfig struct {
 	callbackURL string
 	utf8        bool
 	attempts    int
+	connections int
 	lowSpeed    transfer.LowSpeed
 	maxWait     time.Duration    // MaxWait's, whatever the order of the options
 	parallel    int              // downloads at once (RunExports)
@@ -41,7 +43,7 @@ const (
 )
 
 func (c *Client) runConfig(opts []RunOption) (*runConfig, error) {
-	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts, parallel: 4,
+	rc := &runConfig{poll: c.poll, attempts: defaultDownloadAttempts, parallel: 4, connections: DefaultConnections,
 		lowSpeed: transfer.LowSpeed{BytesPerSec: defaultLowSpeedLimit, Over: defaultLowSpeedTime}}
 	for _, o := range opts {
 		o(rc)
@@ -165,4 +167,23 @@ func ParallelDownloads(n int) RunOption {
 // becomes of the others.
 func ExportsInto(dst BatchDestination) RunOption {
 	return func(rc *runConfig) { rc.into = dst }
+}
+
+// DefaultConnections is how many connections a large file is downloaded
+// over unless Connections says otherwise.
+const DefaultConnections = 8
+
+// Connections downloads a file larger than 32 MiB into ToFile or ToDir in
+// 16 MiB parts over up to n connections at once (default 8; 1: one
+// stream), each part held to the first answer's ETag and resumed on its
+// own; a store that ignores Range gets one stream. ToWriter and
+// TranscodeToUTF8 always take one stream.
+func Connections(n int) RunOption {
+	return func(rc *runConfig) {
+		if n < 1 || n > transfer.MaxConnections {
+			rc.err = fmt.Errorf("Connections must be between 1 and %d", transfer.MaxConnections)
+			return
+		}
+		rc.connections = n
+	}
 }

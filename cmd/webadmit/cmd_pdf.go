@@ -137,6 +137,7 @@ type pdfFetchFlags struct {
 	extract bool
 	force   bool
 	timeout time.Duration
+	conns   int
 }
 
 func (f *pdfFetchFlags) register(cmd *cobra.Command) {
@@ -145,6 +146,12 @@ func (f *pdfFetchFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.extract, "extract", false, "extract the PDFs from each zip file into the directory instead of keeping the zip files")
 	fl.BoolVar(&f.force, "force", false, "a zip file name already taken gets a number (Name-2.zip); with --extract, replace existing files (all or nothing)")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Minute, "give up waiting after this long")
+	connectionsFlag(cmd, &f.conns)
+}
+
+// runOptions are the options of the flags and the progress display.
+func (f *pdfFetchFlags) runOptions(p *progress) []wrapper.RunOption {
+	return []wrapper.RunOption{wrapper.OnProgress(p.handle), wrapper.MaxWait(f.timeout), wrapper.Connections(f.conns)}
 }
 
 // written says what an interrupted batch download has written so far.
@@ -155,6 +162,9 @@ func (f *pdfFetchFlags) written() string {
 func (f *pdfFetchFlags) destination() (wrapper.BatchDestination, error) {
 	if f.timeout <= 0 {
 		return nil, usagef("--timeout must be positive")
+	}
+	if err := checkConnections(f.conns); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(f.dir) == "" || f.dir == "-" {
 		return nil, usagef("-o takes a directory: the zip files of a batch cannot go to stdout")
@@ -172,7 +182,7 @@ func (a *app) pdfRunCommand() *cobra.Command {
 		ff                 pdfFetchFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "run --identity ID --template ID [-o DIR] [--timeout 30m] [--extract] [--force]",
+		Use:   "run --identity ID --template ID [-o DIR] [--timeout 30m] [--extract] [--force] [--connections N]",
 		Short: "Start a PDF Manager batch, wait for it and download its zip files",
 		Long: `pdf run starts a batch of the template (or joins the one already running), checks its state with
 growing intervals until it ends, and downloads each of its zip files into the directory (the
@@ -189,7 +199,7 @@ removed again. --extract unpacks the PDFs instead (safely: nothing outside the d
 			}
 			a.written = ff.written
 			p := a.newProgress()
-			res, err := a.client.RunPDFBatch(cmd.Context(), identity, template, dst, wrapper.OnProgress(p.handle), wrapper.MaxWait(ff.timeout))
+			res, err := a.client.RunPDFBatch(cmd.Context(), identity, template, dst, ff.runOptions(p)...)
 			return a.reportPDF(res, err, &ff)
 		},
 	}
@@ -207,7 +217,7 @@ func (a *app) pdfDownloadCommand() *cobra.Command {
 		ff              pdfFetchFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "download --identity ID --batch ID [-o DIR] [--wait] [--extract] [--force]",
+		Use:   "download --identity ID --batch ID [-o DIR] [--wait] [--extract] [--force] [--connections N]",
 		Short: "Download the zip files of a PDF Manager batch",
 		Long: `pdf download downloads every zip file of a batch that has finished, as 'pdf run' does; with --wait
 it first waits for a batch still running (for at most --timeout).
@@ -220,7 +230,7 @@ it first waits for a batch still running (for at most --timeout).
 				return err
 			}
 			a.written = ff.written
-			opts := []wrapper.RunOption{wrapper.OnProgress(a.newProgress().handle), wrapper.MaxWait(ff.timeout)}
+			opts := ff.runOptions(a.newProgress())
 			b := a.client.PDFBatch(identity, batch)
 			if wait {
 				if _, err := b.Wait(cmd.Context(), opts...); err != nil {

@@ -19,7 +19,7 @@ func (a *app) runCommand() *cobra.Command {
 		ff       fetchFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "run --identity ID --export ID [--export ID ...] [-o FILE|DIR|-] [--manifest FILE] [--timeout 30m] [--utf8] [--extract DIR] [--force]",
+		Use:   "run --identity ID --export ID [--export ID ...] [-o FILE|DIR|-] [--manifest FILE] [--timeout 30m] [--utf8] [--extract DIR] [--force] [--connections N]",
 		Short: "Start an export, wait for it and download the file",
 		Long: `run starts a run of the export (or joins the one already running), checks its status with
 growing intervals until it ends, and downloads the file the moment it is available. The file is
@@ -85,7 +85,7 @@ func (a *app) downloadCommand() *cobra.Command {
 		ff           fetchFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "download --export ID --file ID [-o FILE|-] [--utf8] [--extract DIR] [--force]",
+		Use:   "download --export ID --file ID [-o FILE|-] [--utf8] [--extract DIR] [--force] [--connections N]",
 		Short: "Download the file of a run that already finished",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

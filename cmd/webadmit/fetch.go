@@ -20,6 +20,7 @@ type fetchFlags struct {
 	utf8    bool
 	extract string
 	force   bool
+	conns   int
 }
 
 func (f *fetchFlags) register(cmd *cobra.Command) {
@@ -28,6 +29,22 @@ func (f *fetchFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.utf8, "utf8", false, "convert the file from ISO-8859-1 to UTF-8 while downloading")
 	fl.StringVar(&f.extract, "extract", "", "extract a zip export (CSV in multiple files) into this directory")
 	fl.BoolVar(&f.force, "force", false, "replace the file named by -o if it exists; a name the server chose is never replaced, but numbered (Name-2.csv); with --extract, replace existing files (all or nothing)")
+	connectionsFlag(cmd, &f.conns)
+}
+
+// connectionsFlag adds --connections: how many connections a large file is
+// downloaded over.
+func connectionsFlag(cmd *cobra.Command, n *int) {
+	cmd.Flags().IntVar(n, "connections", wrapper.DefaultConnections,
+		"download a file over 32 MiB in 16 MiB parts over this many connections (1: one stream; -o -, a device, a FIFO and --utf8 always take one)")
+}
+
+// checkConnections refuses a --connections the library would.
+func checkConnections(n int) error {
+	if n < 1 || n > 64 {
+		return usagef("--connections takes 1 to 64 (default %d)", wrapper.DefaultConnections)
+	}
+	return nil
 }
 
 // fetchTarget is where run or download puts the file.
@@ -61,9 +78,10 @@ func (t *fetchTarget) written() string {
 	return fmt.Sprintf("%s had already been written to %s", humanBytes(n), t.where)
 }
 
-// runOptions are the options --utf8 and the progress display make.
+// runOptions are the options --utf8, --connections (checked by target)
+// and the progress display make.
 func (f *fetchFlags) runOptions(p *progress) []wrapper.RunOption {
-	opts := []wrapper.RunOption{wrapper.OnProgress(p.handle)}
+	opts := []wrapper.RunOption{wrapper.OnProgress(p.handle), wrapper.Connections(f.conns)}
 	if f.utf8 {
 		opts = append(opts, wrapper.TranscodeToUTF8())
 	}
@@ -77,6 +95,9 @@ func (f *fetchFlags) runOptions(p *progress) []wrapper.RunOption {
 // device or FIFO is written to as a stream, as stdout is, and never
 // replaced.
 func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
+	if err := checkConnections(f.conns); err != nil {
+		return nil, err
+	}
 	if isStdoutPath(f.output) {
 		f.output = "-"
 	}

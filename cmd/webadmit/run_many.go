@@ -35,6 +35,9 @@ func (a *app) runMany(cmd *cobra.Command, identity int, exports []int, manifest 
 	if err != nil {
 		return err
 	}
+	if err := checkConnections(ff.conns); err != nil {
+		return err
+	}
 	switch {
 	case ff.extract != "":
 		return usagef("--extract takes one export; run several into -o DIR, then extract each")
@@ -66,7 +69,7 @@ func (a *app) runMany(cmd *cobra.Command, identity int, exports []int, manifest 
 			jobs[i].Opts = []wrapper.RunOption{wrapper.TranscodeToUTF8()}
 		}
 		if e.Output != "" {
-			one := fetchFlags{output: e.Output, force: ff.force}
+			one := fetchFlags{output: e.Output, force: ff.force, conns: ff.conns}
 			t, err := one.target(a)
 			if err != nil {
 				return fmt.Errorf("export %d (manifest line %d): %w", e.Export, e.line, err)
@@ -78,7 +81,7 @@ func (a *app) runMany(cmd *cobra.Command, identity int, exports []int, manifest 
 	p := a.newManyProgress(ids)
 	into := wrapper.ZipFilesToDir(dir, wrapper.FileOptions{UniqueName: ff.force})
 	out := a.client.RunExports(cmd.Context(), jobs, wrapper.OnProgress(p.handle), wrapper.MaxWait(timeout),
-		wrapper.ExportsInto(into))
+		wrapper.Connections(ff.conns), wrapper.ExportsInto(into))
 	p.finish(out, ids)
 	return a.reportMany(entries, out)
 }

@@ -24,6 +24,7 @@ type sandboxFlags struct {
 	RateWindow  time.Duration // the rate limit's window
 	DumpSize    int64         // size of the generated Full Applicant Dump export
 	Extra       int           // small generated exports added to identity 42
+	ConnRate    byteRate      // cap on each store connection, bytes a second; 0: none
 	S3Endpoint  string        // S3 endpoint to serve the files from; empty: the built-in store
 	S3Bucket    string        // its bucket; empty: DefaultS3Bucket
 }
@@ -40,6 +41,8 @@ func (f *sandboxFlags) register(fs *pflag.FlagSet) {
 	fs.Int64Var(&f.DumpSize, "dump-size", webadmittest.DemoFullDumpSize,
 		fmt.Sprintf("size in `bytes` of the generated Full Applicant Dump export (%d)", webadmittest.DemoExportFullDump))
 	fs.IntVar(&f.Extra, "extra-exports", 0, fmt.Sprintf("add `N` small generated exports to identity %d (ids from %d), each taking 1 to 5 s, for running many at once", webadmittest.DemoIdentityID, extraExportBase))
+	fs.Var(&f.ConnRate, "store-conn-rate",
+		"cap each object store connection at this many bytes a second (e.g. 50MB, 48MiB), as real stores do; 0: no cap")
 	f.registerS3(fs)
 }
 
@@ -73,6 +76,12 @@ func (f *sandboxFlags) options(log *slog.Logger) ([]webadmittest.Option, error) 
 	}
 	if f.DumpSize != webadmittest.DemoFullDumpSize || f.Extra > 0 {
 		opts = append(opts, webadmittest.WithExports(append(demoExportsWithDump(f.DumpSize), extraExports(f.Extra)...)...))
+	}
+	if f.ConnRate > 0 {
+		if f.S3Endpoint != "" {
+			return nil, fmt.Errorf("--store-conn-rate caps the built-in store; with --s3-endpoint the files come from the S3 endpoint")
+		}
+		opts = append(opts, webadmittest.WithStoreConnRate(int64(f.ConnRate)))
 	}
 	if f.S3Endpoint != "" {
 		o, err := f.s3Option()

@@ -41,9 +41,9 @@ func TestSandboxFlagsParse(t *testing.T) {
 		{"defaults", nil, sandboxFlags{Listen: "127.0.0.1:8080", StoreListen: "127.0.0.1:0", URLLifetime: webadmittest.DefaultURLLifetime,
 			RateLimit: webadmittest.DefaultRateLimit, RateWindow: webadmittest.DefaultRateWindow, DumpSize: webadmittest.DemoFullDumpSize}},
 		{"every flag", []string{"listen=127.0.0.1:0", "store-listen=127.0.0.1:9", "key=k", "url-lifetime=2s",
-			"snake-case=true", "rate-limit=7", "rate-window=1m", "dump-size=123"},
+			"snake-case=true", "rate-limit=7", "rate-window=1m", "dump-size=123", "store-conn-rate=50MB"},
 			sandboxFlags{Listen: "127.0.0.1:0", StoreListen: "127.0.0.1:9", Key: "k", URLLifetime: 2 * time.Second, SnakeCase: true,
-				RateLimit: 7, RateWindow: time.Minute, DumpSize: 123}},
+				RateLimit: 7, RateWindow: time.Minute, DumpSize: 123, ConnRate: 50_000_000}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,5 +91,32 @@ func TestSandboxOptionsRejectNegativeDumpSize(t *testing.T) {
 	f := parseFlags(t, "dump-size=-1")
 	if _, err := f.options(nil); err == nil || !strings.Contains(err.Error(), "negative") {
 		t.Errorf("Options with dump size -1: %v, want an error saying it is negative", err)
+	}
+}
+
+func TestParseByteRate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want int64
+		bad  bool
+	}{
+		{in: "0", want: 0}, {in: "65536", want: 65536}, {in: "50MB", want: 50_000_000}, {in: "50mb/s", want: 50_000_000},
+		{in: "48MiB", want: 48 << 20}, {in: "1.5GB", want: 1_500_000_000}, {in: "800k", want: 800_000}, {in: "2 KiB", want: 2048},
+		{in: "100B", want: 100}, {in: "", bad: true}, {in: "fast", bad: true}, {in: "-1MB", bad: true}, {in: "1e30GB", bad: true},
+	}
+	for _, tt := range tests {
+		got, err := parseByteRate(tt.in)
+		if tt.bad != (err != nil) || got != tt.want {
+			t.Errorf("parseByteRate(%q) = %d, %v; want %d (error: %v)", tt.in, got, err, tt.want, tt.bad)
+		}
+	}
+}
+
+func TestStoreConnRateNeedsTheBuiltInStore(t *testing.T) {
+	t.Parallel()
+	f := parseFlags(t, "store-conn-rate=1MB", "s3-endpoint=http://127.0.0.1:1")
+	if _, err := f.options(nil); err == nil || !strings.Contains(err.Error(), "--store-conn-rate") {
+		t.Fatalf("options: %v, want an error naming --store-conn-rate", err)
 	}
 }

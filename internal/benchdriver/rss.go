@@ -57,11 +57,12 @@ func measureRSS(ctx context.Context, cfg config, bins binaries, t *table) error 
 }
 
 // cliDownload runs `webadmit download` of the sandbox's finished run into
-// path and returns the process's peak RSS in bytes and its wall time.
-func cliDownload(ctx context.Context, cli string, s *sandbox, path string, size int64) (int64, time.Duration, error) {
+// path, with the extra flags, and returns the process's peak RSS in bytes
+// and its wall time.
+func cliDownload(ctx context.Context, cli string, s *sandbox, path string, size int64, extra ...string) (int64, time.Duration, error) {
 	defer os.Remove(path)
-	cmd := exec.CommandContext(ctx, cli, "download", "--export", strconv.Itoa(exportID), "--file", strconv.Itoa(s.runID),
-		"-o", path, "--force", "--quiet")
+	cmd := exec.CommandContext(ctx, cli, append([]string{"download", "--export", strconv.Itoa(exportID), "--file", strconv.Itoa(s.runID),
+		"-o", path, "--force", "--quiet"}, extra...)...)
 	cmd.Env = append(os.Environ(), "WEBADMIT_BASE_URL="+s.base, "WEBADMIT_API_KEY="+s.key)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	start := time.Now()

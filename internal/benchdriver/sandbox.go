@@ -71,7 +71,8 @@ func (b *banner) Write(p []byte) (int, error) {
 }
 
 // startSandbox runs the sandbox binary with a generated export of size
-// bytes (and any extra flags) and waits for a run of it to be Available.
+// bytes (and the extra sandbox flags) and waits for a run of it to be
+// Available.
 func startSandbox(ctx context.Context, bin string, size int64, extra ...string) (*sandbox, error) {
 	cmd := exec.Command(bin, append([]string{"sandbox", "--listen", "127.0.0.1:0", "--dump-size", strconv.FormatInt(size, 10)}, extra...)...)
 	out := &banner{found: make(chan struct{})}

@@ -336,7 +336,85 @@ func TestS3ServerNames(t *testing.T) {
 	})
 }
 
+// TestS3ParallelRangedDownload: a 40 MiB file, uploaded in 8 MiB parts
+// (a multipart ETag), comes in three 16 MiB parts over several connections:
+// part 0 from the first answer, the others with Range and If-Match the
+// first ETag, each answered 206 by SeaweedFS. A part cut mid-way resumes
+// from its own offset; two parts held until their URL expired get
+// SeaweedFS's own 403 and share one fresh URL.
 func TestS3ParallelRangedDownload(t *testing.T) {
-	s3test.Server(t)
-	t.Skip("the parallel ranged download does not exist yet (issue 16 lists its SeaweedFS test for when it does)")
+	t.Parallel()
+	const size = 40 << 20
+	tests := []struct {
+		name      string
+		cut       bool // cut the third successful answer after 1 MiB
+		expire    bool // hold the second and third requests until their URL expired
+		wantFresh int  // status calls for fresh URLs
+	}{
+		{name: "three parts"},
+		{name: "a part cut mid-way", cut: true},
+		{name: "two parts refused as expired", expire: true, wantFresh: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			lifetime := 10 * time.Second
+			if tt.expire {
+				lifetime = 2 * time.Second // one to two (SigV4 counts whole seconds)
+			}
+			srv := sandbox(t, s3test.NewStore(t, s3store.Options{PartSize: 8 << 20}), lifetime,
+				webadmittest.WithExports(webadmittest.Export{ID: 7, IdentityID: identity, Name: "Generated", Size: size}))
+			tr := newStoreTransport(t)
+			if tt.cut {
+				tr.cutAfter[3] = 1 << 20
+			}
+			if tt.expire {
+				tr.holdUntilExpired[2], tr.holdUntilExpired[3] = true, true
+			}
+			c := client(t, srv, tr)
+			run, err := c.StartExport(t.Context(), identity, 7)
+			if err == nil {
+				_, err = run.Wait(t.Context())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := srv.Recorder().Calls(webadmittest.EndpointGetExportFile)
+			path := filepath.Join(t.TempDir(), "export.csv")
+			res, err := run.Download(t.Context(), wrapper.ToFile(path, wrapper.FileOptions{}), wrapper.Connections(4))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := sum(content(t, srv, 7)); sum(got) != want || res.SHA256 != want {
+				t.Fatalf("file SHA-256 %s (result %s), want the source's %s", sum(got), res.SHA256, want)
+			}
+			log := tr.log()
+			if log[0].rangeHeader != "" || !strings.HasSuffix(log[0].etag, `-5"`) {
+				t.Errorf("first request: Range %q, ETag %s; want the whole file with a five-part multipart ETag", log[0].rangeHeader, log[0].etag)
+			}
+			parts, expired, resumed := 0, 0, false
+			for _, x := range log[1:] {
+				switch {
+				case x.ifMatch != log[0].etag || !strings.HasPrefix(x.rangeHeader, "bytes=") || strings.HasSuffix(x.rangeHeader, "-"):
+					t.Errorf("part request %v: want a bounded Range and If-Match %s", x, log[0].etag)
+				case x.status == http.StatusForbidden && strings.Contains(x.errorBody, "<Message>Request has expired</Message>"):
+					expired++
+				case x.status != http.StatusPartialContent:
+					t.Errorf("part request %v: want 206", x)
+				case x.rangeHeader == fmt.Sprintf("bytes=%d-%d", 16<<20, 32<<20-1) || x.rangeHeader == fmt.Sprintf("bytes=%d-%d", 32<<20, size-1):
+					parts++
+				default:
+					resumed = true // from inside a part
+				}
+			}
+			fresh := srv.Recorder().Calls(webadmittest.EndpointGetExportFile) - before
+			if tt.expire && expired != 2 || fresh != tt.wantFresh || resumed != tt.cut || (tt.cut && res.Resumes != 1) {
+				t.Errorf("%d parts asked whole, %d refused as expired, resumed %v (%d), %d fresh URLs: %v", parts, expired, resumed, res.Resumes, fresh, log)
+			}
+		})
+	}
 }

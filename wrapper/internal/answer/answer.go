@@ -173,6 +173,66 @@ type Error struct {
 	Store      bool
 }
 
+// Error says what failed and what to do about it: the request line, the
+// status, the API's message or the start of the body, and the Hint.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+	}
+	if e.URL != "" {
+		b.WriteString(e.URL)
+		b.WriteString(": ")
+	}
+	switch {
+	case e.Status != "":
+		b.WriteString(e.Status)
+	default:
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		if t := http.StatusText(e.StatusCode); t != "" {
+			b.WriteString(" " + t)
+		}
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	} else if e.Snippet != "" {
+		b.WriteString(": body: " + strconv.Quote(e.Snippet))
+	}
+	if h := e.Hint(); h != "" {
+		b.WriteString(" (" + h + ")")
+	}
+	return b.String()
+}
+
+// Hint says in a few words what the status means: from the object store
+// (Store), which never sees the API key, a 401 or 403 is a refused URL;
+// from the API, the key was refused.
+func (e *Error) Hint() string {
+	if e.Store {
+		switch c := e.StatusCode; {
+		case c == http.StatusUnauthorized || c == http.StatusForbidden:
+			return "the object store refused the download URL"
+		case c >= 500:
+			return "the object store failed"
+		}
+		return ""
+	}
+	switch c := e.StatusCode; {
+	case c == http.StatusUnauthorized:
+		return "the API key was refused"
+	case c == http.StatusForbidden:
+		return "access denied"
+	case c == http.StatusTooManyRequests:
+		return "the key's hourly call budget is spent"
+	case c >= 500:
+		return "WebAdMIT or a proxy in front of it failed"
+	case c >= 200 && c < 300:
+		return "the answer is not what the API documents"
+	}
+	return ""
+}
+
 // Bounds on what of a server-supplied message or body ends up in an error.
 const (
 	maxMessageRunes = 300
@@ -382,18 +442,4 @@ func CallbackHandler(log *slog.Logger, notify func(pdf bool, id, parent int) int
 			"status", redact.Snippet([]byte(status), 60), "waiters_woken", woken)
 		w.WriteHeader(http.StatusNoContent)
 	})
-}
-
-// QueryValues are the values of u's query long enough to be secrets: a
-// pre-signed URL's signature and credential, which an error page may echo.
-func QueryValues(u *url.URL) []string {
-	var vs []string
-	for _, v := range u.Query() {
-		for _, s := range v {
-			if len(s) >= 8 {
-				vs = append(vs, s)
-			}
-		}
-	}
-	return vs
 }

@@ -56,8 +56,11 @@ func File(given string, opts FileOptions, pl *Placement) (Sink, error) {
 			return nil, err
 		}
 		s.own = true
+		// A batch's directory was cleaned once by BatchDir: cleaning it
+		// again here could take a file of the batch that is between its
+		// close and its rename.
+		removeStale(dir)
 	}
-	removeStale(dir)
 	tmp, err := lockedTemp(dir, ".webadmit-*.part")
 	if err != nil {
 		s.release()
@@ -129,6 +132,22 @@ func (s *fileSink) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// WriteAt writes a part of a parallel download at its offset (pwrite: safe
+// for concurrent use on distinct ranges).
+func (s *fileSink) WriteAt(p []byte, off int64) (int, error) { return s.f.WriteAt(p, off) }
+
+// ReadAt reads back what was written, for the download's hash.
+func (s *fileSink) ReadAt(p []byte, off int64) (int, error) { return s.f.ReadAt(p, off) }
+
+// Settled starts writing the complete prefix to disk every writebackEvery
+// bytes, as Write does for a stream.
+func (s *fileSink) Settled(n int64) {
+	if n-s.flushed >= writebackEvery {
+		startWriteback(s.f, s.flushed, n-s.flushed)
+		s.flushed = n
+	}
+}
+
 // finalName is the name the file goes to: the one given, or the name the
 // server proposed (or one made of the ids).
 func (s *fileSink) finalName(meta *Meta) string {
@@ -149,7 +168,7 @@ func (s *fileSink) Start(meta *Meta) error {
 	if s.name != "" || s.unique {
 		return nil
 	}
-	s.pl.mu.Lock()
+	s.pl.mu.Lock() // the zip files of a batch start and commit concurrently
 	defer s.pl.mu.Unlock()
 	if final := s.finalName(meta); s.pl.exists(final) && !s.pl.ownsName(final) {
 		return existsError(s.pl.path(final))

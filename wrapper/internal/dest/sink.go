@@ -41,6 +41,20 @@ type Sink interface {
 	Abort()
 }
 
+// PartSink is a Sink that also takes the file's bytes out of order: a
+// temporary file. A parallel download writes each part at its offset, from
+// several goroutines at once, reads the complete prefix back to hash it,
+// and tells the sink how far that prefix reaches. A stream (Writer) is no
+// PartSink: it is written in order only.
+type PartSink interface {
+	Sink
+	io.WriterAt // safe for concurrent use on distinct ranges
+	io.ReaderAt // reads back what WriteAt wrote
+	// Settled says that the first n bytes are complete (n only grows): a
+	// file starts writing them to disk while the rest arrives.
+	Settled(n int64)
+}
+
 // Writer is a Sink that streams into w: it creates nothing, so Commit and
 // Abort have nothing to do.
 func Writer(w io.Writer) Sink { return writerSink{w} }

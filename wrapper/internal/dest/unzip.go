@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -50,8 +51,8 @@ func Dir(dir string, opts ExtractOptions, pl *Placement) (Sink, error) {
 			return nil, err
 		}
 		s.own = true
+		removeStale(s.pl.dir) // a batch's, by BatchDir only (see File)
 	}
-	removeStale(s.pl.dir)
 	tmp, err := lockedTemp(s.pl.dir, ".webadmit-*.zip.part")
 	if err != nil {
 		s.release()
@@ -67,7 +68,8 @@ type zipSink struct {
 	opts ExtractOptions
 	pl   *Placement
 	own  bool // pl is this sink's: commit and abort end it
-	n    int64
+	mu   sync.Mutex
+	n    int64 // the archive's size: the end of the furthest write
 	done bool
 }
 
@@ -76,13 +78,35 @@ func (s *zipSink) Start(*Meta) error { return nil }
 
 func (s *zipSink) Write(p []byte) (int, error) {
 	n, err := s.f.Write(p)
-	s.n += int64(n)
+	s.grow(int64(n))
 	return n, err
 }
 
+// WriteAt writes a part of a parallel download at its offset.
+func (s *zipSink) WriteAt(p []byte, off int64) (int, error) {
+	n, err := s.f.WriteAt(p, off)
+	s.mu.Lock()
+	s.n = max(s.n, off+int64(n))
+	s.mu.Unlock()
+	return n, err
+}
+
+// grow counts n bytes written in order.
+func (s *zipSink) grow(n int64) {
+	s.mu.Lock()
+	s.n += n
+	s.mu.Unlock()
+}
+
+// ReadAt reads back what was written, for the download's hash.
+func (s *zipSink) ReadAt(p []byte, off int64) (int, error) { return s.f.ReadAt(p, off) }
+
+// Settled has nothing to do: the archive is read, not kept.
+func (s *zipSink) Settled(int64) {}
+
 func (s *zipSink) Commit(*Meta) ([]string, error) {
 	defer s.removeArchive()
-	s.pl.mu.Lock()
+	s.pl.mu.Lock() // the zip files of a batch commit concurrently
 	paths, err := extractZip(s.f, s.n, s.pl, s.opts)
 	s.pl.mu.Unlock()
 	if err != nil {

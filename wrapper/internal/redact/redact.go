@@ -39,6 +39,21 @@ func ParsedURL(u *url.URL) string {
 	return c.String()
 }
 
+// QueryValues returns the values of u's query long enough to be secrets
+// (a pre-signed URL's signature, its credential), for Scrub: an error page
+// may echo them.
+func QueryValues(u *url.URL) []string {
+	var out []string
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if len(v) >= 8 {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // Error rewrites the URLs inside an error's text (what
 // http.Client.Do returns quotes the request URL, and may quote a redirect's
 // Location) so that the error string carries no query string. Errors stay

@@ -18,10 +18,15 @@ var ErrRedirectRefused = errors.New("redirect refused")
 // apiKeyHeader carries the API key; it never goes to the object store.
 const apiKeyHeader = "x-api-key"
 
+// MaxConnections bounds the connections of one file's parallel download.
+const MaxConnections = 64
+
 // NewStoreClient copies hc (nil: a client whose transport gives up on an
-// answer's headers after a minute, and no overall timeout) for the object
-// store: it never sends x-api-key or a Referer, follows redirects only to
-// https (http on loopback), and asks for objects as stored.
+// answer's headers after a minute, keeps up to MaxConnections idle
+// connections to the store for the parts of a download, and has no overall
+// timeout) for the object store: it never sends x-api-key or a Referer,
+// follows redirects only to https (http on loopback), and asks for objects
+// as stored.
 func NewStoreClient(hc *http.Client, userAgent string) *http.Client {
 	var cp http.Client
 	if hc != nil {
@@ -29,6 +34,7 @@ func NewStoreClient(hc *http.Client, userAgent string) *http.Client {
 	} else {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.ResponseHeaderTimeout = time.Minute
+		t.MaxIdleConnsPerHost = MaxConnections
 		cp.Transport = t
 	}
 	base := cp.Transport

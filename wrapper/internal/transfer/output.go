@@ -113,6 +113,14 @@ func (o *output) skipMatching(r io.Reader, n int64) error {
 	return nil
 }
 
+// continueAt makes the output go on from n bytes whose hash is h (the
+// parts' complete prefix), writing through w.
+func (o *output) continueAt(h hash.Hash, n int64, w io.Writer) {
+	o.hashed = hashingWriter{w: w, h: h, n: n}
+	o.entry = &o.hashed
+	o.received = n
+}
+
 // finish flushes the converter.
 func (o *output) finish() error {
 	if o.conv != nil {

@@ -58,10 +58,16 @@ type Transfer struct {
 	// given.
 	Name     func(server string) string
 	UTF8     bool // convert a Latin-1 file to UTF-8 while it streams
-	Attempts int  // requests of the download, the first included
-	LowSpeed LowSpeed
-	Budget   *wait.Budget
-	Policy   wait.Policy // spacing of retries; trimmed to at most 10 s
+	Attempts int  // requests of the download (of each part), the first included
+	// Connections is how many connections a large file is fetched over,
+	// in parts (see parts.go); 1 or less: one stream.
+	Connections int
+	// PartSize and MinParallel replace DefaultPartSize and
+	// DefaultMinParallel when positive (tests use small ones).
+	PartSize, MinParallel int64
+	LowSpeed              LowSpeed
+	Budget                *wait.Budget
+	Policy                wait.Policy // spacing of retries; trimmed to at most 10 s
 	// StoreError maps a failed answer of the store (body already read,
 	// bounded) to an error; Transient and RetryAfter classify errors.
 	StoreError func(resp *http.Response, body []byte) error
@@ -78,6 +84,8 @@ type Transfer struct {
 	started bool
 	failed  bool // the last attempt failed: the next one is a resume
 	resumes int
+	first   *stream // the first answer, which the parts take over
+	par     *parts  // the parts while they run, else nil
 }
 
 // Kind says what a Progress reports.
@@ -149,41 +157,21 @@ func (t *Transfer) Run(ctx context.Context) (*Result, error) {
 	if t.Log == nil {
 		t.Log = slog.New(slog.DiscardHandler)
 	}
-	loop := wait.Loop{
-		Budget: t.Budget,
-		Policy: wait.Policy{
-			MinDelay:   min(t.Policy.MinDelay, time.Second),
-			MaxDelay:   min(t.Policy.MaxDelay, 10*time.Second),
-			Multiplier: 2,
-			Jitter:     t.Policy.Jitter,
-		},
-		Transient: func(err error) bool {
-			var expired *expiredError
-			var werr *writeError
-			switch {
-			case errors.As(err, &werr), errors.Is(err, wait.ErrTimeout):
-				return false
-			case errors.Is(err, errMore), errors.As(err, &expired), errors.Is(err, ErrNoURL), errors.Is(err, errStalled):
-				return true
-			}
-			return t.Transient(err)
-		},
-		RetryAfter: t.RetryAfter,
-		Immediate: func(err error) bool {
-			var expired *expiredError
-			return errors.Is(err, errMore) || errors.As(err, &expired)
-		},
-		FirstRetryImmediate: true,
-		MaxTries:            max(1, t.Attempts),
-		Exhausted:           t.exhausted,
-		TimedOut: func(_ int, delay time.Duration, last error) error {
-			return t.Budget.Exceeded(fmt.Sprintf("downloading %s, %d bytes received", t.What, t.out.received), delay, last)
-		},
-		Sleeping: t.retrying,
+	loop := t.retryLoop()
+	loop.Exhausted = t.exhausted
+	loop.TimedOut = func(_ int, delay time.Duration, last error) error {
+		return t.Budget.Exceeded(fmt.Sprintf("downloading %s, %d bytes received", t.What, t.out.received), delay, last)
 	}
+	loop.Sleeping = t.retrying
 	err := loop.Run(ctx, func(ctx context.Context) (bool, error) {
 		err := t.attempt(ctx)
-		if err != nil && !errors.Is(err, errMore) {
+		if errors.Is(err, errParts) {
+			err = t.runParts(ctx)
+		}
+		switch {
+		case errors.Is(err, errOneStream):
+			t.failed = true // the rest comes as a resume, on the URL in hand
+		case err != nil && !errors.Is(err, errMore):
 			t.URL = "" // fetch a fresh URL: the old one may be stale by now
 			t.failed = true
 		}
@@ -200,6 +188,40 @@ func (t *Transfer) Run(ctx context.Context) (*Result, error) {
 	return res, err
 }
 
+// retryLoop is the retry loop of a request to the store, the whole file's
+// or a part's: which errors are retried, and at once, and the spacing of
+// the others (the poll policy's, trimmed to at most 10 s).
+func (t *Transfer) retryLoop() wait.Loop {
+	return wait.Loop{
+		Budget: t.Budget,
+		Policy: wait.Policy{
+			MinDelay:   min(t.Policy.MinDelay, time.Second),
+			MaxDelay:   min(t.Policy.MaxDelay, 10*time.Second),
+			Multiplier: 2,
+			Jitter:     t.Policy.Jitter,
+		},
+		Transient: func(err error) bool {
+			var expired *expiredError
+			var werr *writeError
+			switch {
+			case errors.As(err, &werr), errors.Is(err, wait.ErrTimeout):
+				return false
+			case errors.Is(err, errMore), errors.As(err, &expired), errors.Is(err, ErrNoURL), errors.Is(err, errStalled),
+				errors.Is(err, errOneStream):
+				return true
+			}
+			return t.Transient(err)
+		},
+		RetryAfter: t.RetryAfter,
+		Immediate: func(err error) bool {
+			var expired *expiredError
+			return errors.Is(err, errMore) || errors.As(err, &expired) || errors.Is(err, errOneStream)
+		},
+		FirstRetryImmediate: true,
+		MaxTries:            max(1, t.Attempts),
+	}
+}
+
 // retrying reports a retry: logs, events.
 func (t *Transfer) retrying(attempt int, delay time.Duration, err error) {
 	if errors.Is(err, errMore) {
@@ -209,15 +231,18 @@ func (t *Transfer) retrying(attempt int, delay time.Duration, err error) {
 	if t.out.received > 0 {
 		kind = Resume
 	}
-	t.Log.Info("webadmit: download interrupted, retrying with a fresh URL",
-		slices.Concat(t.Attrs, []any{"attempt", attempt, "received", t.out.received, "delay", delay, "err", err.Error()})...)
+	msg := "webadmit: download interrupted, retrying with a fresh URL"
+	if errors.Is(err, errOneStream) {
+		msg = "webadmit: the object store ignores Range; the rest of the file comes as one stream"
+	}
+	t.Log.Info(msg, slices.Concat(t.Attrs, []any{"attempt", attempt, "received", t.out.received, "delay", delay, "err", err.Error()})...)
 	t.progress(Progress{Kind: kind, Bytes: t.out.received, Attempt: attempt, Delay: delay, Err: err})
 }
 
 func (t *Transfer) progress(p Progress) {
 	if t.Progress != nil {
 		if p.Kind != Start {
-			p.Bytes = t.out.received
+			p.Bytes = t.received()
 		}
 		p.Total = t.total
 		t.Progress(p)
@@ -235,6 +260,15 @@ func (t *Transfer) exhausted(attempts int, last error) error {
 		return fmt.Errorf("%w: received %d of %s bytes in %d attempts: %w", ErrIncomplete, t.out.received, totalText(t.total), attempts, last)
 	}
 	return fmt.Errorf("download failed after %d attempts: %w", attempts, last)
+}
+
+// received is the count of raw bytes received so far: all parts', while
+// they run.
+func (t *Transfer) received() int64 {
+	if t.par != nil {
+		return t.par.received.Load()
+	}
+	return t.out.received
 }
 
 // totalText is a byte count for errors, "?" when the size is unknown.
@@ -255,19 +289,21 @@ func (t *Transfer) attempt(ctx context.Context) error {
 			return err
 		}
 	}
-	u, err := url.Parse(t.URL)
-	if err != nil || !u.IsAbs() {
-		return wait.Permanent(errors.New("the API gave a download URL that is not an absolute URL"))
-	}
-	if err := CheckScheme(u); err != nil {
-		return wait.Permanent(fmt.Errorf("download URL %s: %w", redact.ParsedURL(u), err))
+	if err := checkURL(t.URL); err != nil {
+		return err
 	}
 	// The watch ends the attempt (not the call) when the store moves
-	// slower than the low-speed limit; the next attempt resumes.
+	// slower than the low-speed limit; the next attempt resumes. When the
+	// parts take the first answer over (handed), they end both.
+	handed := false
 	actx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	watch := watchSpeed(t.LowSpeed, cancel)
-	defer watch.Stop()
+	defer func() {
+		if !handed {
+			watch.Stop()
+			cancel(nil)
+		}
+	}()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, t.URL, nil)
 	if err != nil {
 		return wait.Permanent(redact.Error(err))
@@ -288,7 +324,11 @@ func (t *Transfer) attempt(ctx context.Context) error {
 	if err != nil {
 		return t.stalled(actx, redact.Error(err))
 	}
-	defer drainClose(resp.Body)
+	defer func() {
+		if !handed {
+			drainClose(resp.Body)
+		}
+	}()
 	if resp.Uncompressed {
 		return wait.Permanent(errors.New("the HTTP transport decoded the store's content coding; use a transport that does not"))
 	}
@@ -296,8 +336,18 @@ func (t *Transfer) attempt(ctx context.Context) error {
 
 	switch resp.StatusCode {
 	case http.StatusOK:
+		first := !t.started
 		if err := t.begin(resp, resp.ContentLength); err != nil {
 			return err
+		}
+		if first && t.parallel() {
+			handed = true
+			t.first = &stream{ctx: actx, cancel: cancel, body: body, close: func() {
+				drainClose(resp.Body)
+				watch.Stop()
+				cancel(nil)
+			}}
+			return errParts
 		}
 		if offset > 0 { // the store ignored Range: what it sends again must match
 			if err := t.out.skipMatching(body, offset); err != nil {
@@ -355,6 +405,19 @@ func (t *Transfer) attempt(ctx context.Context) error {
 		return nil
 	}
 	return errMore // size unknown: confirm the end with a Range request
+}
+
+// checkURL refuses a download URL that is not absolute, or not https (nor
+// http to loopback); the error is final and holds no secret.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() {
+		return wait.Permanent(errors.New("the API gave a download URL that is not an absolute URL"))
+	}
+	if err := CheckScheme(u); err != nil {
+		return wait.Permanent(fmt.Errorf("download URL %s: %w", redact.ParsedURL(u), err))
+	}
+	return nil
 }
 
 // rangeEnd handles a 416 to a request from offset: the end of the file,
@@ -466,17 +529,23 @@ func (t *Transfer) stalled(actx context.Context, err error) error {
 
 // refresh asks the API for a fresh download URL, within the budget.
 func (t *Transfer) refresh(ctx context.Context) error {
-	cctx, cancel := t.Budget.CallContext(ctx)
-	defer cancel()
-	u, err := t.Fresh(cctx)
-	if wait.Spent(ctx, cctx) {
-		return fmt.Errorf("asking the API for a fresh download URL of %s: %w", t.What, wait.ErrSpent)
-	}
+	u, err := t.freshURL(ctx)
 	if err != nil {
 		return err
 	}
 	t.URL = u
 	return nil
+}
+
+// freshURL is one call of Fresh, bounded by what is left of the budget.
+func (t *Transfer) freshURL(ctx context.Context) (string, error) {
+	cctx, cancel := t.Budget.CallContext(ctx)
+	defer cancel()
+	u, err := t.Fresh(cctx)
+	if wait.Spent(ctx, cctx) {
+		return "", fmt.Errorf("asking the API for a fresh download URL of %s: %w", t.What, wait.ErrSpent)
+	}
+	return u, err
 }
 
 // storeError maps a failed answer of the object store to an error, from a
