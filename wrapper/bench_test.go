@@ -2,6 +2,7 @@ package wrapper_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -50,17 +51,19 @@ func BenchmarkDownload1GiB(b *testing.B) {
 			}
 		}
 	})
-	b.Run("wrapper-to-file", func(b *testing.B) {
-		path := filepath.Join(b.TempDir(), "big.csv")
-		b.SetBytes(size)
-		b.ReportAllocs()
-		for b.Loop() {
-			res, err := c.ExportRun(exportID, run.ID()).Download(ctx, wrapper.ToFile(path, wrapper.FileOptions{Overwrite: true}))
-			if err != nil || res.Bytes != size {
-				b.Fatalf("Download: %v", err)
+	for _, conns := range []int{1, wrapper.DefaultConnections} {
+		b.Run(fmt.Sprintf("wrapper-to-file/connections-%d", conns), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "big.csv")
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := c.ExportRun(exportID, run.ID()).Download(ctx, wrapper.ToFile(path, wrapper.FileOptions{Overwrite: true}), wrapper.Connections(conns))
+				if err != nil || res.Bytes != size {
+					b.Fatalf("Download: %v", err)
+				}
 			}
-		}
-	})
+		})
+	}
 	b.Run("plain-io.Copy", func(b *testing.B) {
 		hc := &http.Client{}
 		defer hc.CloseIdleConnections()

@@ -94,13 +94,13 @@ func downloadClients() []client {
 			return fi.Size(), cpu, nil
 		}
 	}
-	viaWrapper := func(utf8 bool) func(context.Context, *sandbox, string) (int64, time.Duration, error) {
+	viaWrapper := func(utf8 bool, connections int) func(context.Context, *sandbox, string) (int64, time.Duration, error) {
 		return func(ctx context.Context, s *sandbox, path string) (int64, time.Duration, error) {
 			dst := wrapper.ToWriter(io.Discard)
 			if path != "" {
 				dst = wrapper.ToFile(path, wrapper.FileOptions{Overwrite: true})
 			}
-			var opts []wrapper.RunOption
+			opts := []wrapper.RunOption{wrapper.Connections(connections)}
 			if utf8 {
 				opts = append(opts, wrapper.TranscodeToUTF8())
 			}
@@ -118,11 +118,12 @@ func downloadClients() []client {
 		{key: "curl-file", name: "curl -o FILE", toFile: true, fetch: curl(false)},
 		{key: "curl-file-fsync", name: "curl -o FILE, then fsync", toFile: true, fetch: curl(true)},
 		{key: "copy-file", name: "http.Get + io.Copy to os.File", toFile: true, fetch: plain},
-		{key: "wrapper-file", name: "wrapper ToFile (temp file, fsync, rename)", toFile: true, fetch: viaWrapper(false)},
+		{key: "wrapper-file", name: "wrapper ToFile (temp file, fsync, rename)", toFile: true, fetch: viaWrapper(false, wrapper.DefaultConnections)},
+		{key: "wrapper-file-1", name: "wrapper ToFile, Connections(1): one stream", toFile: true, fetch: viaWrapper(false, 1)},
 		{key: "curl-null", name: "curl -o /dev/null", fetch: curl(false)},
 		{key: "copy-null", name: "http.Get + io.Copy to io.Discard", fetch: plain},
-		{key: "wrapper-null", name: "wrapper ToWriter(io.Discard)", fetch: viaWrapper(false)},
-		{key: "wrapper-utf8", name: "wrapper ToWriter(io.Discard) + TranscodeToUTF8", fetch: viaWrapper(true)},
+		{key: "wrapper-null", name: "wrapper ToWriter(io.Discard)", fetch: viaWrapper(false, 1)},
+		{key: "wrapper-utf8", name: "wrapper ToWriter(io.Discard) + TranscodeToUTF8", fetch: viaWrapper(true, 1)},
 	}
 }
 
@@ -212,6 +213,7 @@ var ratioPairs = []struct {
 	{"copy-file", "curl-file", "curl", 0},
 	{"wrapper-file", "curl-file", "curl", 0.95},
 	{"wrapper-file", "curl-file-fsync", "curl + fsync", 0},
+	{"wrapper-file", "wrapper-file-1", "one stream", 0},
 	{"copy-null", "curl-null", "curl", 0},
 	{"wrapper-null", "curl-null", "curl", 0.95},
 	{"wrapper-utf8", "wrapper-null", "raw wrapper", 0},
