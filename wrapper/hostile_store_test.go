@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -392,5 +394,33 @@ func TestStore401IsNotTheKey(t *testing.T) {
 	var ae *APIError
 	if err == nil || errors.Is(err, ErrUnauthorized) || !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("err = %v (%#v), want a store *APIError that is not ErrUnauthorized", err, ae)
+	}
+}
+
+// TestStoreAbsurdContentLength: a first answer claiming a size near the
+// largest int64 (then sending 1000 bytes) is an error with nothing on disk,
+// not a part list the size of the claim (which panicked or ran out of
+// memory, taking every other download of the process with it).
+func TestStoreAbsurdContentLength(t *testing.T) {
+	for _, claimed := range []int64{1<<63 - 1, 1<<63 - 1 - 16<<20, 1 << 50} {
+		t.Run(strconv.FormatInt(claimed, 10), func(t *testing.T) {
+			store := newFakeStore(pattern(1000))
+			store.fault = func(_ int, w http.ResponseWriter, _ *http.Request) bool {
+				w.Header().Set("ETag", `"v1"`)
+				w.Header().Set("Content-Length", strconv.FormatInt(claimed, 10))
+				w.WriteHeader(http.StatusOK)
+				_, _ = w.Write(store.content)
+				return true
+			}
+			c, _ := setupDownload(t, store)
+			dir := t.TempDir()
+			_, err := c.ExportRun(7, 555).Download(t.Context(), ToFile(filepath.Join(dir, "out.csv"), FileOptions{}), Connections(8))
+			if err == nil {
+				t.Fatal("a 1000-byte body claiming a huge size was accepted")
+			}
+			if names, _ := os.ReadDir(dir); len(names) != 0 {
+				t.Errorf("left %v in the directory", names)
+			}
+		})
 	}
 }

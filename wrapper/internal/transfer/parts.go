@@ -38,6 +38,10 @@ const (
 	// DefaultMinParallel is the size a file must exceed to be fetched in
 	// parts (at least three of them).
 	DefaultMinParallel = 32 << 20
+	// MaxParts bounds the parts of one file, as S3 bounds a multipart
+	// upload's: a larger file gets larger parts, so that a store claiming
+	// an absurd size cannot make the part list absurd.
+	MaxParts = 10_000
 )
 
 // errParts says that the first answer was handed to the parts.
@@ -102,7 +106,14 @@ func newParts(t *Transfer, sink dest.PartSink) *parts {
 	p := &parts{t: t, sink: sink, size: t.total, moved: make(chan struct{}, 1)}
 	p.urls.url, p.urls.fresh = t.URL, t.freshURL
 	p.store.budget = t.Budget
-	p.list = make([]part, (t.total+size-1)/size)
+	if size < t.total/MaxParts+1 { // whole MiB, for ranges easy to read
+		size = (t.total/MaxParts + 1 + 1<<20 - 1) &^ (1<<20 - 1)
+	}
+	count := t.total / size
+	if t.total%size != 0 {
+		count++
+	}
+	p.list = make([]part, count)
 	for i := range p.list {
 		start := int64(i) * size
 		p.list[i].index, p.list[i].start, p.list[i].n = i, start, min(size, t.total-start)
