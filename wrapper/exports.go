@@ -67,16 +67,17 @@ func (c *Client) RunExports(ctx context.Context, jobs []ExportJob, opts ...RunOp
 		}
 		return out
 	}
-	var into func(i int) (dest.Sink, error)
+	var into *dest.Placement
+	var each Destination
 	if d := rcs[0].into; d != nil {
-		pl, each, err := prepareBatch(d)
+		pl, e, err := prepareBatch(d)
 		if err != nil {
 			for i := range out {
 				out[i].Err = c.fail("run exports", err)
 			}
 			return out
 		}
-		into = func(int) (dest.Sink, error) { return each.open(pl) }
+		into, each = pl, e
 		defer func() { // keep what was delivered; a directory made for nothing goes
 			if slices.ContainsFunc(out, func(o ExportOutcome) bool { return o.Err == nil }) {
 				pl.Commit()
@@ -85,14 +86,10 @@ func (c *Client) RunExports(ctx context.Context, jobs []ExportJob, opts ...RunOp
 			}
 		}()
 	}
-	sinks := make([]dest.Sink, len(jobs))
+	opens := make([]*opener, len(jobs))
 	for i, j := range jobs { // every destination is checked before any run starts
-		if j.Dst == nil && into != nil {
-			sinks[i], err = into(i)
-		} else {
-			sinks[i], err = openDestination(j.Dst)
-		}
-		if err != nil {
+		var err error
+		if opens[i], err = checkedOpener(j.Dst, into, each); err != nil {
 			out[i].Err = c.fail("run export", fmt.Errorf("export %d of user identity %d: %w", j.ExportID, j.IdentityID, err))
 			jobs[i].IdentityID = -1 // not started
 		}
@@ -102,28 +99,77 @@ func (c *Client) RunExports(ctx context.Context, jobs []ExportJob, opts ...RunOp
 	var wg sync.WaitGroup
 	for i, r := range runs {
 		switch {
-		case sinks[i] == nil:
+		case opens[i] == nil:
 			continue
 		case r == nil:
-			sinks[i].Abort()
+			opens[i].abort()
 			out[i] = ExportOutcome{&Result{ExportID: jobs[i].ExportID}, c.fail("run export", errs[i])}
 			continue
 		}
 		wg.Go(func() {
 			res, err := func() (*Result, error) {
 				if _, err := r.wait(ctx, rcs[i]); err != nil {
-					sinks[i].Abort()
+					opens[i].abort()
 					return r.result(rcs[i]), err
 				}
 				slots <- struct{}{}
 				defer func() { <-slots }()
-				return r.download(ctx, sinks[i], rcs[i])
+				sink, err := opens[i].open()
+				if err != nil {
+					return r.result(rcs[i]), err
+				}
+				return r.download(ctx, sink, rcs[i])
 			}()
 			out[i] = ExportOutcome{res, c.fail("run export", err)}
 		})
 	}
 	wg.Wait()
 	return out
+}
+
+// opener opens a job's destination when its download begins; abort
+// releases it when the download never does.
+type opener struct {
+	sink dest.Sink                 // opened at the check, kept
+	file func() (dest.Sink, error) // or opened only now
+}
+
+func (o *opener) open() (dest.Sink, error) {
+	if o.file != nil {
+		return o.file()
+	}
+	return o.sink, nil
+}
+
+func (o *opener) abort() {
+	if o.sink != nil {
+		o.sink.Abort()
+	}
+}
+
+// checkedOpener checks a job's destination (dst, or the shared placement
+// into with each when dst is nil). A file destination is opened for the
+// check and closed again, to be opened for good when its download begins:
+// a temporary file (a descriptor, a lock) per job held through every wait
+// would run a process with many exports out of descriptors. Other
+// destinations are opened now and kept.
+func checkedOpener(dst Destination, into *dest.Placement, each Destination) (*opener, error) {
+	var pl *dest.Placement
+	if dst == nil && into != nil {
+		dst, pl = each, into
+	}
+	if dst == nil {
+		return nil, errNilDestination
+	}
+	s, err := dst.open(pl)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := dst.(fileDest); !ok {
+		return &opener{sink: s}, nil
+	}
+	s.Abort()
+	return &opener{file: func() (dest.Sink, error) { return dst.open(pl) }}, nil
 }
 
 // jobConfigs makes each job's configuration: the call's options, then the

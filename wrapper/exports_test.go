@@ -205,3 +205,45 @@ func TestRunExportsIntoOneDirectory(t *testing.T) {
 		t.Errorf("with UniqueName: %+v", out[0])
 	}
 }
+
+// TestRunExportsHoldNoFileWhileWaiting: a file destination is checked
+// before the runs start but opened only when its download begins: runs that
+// wait hold no temporary file (no descriptor), so that hundreds of exports
+// at once cannot run a process out of descriptors.
+func TestRunExportsHoldNoFileWhileWaiting(t *testing.T) {
+	t.Parallel()
+	exports := manyExports(5, func(int) time.Duration { return time.Hour }, 4100)
+	srv := sandbox(t, webadmittest.WithExports(exports...))
+	c := sandboxClient(t, srv)
+	dir := t.TempDir()
+	jobs := make([]ExportJob, len(exports))
+	for i, e := range exports {
+		jobs[i] = ExportJob{IdentityID: 42, ExportID: e.ID, Dst: ToFile(filepath.Join(dir, fmt.Sprintf("%d.csv", e.ID)), FileOptions{})}
+	}
+	jobs = append(jobs, ExportJob{IdentityID: 42, ExportID: exports[0].ID, Dst: ToFile(filepath.Join(dir, "missing", "x.csv"), FileOptions{})})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var seen []string
+	out := c.RunExports(ctx, jobs, OnProgress(func(e Event) {
+		if seen == nil { // the runs have started and wait
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Error(err)
+			}
+			seen = []string{}
+			for _, e := range entries {
+				seen = append(seen, e.Name())
+			}
+			cancel()
+		}
+	}))
+	if len(seen) != 0 {
+		t.Errorf("while the runs waited, the directory held %v", seen)
+	}
+	if err := out[len(out)-1].Err; !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a file in a missing directory: %v, want it refused before the runs start", err)
+	}
+	if names := dirEntries(t, dir); len(names) != 0 {
+		t.Errorf("left behind: %v", names)
+	}
+}

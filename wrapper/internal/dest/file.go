@@ -180,8 +180,13 @@ func (s *fileSink) Commit(meta *Meta) ([]string, error) {
 	if err := s.f.Sync(); err != nil {
 		return nil, fmt.Errorf("syncing %s: %w", s.f.Name(), err)
 	}
-	if err := s.f.Close(); err != nil {
-		return nil, fmt.Errorf("closing %s: %w", s.f.Name(), err)
+	// Where temporary files are locked, the file stays open (and locked)
+	// until it has its final name: another sink's stale cleaning in the
+	// same directory could otherwise take it between close and rename.
+	if !renameOpen {
+		if err := s.f.Close(); err != nil {
+			return nil, fmt.Errorf("closing %s: %w", s.f.Name(), err)
+		}
 	}
 	tmp, name := filepath.Base(s.f.Name()), s.finalName(meta)
 	var err error
@@ -202,6 +207,9 @@ func (s *fileSink) Commit(meta *Meta) ([]string, error) {
 	s.pl.mu.Unlock()
 	if err != nil {
 		return nil, err
+	}
+	if renameOpen {
+		_ = s.f.Close() // synced: the bytes are on disk under the final name
 	}
 	s.done = true
 	if s.own {

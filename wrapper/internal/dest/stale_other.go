@@ -15,3 +15,7 @@ func lockedTempDir(dir, pattern string) (string, func(), error) {
 }
 
 func removeStale(string) {}
+
+// renameOpen: the temporary file is closed before it is renamed (not every system
+// renames an open file); nothing cleans stale files here.
+const renameOpen = false

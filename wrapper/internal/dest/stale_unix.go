@@ -106,3 +106,7 @@ func removeIfUnheld(path string, isDir bool) {
 		_ = os.Remove(path)
 	}
 }
+
+// renameOpen: a locked temporary file is renamed while still open, so that no other
+// process or sink sees it unlocked before it has its final name.
+const renameOpen = true
