@@ -209,10 +209,8 @@ func (m manifest) entry(n *yaml.Node, identity int) (manifestEntry, error) {
 		e.Identity = identity
 	}
 	switch {
-	case e.Identity == 0:
+	case e.Identity <= 0: // --identity below 1 is refused before
 		return e, m.errf(n.Line, "no identity (give one there, or --identity)")
-	case e.Identity < 0:
-		return e, usagef("--identity %d is not an id: ids are positive whole numbers", e.Identity)
 	case e.Export == 0:
 		return e, m.errf(n.Line, "no export")
 	}
