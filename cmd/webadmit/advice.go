@@ -103,6 +103,8 @@ func (a *app) existsAdvice() string {
 		advice = "--force replaces the files in the way (all or nothing), or -o names an empty directory"
 	case a.flagSet("extract"):
 		advice = "--force replaces the files in the way (all or nothing), or --extract names an empty directory"
+	case a.one != nil && a.one.Output != "" && !isDirOutput(a.one.Output):
+		advice = "--force replaces it, or the manifest's output: names another file"
 	case a.hasFlag("output-dir"):
 		advice = "a zip file never replaces one of yours: --force writes it beside under a numbered name (Name-2.zip), or -o names another directory"
 	case a.typedOutputFile():
@@ -120,6 +122,16 @@ func (a *app) existsAdvice() string {
 // flagSet reports whether the user gave the running command's flag name.
 func (a *app) flagSet(name string) bool {
 	return a.hasFlag(name) && a.cmd.Flags().Changed(name)
+}
+
+// isDirOutput reports whether a manifest's output names a directory (the
+// server names the file in it).
+func isDirOutput(o string) bool {
+	if strings.HasSuffix(o, "/") || strings.HasSuffix(o, string(os.PathSeparator)) {
+		return true
+	}
+	fi, err := os.Stat(o)
+	return err == nil && fi.IsDir()
 }
 
 // typedOutputFile reports whether -o names the file itself (not a

@@ -25,6 +25,9 @@ func (a *app) describe(err error) string {
 	if m, ok := errManyFailed(err); ok { // each failure was described already
 		return fmt.Sprintf("%d of %d exports did not deliver their file (see above); the exit code is that of the first, export %d", m.failed, m.total, m.export)
 	}
+	if s, ok := s3Text(err, a.s3Output()); ok {
+		return s
+	}
 	switch {
 	case errors.As(err, &dns) && dns.IsNotFound:
 		return a.unresolvable(dns)
@@ -51,6 +54,18 @@ func (a *app) describe(err error) string {
 		return a.notFoundText(nf, strings.ReplaceAll(msg, "\n", " "))
 	}
 	return strings.ReplaceAll(msg, "\n", " ")
+}
+
+// s3Output is the S3 URL the failed command wrote to: the manifest
+// entry's output, or -o.
+func (a *app) s3Output() string {
+	if a.one != nil && strings.HasPrefix(a.one.Output, "s3://") {
+		return a.one.Output
+	}
+	if a.hasFlag("output-file") {
+		return a.flag("output-file")
+	}
+	return "the object"
 }
 
 // unresolvable says which setting names a host that does not resolve.

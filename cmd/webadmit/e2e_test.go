@@ -92,7 +92,7 @@ func TestRunExitCodes(t *testing.T) {
 		{"timeout", webadmittest.SpellingTitleCase, []string{"run", "--identity", "7", "--export", "104", "-o", "out.csv", "--timeout", "1500ms"}, exitTimeout, false, "--timeout"},
 		{"unknown identity", webadmittest.SpellingTitleCase, []string{"run", "--identity", "999", "--export", "100", "-o", "out.csv"}, exitError, false, `user identity "999" not found`},
 		{"missing flag", webadmittest.SpellingTitleCase, []string{"run", "--export", "100"}, exitUsage, false, `"identity" not set`},
-		{"bad flag value", webadmittest.SpellingTitleCase, []string{"run", "--identity", "x", "--export", "100"}, exitUsage, false, "invalid argument"},
+		{"bad flag value", webadmittest.SpellingTitleCase, []string{"run", "--identity", "x", "--export", "100"}, exitUsage, false, `--identity takes a whole number, not "x"`},
 		{"unknown command", webadmittest.SpellingTitleCase, []string{"frobnicate"}, exitUsage, false, "unknown command"},
 	}
 	for _, tt := range tests {

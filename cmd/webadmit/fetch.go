@@ -21,6 +21,17 @@ type fetchFlags struct {
 	extract string
 	force   bool
 	conns   int
+	// label names the output in messages: "" for -o, "output" for a
+	// --manifest entry's.
+	label string
+}
+
+// outLabel names the output in messages: -o, or a manifest's output.
+func (f *fetchFlags) outLabel() string {
+	if f.label != "" {
+		return f.label
+	}
+	return "-o"
 }
 
 func (f *fetchFlags) register(cmd *cobra.Command) {
@@ -109,7 +120,7 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 	case f.extract != "" && f.output != "":
 		return nil, usagef("give -o or --extract, not both")
 	case strings.HasPrefix(f.output, "s3://"):
-		return s3Target(f.output, f.force)
+		return s3Target(f.outLabel(), f.output, f.force)
 	case f.extract != "":
 		return &fetchTarget{dst: wrapper.ToDir(f.extract, wrapper.ExtractOptions{Overwrite: f.force})}, nil
 	case f.output == "-":
@@ -143,7 +154,7 @@ func (f *fetchFlags) target(a *app) (*fetchTarget, error) {
 		}
 		return streamTarget(out, f.output, out), nil
 	}
-	return nil, usagef("-o %s is a %s: give a file, a directory, a character device, a FIFO or '-'", f.output, fileKind(fi.Mode()))
+	return nil, usagef("%s %s is a %s: give a file, a directory, a character device, a FIFO or '-'", f.outLabel(), f.output, fileKind(fi.Mode()))
 }
 
 // serverNamed are the options of a file the server names: never replaced;

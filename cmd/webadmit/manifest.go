@@ -5,105 +5,354 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/webadmit-go/webadmit/wrapper/s3dest"
 )
+
+// maxManifest bounds what --manifest reads: a list of exports is small.
+const maxManifest = 1 << 20
 
 // manifestEntry is one export of a --manifest file.
 type manifestEntry struct {
-	Identity int    `yaml:"identity"`
-	Export   int    `yaml:"export"`
-	Output   string `yaml:"output"`
-	UTF8     bool   `yaml:"utf8"`
+	Identity int
+	Export   int
+	Output   string
+	UTF8     bool
 	line     int
+}
+
+// manifest names a --manifest in messages: "--manifest m.yaml line 3: ...".
+type manifest string
+
+func (m manifest) label() string {
+	if m == "-" {
+		return "--manifest - (stdin)"
+	}
+	return "--manifest " + string(m)
+}
+
+// errf is a usage error at a line of the manifest (0: the whole file).
+func (m manifest) errf(line int, format string, args ...any) error {
+	if line > 0 {
+		return usagef("%s line %d: %s", m.label(), line, fmt.Sprintf(format, args...))
+	}
+	return usagef("%s: %s", m.label(), fmt.Sprintf(format, args...))
 }
 
 // readManifest reads a --manifest file: a YAML (or JSON) list of
 // {identity, export, output, utf8}. identity defaults to --identity
-// (0: none); unknown fields, missing ids, an export or an output named
-// twice are errors that give the line.
+// (0: none); unknown fields, missing or fractional ids, an export or an
+// output named twice, an output in a missing directory, stdout, and a
+// second YAML document are usage errors that give the line.
 func readManifest(path string, identity int) ([]manifestEntry, error) {
-	var (
-		b   []byte
-		err error
-	)
-	if path == "-" {
-		b, err = io.ReadAll(io.LimitReader(os.Stdin, 1<<20))
-	} else {
-		b, err = os.ReadFile(path)
-	}
+	m := manifest(path)
+	b, err := m.read()
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the manifest: %w", err)
+		return nil, err
 	}
-	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, usagef("manifest %s is empty: give a list of {identity, export, output, utf8}", path)
+			return nil, m.errf(0, "it is empty: give a list of {identity, export, output, utf8}")
 		}
-		return nil, usagef("manifest %s: %v", path, err)
+		return nil, m.syntaxError(err)
+	}
+	for {
+		var more yaml.Node
+		err := dec.Decode(&more)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, m.syntaxError(err)
+		}
+		if !emptyDocument(&more) {
+			return nil, m.errf(more.Line, "the manifest has more than one YAML document (---); put every export in one list")
+		}
 	}
 	list := &doc
 	if list.Kind == yaml.DocumentNode && len(list.Content) == 1 {
 		list = list.Content[0]
 	}
 	if list.Kind != yaml.SequenceNode {
-		return nil, usagef("manifest %s, line %d: want a list of {identity, export, output, utf8}", path, list.Line)
+		return nil, m.errf(list.Line, "want a list of {identity, export, output, utf8}")
 	}
 	var (
 		out     []manifestEntry
 		exports = map[int]int{}
-		outputs = map[string]int{}
 	)
 	for _, n := range list.Content {
-		var e manifestEntry
-		if err := decodeStrict(n, &e); err != nil {
-			return nil, usagef("manifest %s, line %d: %v", path, n.Line, err)
-		}
-		e.line = n.Line
-		if e.Identity == 0 {
-			e.Identity = identity
-		}
-		switch {
-		case e.Identity <= 0:
-			return nil, usagef("manifest %s, line %d: no identity (give one there, or --identity)", path, n.Line)
-		case e.Export <= 0:
-			return nil, usagef("manifest %s, line %d: no export", path, n.Line)
-		case e.Output == "-":
-			return nil, usagef("manifest %s, line %d: output '-' (stdout) takes one export; give a file name", path, n.Line)
+		e, err := m.entry(n, identity)
+		if err != nil {
+			return nil, err
 		}
 		if l, ok := exports[e.Export]; ok {
-			return nil, usagef("manifest %s, line %d: export %d is already on line %d", path, n.Line, e.Export, l)
+			return nil, m.errf(e.line, "export %d is already on line %d", e.Export, l)
 		}
-		exports[e.Export] = n.Line
-		if e.Output != "" {
-			key := strings.ToLower(e.Output) // case-insensitive disks
-			if l, ok := outputs[key]; ok {
-				return nil, usagef("manifest %s, line %d: output %s is already on line %d", path, n.Line, e.Output, l)
-			}
-			outputs[key] = n.Line
-		}
+		exports[e.Export] = e.line
 		out = append(out, e)
 	}
 	if len(out) == 0 {
-		return nil, usagef("manifest %s lists no exports", path)
+		return nil, m.errf(0, "it lists no exports")
+	}
+	if err := m.checkOutputs(out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// decodeStrict decodes n into v, refusing fields v does not have.
-func decodeStrict(n *yaml.Node, v *manifestEntry) error {
-	if n.Kind != yaml.MappingNode {
-		return errors.New("want {identity, export, output, utf8}")
+// read reads the manifest, a file or stdin, refusing one over maxManifest
+// rather than cutting it short.
+func (m manifest) read() ([]byte, error) {
+	var r io.Reader = os.Stdin
+	if m != "-" {
+		f, err := os.Open(string(m))
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("cannot read %s: %v", m.label(), err)
+		}
+		defer f.Close()
+		r = f
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		switch k := n.Content[i].Value; k {
-		case "identity", "export", "output", "utf8":
-		default:
-			return fmt.Errorf("unknown field %q (known: identity, export, output, utf8)", k)
+	b, err := io.ReadAll(io.LimitReader(r, maxManifest+1))
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot read %s: %v", m.label(), err)
+	}
+	if len(b) > maxManifest {
+		return nil, m.errf(0, "it is larger than %s; a manifest lists exports, split it into several runs", humanBytes(maxManifest))
+	}
+	return b, nil
+}
+
+// syntaxError says that the manifest is not YAML or JSON, without the
+// parser's name.
+func (m manifest) syntaxError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	return m.errf(0, "not valid YAML or JSON: %s", msg)
+}
+
+// emptyDocument reports whether a YAML document holds nothing (a trailing
+// '---').
+func emptyDocument(d *yaml.Node) bool {
+	if d.Kind == 0 {
+		return true
+	}
+	if d.Kind != yaml.DocumentNode {
+		return false
+	}
+	for _, c := range d.Content {
+		if c.Kind != yaml.ScalarNode || c.ShortTag() != "!!null" || c.Value != "" {
+			return false
 		}
 	}
-	return n.Decode(v)
+	return true
+}
+
+// entry decodes one item of the list, refusing unknown fields, fields
+// given twice and values of the wrong kind, each with its line.
+func (m manifest) entry(n *yaml.Node, identity int) (manifestEntry, error) {
+	e := manifestEntry{line: n.Line}
+	if n.Kind != yaml.MappingNode {
+		return e, m.errf(n.Line, "want {identity, export, output, utf8}")
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if l, ok := seen[k.Value]; ok {
+			return e, m.errf(k.Line, "%s is already given on line %d", termSafe(k.Value), l)
+		}
+		seen[k.Value] = k.Line
+		var err error
+		switch k.Value {
+		case "identity":
+			e.Identity, err = m.id(k.Value, v)
+		case "export":
+			e.Export, err = m.id(k.Value, v)
+		case "output":
+			if isNull(v) {
+				break
+			}
+			if v.Kind != yaml.ScalarNode {
+				return e, m.errf(v.Line, "output must be a file name, a directory or s3://BUCKET/KEY")
+			}
+			e.Output = v.Value
+		case "utf8":
+			if isNull(v) {
+				break
+			}
+			if v.Kind != yaml.ScalarNode || v.Decode(&e.UTF8) != nil {
+				return e, m.errf(v.Line, "utf8 must be true or false, not %s", nodeText(v))
+			}
+		default:
+			return e, m.errf(k.Line, "unknown field %q (known: identity, export, output, utf8)", termSafe(k.Value))
+		}
+		if err != nil {
+			return e, err
+		}
+	}
+	if _, ok := seen["identity"]; !ok || e.Identity == 0 {
+		e.Identity = identity
+	}
+	switch {
+	case e.Identity <= 0: // --identity below 1 is refused before
+		return e, m.errf(n.Line, "no identity (give one there, or --identity)")
+	case e.Export == 0:
+		return e, m.errf(n.Line, "no export")
+	}
+	return e, nil
+}
+
+// id decodes the value of identity or export: a positive whole number (in
+// YAML an !!int, in JSON one without fraction or exponent); null is none.
+func (m manifest) id(key string, v *yaml.Node) (int, error) {
+	if isNull(v) {
+		return 0, nil
+	}
+	var id int
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" || v.Decode(&id) != nil {
+		return 0, m.errf(v.Line, "%s must be a whole number, not %s", key, nodeText(v))
+	}
+	if id <= 0 {
+		return 0, m.errf(v.Line, "%s must be a positive id, not %d", key, id)
+	}
+	return id, nil
+}
+
+// isNull reports whether v is YAML's null (~, null or nothing).
+func isNull(v *yaml.Node) bool {
+	return v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null"
+}
+
+// nodeText quotes a value for a message: a scalar as written, else what
+// kind of value it is.
+func nodeText(v *yaml.Node) string {
+	switch v.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return termSafe(fmt.Sprintf("%q", v.Value))
+}
+
+// checkOutputs checks the outputs of the entries before any call: none is
+// stdout (the summary goes there), a file's directory exists (nothing
+// creates it), and no two entries write the same file or object. A
+// directory (ending in '/', or an existing one) takes files under the
+// server's names, numbered when they collide, so entries may share it.
+func (m manifest) checkOutputs(entries []manifestEntry) error {
+	type seenOutput struct {
+		line int
+		name string
+		fi   os.FileInfo // of a file that exists
+	}
+	var seen []seenOutput
+	keys := map[string]int{} // output key → index in seen
+	for _, e := range entries {
+		o := e.Output
+		switch {
+		case o == "":
+			continue
+		case o == "-" || isStdoutPath(o):
+			return m.errf(e.line, "output %s is stdout, where the summary of the exports goes; give a file name (or run that export alone with -o -)", o)
+		case strings.HasPrefix(o, "s3://"):
+			bucket, key, err := s3dest.ParseURL(o)
+			if err != nil {
+				return m.errf(e.line, "output %v", err)
+			}
+			k := s3dest.URL(bucket, key) // keys are case-sensitive
+			if i, ok := keys[k]; ok {
+				return m.sameOutput(e, seen[i].line, seen[i].name)
+			}
+			keys[k] = len(seen)
+			seen = append(seen, seenOutput{line: e.line, name: o})
+			continue
+		case strings.HasSuffix(o, "/") || strings.HasSuffix(o, string(os.PathSeparator)):
+			if err := m.checkDir(e.line, filepath.Clean(o)); err != nil {
+				return err
+			}
+			continue
+		}
+		fi, err := os.Stat(o)
+		if err == nil && fi.IsDir() {
+			continue // server-named files: shared
+		}
+		if err != nil {
+			fi = nil
+			if err := m.checkDir(e.line, filepath.Dir(o)); err != nil {
+				return err
+			}
+		}
+		k := fileKey(o)
+		if i, ok := keys[k]; ok {
+			return m.sameOutput(e, seen[i].line, seen[i].name)
+		}
+		if fi != nil {
+			for _, s := range seen {
+				if s.fi != nil && os.SameFile(s.fi, fi) {
+					return m.sameOutput(e, s.line, s.name)
+				}
+			}
+		}
+		keys[k] = len(seen)
+		seen = append(seen, seenOutput{line: e.line, name: o, fi: fi})
+	}
+	return nil
+}
+
+// sameOutput is the error of two entries writing the same file or object.
+func (m manifest) sameOutput(e manifestEntry, line int, name string) error {
+	what := "output " + e.Output
+	if e.Output != name {
+		what += " (" + name + ")"
+	}
+	return m.errf(e.line, "%s is the same file as the output of line %d: one would overwrite the other; give each export its own output", what, line)
+}
+
+// checkDir checks that dir, which an output at line writes into, exists.
+func (m manifest) checkDir(line int, dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && fi.IsDir():
+		return nil
+	case err == nil:
+		return m.errf(line, "output: %s is not a directory", dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return m.errf(line, "output: %s does not exist; create it with %s", dir, mkdirCommand(dir))
+	}
+	return checkOutputDir(dir) // permission and the like, in -o's words
+}
+
+// fileKey is the key under which two outputs are the same file: the
+// cleaned absolute path, with the directory's symbolic links resolved (and
+// case folded where the disks usually ignore it).
+func fileKey(o string) string {
+	abs, err := filepath.Abs(o)
+	if err != nil {
+		abs = filepath.Clean(o)
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(dir, filepath.Base(abs))
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		abs = strings.ToLower(abs)
+	}
+	return abs
 }

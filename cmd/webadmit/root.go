@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/webadmit-go/webadmit/webadmittest"
 	"github.com/webadmit-go/webadmit/wrapper"
@@ -173,6 +175,9 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 	if err := cmd.ValidateRequiredFlags(); err != nil {
 		return usageError{err}
 	}
+	if err := checkIDs(cmd); err != nil {
+		return err
+	}
 	a.started = true
 	a.cmd = cmd
 	if a.g.output != "table" && a.g.output != "json" {
@@ -200,6 +205,30 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 	a.client = c
 	if a.api, err = apiBase(c); err != nil {
 		return err
+	}
+	return nil
+}
+
+// positiveFlags are the flags that take ids: the API has none below 1.
+var positiveFlags = append([]string{"field", "decision"}, idFlags...)
+
+// checkIDs refuses, before any call, an id flag given a value below 1: the
+// API would be asked for .../exports/-5/... and answer that it is not found.
+func checkIDs(cmd *cobra.Command) error {
+	for _, name := range positiveFlags {
+		f := cmd.Flags().Lookup(name)
+		if f == nil || !f.Changed {
+			continue
+		}
+		values := []string{f.Value.String()}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			values = sv.GetSlice()
+		}
+		for _, v := range values {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n < 1 {
+				return usagef("--%s %d is not an id: ids are whole numbers from 1", name, n)
+			}
+		}
 	}
 	return nil
 }

@@ -56,7 +56,10 @@ func (a *app) runMany(cmd *cobra.Command, identity int, exports []int, manifest 
 	}
 	jobs := make([]wrapper.ExportJob, len(entries))
 	ids := make([]int, len(entries))
-	var closers []func()
+	var (
+		closers []func()
+		intoDir bool // some export goes to dir under the server's name
+	)
 	defer func() {
 		for _, c := range closers {
 			c()
@@ -68,20 +71,24 @@ func (a *app) runMany(cmd *cobra.Command, identity int, exports []int, manifest 
 		if e.UTF8 || ff.utf8 {
 			jobs[i].Opts = []wrapper.RunOption{wrapper.TranscodeToUTF8()}
 		}
-		if e.Output != "" {
-			one := fetchFlags{output: e.Output, force: ff.force, conns: ff.conns}
-			t, err := one.target(a)
-			if err != nil {
-				return fmt.Errorf("export %d (manifest line %d): %w", e.Export, e.line, err)
-			}
-			closers = append(closers, t.close)
-			jobs[i].Dst = t.dst
+		if e.Output == "" {
+			intoDir = true
+			continue
 		}
+		one := fetchFlags{output: e.Output, force: ff.force, conns: ff.conns, label: "output"}
+		t, err := one.target(a)
+		if err != nil {
+			return fmt.Errorf("export %d (manifest line %d): %w", e.Export, e.line, err)
+		}
+		closers = append(closers, t.close)
+		jobs[i].Dst = t.dst
 	}
 	p := a.newManyProgress(ids)
-	into := wrapper.ZipFilesToDir(dir, wrapper.FileOptions{UniqueName: ff.force})
-	out := a.client.RunExports(cmd.Context(), jobs, wrapper.OnProgress(p.handle), wrapper.MaxWait(timeout),
-		wrapper.Connections(ff.conns), wrapper.ExportsInto(into))
+	opts := []wrapper.RunOption{wrapper.OnProgress(p.handle), wrapper.MaxWait(timeout), wrapper.Connections(ff.conns)}
+	if intoDir { // else -o's directory is neither needed nor created
+		opts = append(opts, wrapper.ExportsInto(wrapper.ZipFilesToDir(dir, wrapper.FileOptions{UniqueName: ff.force})))
+	}
+	out := a.client.RunExports(cmd.Context(), jobs, opts...)
 	p.finish(out, ids)
 	return a.reportMany(entries, out)
 }

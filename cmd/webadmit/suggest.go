@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -30,7 +31,13 @@ const maxTypoDistance = 2
 // closest flag of the command (its own or a global one) as a hint when the
 // flag does not exist; for a group whose subcommand is unknown, that.
 func flagError(c *cobra.Command, err error) error {
-	var ne *pflag.NotExistError
+	var (
+		ne *pflag.NotExistError
+		iv *pflag.InvalidValueError
+	)
+	if errors.As(err, &iv) {
+		return usageError{invalidValue(iv)}
+	}
 	if !errors.As(err, &ne) {
 		return usageError{err}
 	}
@@ -56,6 +63,34 @@ func flagError(c *cobra.Command, err error) error {
 		return usageError{hinted{err, didYouMean(s)}}
 	}
 	return usageError{err}
+}
+
+// invalidValue says what a flag takes, in place of the parser's words
+// (strconv.ParseInt: parsing "eight": invalid syntax, time: missing unit
+// in duration "5").
+func invalidValue(iv *pflag.InvalidValueError) error {
+	f, v := iv.GetFlag(), termSafe(iv.GetValue())
+	name := "--" + f.Name
+	var takes string
+	switch t := f.Value.Type(); t {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		takes = "a whole number"
+	case "intSlice", "int32Slice", "int64Slice", "uintSlice":
+		takes = "whole numbers (repeat it, or give a comma-separated list)"
+	case "float32", "float64":
+		takes = "a number"
+	case "duration":
+		takes = "a duration such as 30m, 90s or 1h30m"
+	case "durationSlice":
+		takes = "durations such as 30m, 90s or 1h30m"
+	case "bool":
+		takes = "true or false"
+	case "rate":
+		takes = "a rate in bytes a second such as 50MB, 48MiB or 65536"
+	default: // the flag's own message, which says what is wrong
+		return fmt.Errorf("%s %q: %v", name, v, iv.Unwrap())
+	}
+	return fmt.Errorf("%s takes %s, not %q", name, takes, v)
 }
 
 // unknownCommand is the usage error for an unknown subcommand of c (below

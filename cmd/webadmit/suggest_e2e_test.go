@@ -54,3 +54,44 @@ func TestTypoSuggestions(t *testing.T) {
 		})
 	}
 }
+
+// TestFlagValueErrors: a flag value that does not parse is a usage error
+// saying what the flag takes, by its type, never the parser's words
+// (strconv, time, ParseInt, invalid syntax).
+func TestFlagValueErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"int", []string{"run", "--identity", "42", "--export", "1", "--connections", "eight"}, `webadmit: --connections takes a whole number, not "eight"`},
+		{"int out of range", []string{"download", "--export", "99999999999999999999", "--file", "1"}, `webadmit: --export takes a whole number, not "99999999999999999999"`},
+		{"int slice", []string{"run", "--identity", "42", "--export", "x1"}, `webadmit: --export takes whole numbers (repeat it, or give a comma-separated list), not "x1"`},
+		{"int64", []string{"designations", "get", "--identity", "42", "--program", "p1"}, `webadmit: --program takes a whole number, not "p1"`},
+		{"duration without a unit", []string{"run", "--identity", "42", "--export", "1", "--timeout", "5"}, `webadmit: --timeout takes a duration such as 30m, 90s or 1h30m, not "5"`},
+		{"duration", []string{"run", "--identity", "42", "--export", "1", "--timeout", "garbage"}, `webadmit: --timeout takes a duration such as 30m, 90s or 1h30m, not "garbage"`},
+		{"bool", []string{"run", "--identity", "42", "--export", "1", "--force=maybe"}, `webadmit: --force takes true or false, not "maybe"`},
+		{"short bool", []string{"-q=maybe", "identities"}, `webadmit: --quiet takes true or false, not "maybe"`},
+		{"byte rate", []string{"sandbox", "--store-conn-rate", "fast"}, `webadmit: --store-conn-rate takes a rate in bytes a second such as 50MB, 48MiB or 65536, not "fast"`},
+		{"control characters", []string{"run", "--identity", "4\x1b[2J2"}, `webadmit: --identity takes a whole number, not "4`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t, t.TempDir(), nil, tt.args...)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d:\n%s", r.code, exitUsage, r.stderr)
+			}
+			first, _, _ := strings.Cut(r.stderr, "\n")
+			if !strings.HasPrefix(first, tt.want) {
+				t.Errorf("first line %q, want %q", first, tt.want)
+			}
+			for _, w := range []string{"strconv", "time:", "ParseInt", "Atoi", "invalid syntax", "invalid argument", "\x1b"} {
+				if strings.Contains(r.stderr, w) {
+					t.Errorf("stderr holds %q:\n%s", w, r.stderr)
+				}
+			}
+		})
+	}
+}

@@ -56,7 +56,7 @@ func TestDesignationsCommands(t *testing.T) {
 		{name: "the alias", args: withIDs([]string{"designation", "get"}, "1000002"), stdout: `1000002\s+-\s+-`},
 		{name: "neither --decision nor --clear", args: withIDs(set, "1000002"), code: exitUsage, stderr: "--clear"},
 		{name: "both", args: withIDs(set, "1000002", "--decision", "43", "--clear"), code: exitUsage, stderr: "not both"},
-		{name: "bad decision id", args: withIDs(set, "1000002", "--decision", "x"), code: exitUsage, stderr: "invalid argument"},
+		{name: "bad decision id", args: withIDs(set, "1000002", "--decision", "x"), code: exitUsage, stderr: `--decision takes a whole number, not "x"`},
 		{name: "unknown decision", args: withIDs(set, "1000002", "--decision", "99"), code: exitError, stderr: "Decision '99' not found."},
 		{name: "refused: local status", args: withIDs(set, "1000003", "--decision", "43"), code: exitError,
 			stderr: "the API refused the change: decision_id: Can't set the decision_id when the local_status is not null"},
