@@ -51,7 +51,11 @@ func (m manifest) errf(line int, format string, args ...any) error {
 // (0: none); unknown fields, missing or fractional ids, an export or an
 // output named twice, an output in a missing directory, stdout, and a
 // second YAML document are usage errors that give the line.
-func readManifest(path string, identity int) ([]manifestEntry, error) {
+//
+// dir is -o, the directory of the exports without an output ("": the
+// current one); with force, an output file in a directory where another
+// export takes the server's file name is refused too (see checkOutputs).
+func readManifest(path string, identity int, dir string, force bool) ([]manifestEntry, error) {
 	m := manifest(path)
 	b, err := m.read()
 	if err != nil {
@@ -103,7 +107,7 @@ func readManifest(path string, identity int) ([]manifestEntry, error) {
 	if len(out) == 0 {
 		return nil, m.errf(0, "it lists no exports")
 	}
-	if err := m.checkOutputs(out); err != nil {
+	if err := m.checkOutputs(out, dir, force); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -256,19 +260,35 @@ func nodeText(v *yaml.Node) string {
 // stdout (the summary goes there), a file's directory exists (nothing
 // creates it), and no two entries write the same file or object. A
 // directory (ending in '/', or an existing one) takes files under the
-// server's names, numbered when they collide, so entries may share it.
-func (m manifest) checkOutputs(entries []manifestEntry) error {
+// server's names, numbered when they collide, so entries may share it;
+// with force, a file output in such a directory (another entry's, or dir,
+// -o, when some entry has no output) is refused, since the server may give
+// the other export's file the same name and --force would replace one
+// with the other.
+func (m manifest) checkOutputs(entries []manifestEntry, dir string, force bool) error {
 	type seenOutput struct {
 		line int
 		name string
 		fi   os.FileInfo // of a file that exists
 	}
-	var seen []seenOutput
-	keys := map[string]int{} // output key → index in seen
+	type fileOutput struct {
+		line      int
+		name, dir string // dir: the key of its directory
+	}
+	var (
+		seen     []seenOutput
+		files    []fileOutput
+		keys     = map[string]int{}       // output key → index in seen
+		dirs     = map[string]serverDir{} // directory key → who takes server-named files there
+		noOutput int                      // the line of the first entry without an output
+	)
 	for _, e := range entries {
 		o := e.Output
 		switch {
 		case o == "":
+			if noOutput == 0 {
+				noOutput = e.line
+			}
 			continue
 		case o == "-" || isStdoutPath(o):
 			return m.errf(e.line, "output %s is stdout, where the summary of the exports goes; give a file name (or run that export alone with -o -)", o)
@@ -288,10 +308,12 @@ func (m manifest) checkOutputs(entries []manifestEntry) error {
 			if err := m.checkDir(e.line, filepath.Clean(o)); err != nil {
 				return err
 			}
+			addServerDir(dirs, dirKey(o), serverDir{line: e.line, name: o})
 			continue
 		}
 		fi, err := os.Stat(o)
 		if err == nil && fi.IsDir() {
+			addServerDir(dirs, dirKey(o), serverDir{line: e.line, name: o})
 			continue // server-named files: shared
 		}
 		if err != nil {
@@ -313,8 +335,52 @@ func (m manifest) checkOutputs(entries []manifestEntry) error {
 		}
 		keys[k] = len(seen)
 		seen = append(seen, seenOutput{line: e.line, name: o, fi: fi})
+		files = append(files, fileOutput{line: e.line, name: o, dir: dirKey(filepath.Dir(o))})
+	}
+	if !force {
+		return nil // a server's name never replaces a file, nor an output without --force
+	}
+	if noOutput > 0 && dir != "-" && !isStdoutPath(dir) && !strings.HasPrefix(dir, "s3://") {
+		d := serverDir{line: noOutput, name: dir, flag: true}
+		if dir == "" {
+			dir = "."
+		}
+		addServerDir(dirs, dirKey(dir), d)
+	}
+	for _, f := range files {
+		d, ok := dirs[f.dir]
+		if !ok {
+			continue
+		}
+		where := d.name
+		switch {
+		case d.flag && d.name == "":
+			where = fmt.Sprintf("the current directory, where line %d's export (no output:, no -o)", d.line)
+		case d.flag:
+			where = fmt.Sprintf("%s (-o), where line %d's export (no output:)", d.name, d.line)
+		default:
+			where = fmt.Sprintf("%s, where line %d's export", d.name, d.line)
+		}
+		return m.errf(f.line, "output %s is in %s takes the server's file name: the two could collide, and --force would replace one with the other; give line %d a file name, or use another directory",
+			f.name, where, d.line)
 	}
 	return nil
+}
+
+// serverDir is a directory where an export of the manifest takes the
+// server's file name: an entry's output, or -o (flag) for the entries
+// without one.
+type serverDir struct {
+	line int
+	name string
+	flag bool
+}
+
+// addServerDir adds d under key unless an earlier entry has it.
+func addServerDir(dirs map[string]serverDir, key string, d serverDir) {
+	if _, ok := dirs[key]; !ok {
+		dirs[key] = d
+	}
 }
 
 // sameOutput is the error of two entries writing the same file or object.
@@ -338,6 +404,17 @@ func (m manifest) checkDir(line int, dir string) error {
 		return m.errf(line, "output: %s does not exist; create it with %s", dir, mkdirCommand(dir))
 	}
 	return checkOutputDir(dir) // permission and the like, in -o's words
+}
+
+// dirKey is the key under which two directories are the same, as fileKey
+// compares files: the cleaned absolute path, its symbolic links resolved.
+func dirKey(d string) string {
+	if abs, err := filepath.Abs(d); err == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			d = real
+		}
+	}
+	return fileKey(d)
 }
 
 // fileKey is the key under which two outputs are the same file: the

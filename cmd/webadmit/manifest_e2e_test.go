@@ -41,6 +41,23 @@ func TestManifestMistakes(t *testing.T) {
 			setup: mkdirs("d"), wantCode: exitOK, files: []string{"d", "d/Nightly.csv", "d/Warn.csv"}},
 		{name: "an existing directory shared", manifest: "- {identity: 7, export: 100, output: d}\n- {identity: 7, export: 101, output: ./d}\n",
 			setup: mkdirs("d"), wantCode: exitOK, files: []string{"d", "d/Nightly.csv", "d/Warn.csv"}},
+		{name: "--force, a file where another export takes the server's name", manifest: "- {identity: 7, export: 100, output: e/}\n- {identity: 7, export: 101, output: e/Nightly.csv}\n",
+			setup: mkdirs("e"), args: []string{"--force"}, wantCode: exitUsage, files: []string{"e"},
+			stderr: []string{"--manifest m.yaml line 2: output e/Nightly.csv is in e/, where line 1's export takes the server's file name: the two could collide", "give line 1 a file name, or use another directory"}},
+		{name: "--force, the directory after the file", manifest: "- {identity: 7, export: 101, output: e/Nightly.csv}\n- {identity: 7, export: 100, output: ./e}\n",
+			setup: mkdirs("e"), args: []string{"--force"}, wantCode: exitUsage, stderr: []string{"line 1: output e/Nightly.csv is in ./e, where line 2's export takes the server's file name", "give line 2 a file name"}},
+		{name: "--force, the directory through a symbolic link", manifest: "- {identity: 7, export: 100, output: l/}\n- {identity: 7, export: 101, output: e/x.csv}\n",
+			setup: symlinked("e", "l", "e"), args: []string{"--force"}, wantCode: exitUsage, stderr: []string{"line 2: output e/x.csv is in l/, where line 1's export"}},
+		{name: "--force, a file in -o's directory", manifest: "- {identity: 7, export: 100}\n- {identity: 7, export: 101, output: so/Nightly.csv}\n",
+			setup: mkdirs("so"), args: []string{"-o", "so", "--force"}, wantCode: exitUsage, files: []string{"so"},
+			stderr: []string{"line 2: output so/Nightly.csv is in so (-o), where line 1's export (no output:) takes the server's file name", "give line 1 a file name"}},
+		{name: "--force, a file in the current directory", manifest: "- {identity: 7, export: 100}\n- {identity: 7, export: 101, output: Nightly.csv}\n",
+			args: []string{"--force"}, wantCode: exitUsage, files: []string{},
+			stderr: []string{"line 2: output Nightly.csv is in the current directory, where line 1's export (no output:, no -o) takes the server's file name"}},
+		{name: "--force, a file beside another directory", manifest: "- {identity: 7, export: 100, output: e/}\n- {identity: 7, export: 101, output: f.csv}\n",
+			setup: mkdirs("e"), args: []string{"--force"}, wantCode: exitOK, files: []string{"e", "e/Nightly.csv", "f.csv"}},
+		{name: "a file where another export takes the server's name, without --force", manifest: "- {identity: 7, export: 100, output: e/}\n- {identity: 7, export: 101, output: e/w.csv}\n",
+			setup: mkdirs("e"), wantCode: exitOK, files: []string{"e", "e/Nightly.csv", "e/w.csv"}},
 		{name: "fractions", manifest: "- {identity: 42.9, export: 29897.7}\n", wantCode: exitUsage,
 			stderr: []string{"line 1", `identity must be a whole number, not "42.9"`}},
 		{name: "a fraction in JSON", manifest: `[{"identity": 7, "export": 100.0}]`, wantCode: exitUsage,
@@ -132,6 +149,17 @@ func mkdirs(names ...string) func(t *testing.T, dir string) {
 			if err := os.MkdirAll(filepath.Join(dir, n), 0o700); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// symlinked makes the directories dirs and link, a symbolic link to
+// target (which need not exist).
+func symlinked(target, link string, dirs ...string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		mkdirs(dirs...)(t, dir)
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Skip("no symbolic links here:", err)
 		}
 	}
 }

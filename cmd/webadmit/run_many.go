@@ -31,7 +31,7 @@ func (e manyFailed) Unwrap() error { return e.first }
 // runMany runs several exports at once (run with several --export flags,
 // or --manifest) and prints a summary of them.
 func (a *app) runMany(cmd *cobra.Command, identity int, exports []int, manifest string, timeout time.Duration, ff *fetchFlags) error {
-	entries, err := a.manyEntries(identity, exports, manifest)
+	entries, err := a.manyEntries(identity, exports, manifest, ff)
 	if err != nil {
 		return err
 	}
@@ -95,12 +95,12 @@ func (a *app) runMany(cmd *cobra.Command, identity int, exports []int, manifest 
 
 // manyEntries are the exports to run: --manifest's, or --identity with
 // each --export.
-func (a *app) manyEntries(identity int, exports []int, manifest string) ([]manifestEntry, error) {
+func (a *app) manyEntries(identity int, exports []int, manifest string, ff *fetchFlags) ([]manifestEntry, error) {
 	if manifest != "" {
 		if len(exports) > 0 {
 			return nil, usagef("give --export or --manifest, not both")
 		}
-		return readManifest(manifest, identity)
+		return readManifest(manifest, identity, ff.output, ff.force)
 	}
 	if identity <= 0 {
 		return nil, usagef("give --identity (the user identity of the exports), or a --manifest that names one per export")
