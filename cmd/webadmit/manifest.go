@@ -418,15 +418,30 @@ func dirKey(d string) string {
 }
 
 // fileKey is the key under which two outputs are the same file: the
-// cleaned absolute path, with the directory's symbolic links resolved (and
-// case folded where the disks usually ignore it).
+// cleaned absolute path, with the directory's symbolic links resolved, and
+// the file's own if it is one, even to a file that does not exist yet
+// (and case folded where the disks usually ignore it).
 func fileKey(o string) string {
 	abs, err := filepath.Abs(o)
 	if err != nil {
 		abs = filepath.Clean(o)
 	}
-	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		abs = filepath.Join(dir, filepath.Base(abs))
+	for range 40 { // as many links as the system follows
+		if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+			abs = filepath.Join(dir, filepath.Base(abs))
+		}
+		fi, err := os.Lstat(abs)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			break
+		}
+		target, err := os.Readlink(abs)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(abs), target)
+		}
+		abs = filepath.Clean(target)
 	}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
 		abs = strings.ToLower(abs)

@@ -58,6 +58,8 @@ func TestManifestMistakes(t *testing.T) {
 			setup: mkdirs("e"), args: []string{"--force"}, wantCode: exitOK, files: []string{"e", "e/Nightly.csv", "f.csv"}},
 		{name: "a file where another export takes the server's name, without --force", manifest: "- {identity: 7, export: 100, output: e/}\n- {identity: 7, export: 101, output: e/w.csv}\n",
 			setup: mkdirs("e"), wantCode: exitOK, files: []string{"e", "e/Nightly.csv", "e/w.csv"}},
+		{name: "a dangling symbolic link to another output", manifest: "- {identity: 7, export: 100, output: d/target.csv}\n- {identity: 7, export: 101, output: dangling.csv}\n",
+			setup: symlinked("d/target.csv", "dangling.csv", "d"), wantCode: exitUsage, stderr: []string{"line 2", "output dangling.csv", "line 1", "same file"}},
 		{name: "fractions", manifest: "- {identity: 42.9, export: 29897.7}\n", wantCode: exitUsage,
 			stderr: []string{"line 1", `identity must be a whole number, not "42.9"`}},
 		{name: "a fraction in JSON", manifest: `[{"identity": 7, "export": 100.0}]`, wantCode: exitUsage,
