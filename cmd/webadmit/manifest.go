@@ -63,23 +63,28 @@ func readManifest(path string, identity int, dir string, force bool) ([]manifest
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
+	for found := false; ; {
+		var d yaml.Node
+		err := dec.Decode(&d)
 		if errors.Is(err, io.EOF) {
-			return nil, m.errf(0, "it is empty: give a list of {identity, export, output, utf8}")
-		}
-		return nil, m.syntaxError(err)
-	}
-	for {
-		var more yaml.Node
-		err := dec.Decode(&more)
-		if errors.Is(err, io.EOF) {
+			if !found {
+				return nil, m.errf(0, "it is empty: give a list of {identity, export, output, utf8}")
+			}
 			break
 		}
 		if err != nil {
 			return nil, m.syntaxError(err)
 		}
-		if !emptyDocument(&more) {
-			return nil, m.errf(more.Line, "the manifest has more than one YAML document (---); put every export in one list")
+		switch {
+		case emptyDocument(&d): // a '---' with nothing after it
+		case found:
+			line := d.Line
+			if len(d.Content) > 0 {
+				line = d.Content[0].Line
+			}
+			return nil, m.errf(line, "the manifest has more than one YAML document (---); put every export in one list")
+		default:
+			doc, found = d, true
 		}
 	}
 	list := &doc
@@ -150,8 +155,8 @@ func (m manifest) syntaxError(err error) error {
 	return m.errf(0, "not valid YAML or JSON: %s", msg)
 }
 
-// emptyDocument reports whether a YAML document holds nothing (a trailing
-// '---').
+// emptyDocument reports whether a YAML document holds nothing (a '---'
+// with nothing after it, or only comments).
 func emptyDocument(d *yaml.Node) bool {
 	if d.Kind == 0 {
 		return true
