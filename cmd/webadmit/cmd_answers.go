@@ -17,7 +17,7 @@ type answerFlags struct {
 
 func (f *answerFlags) register(cmd *cobra.Command) {
 	f.applicantFlags.register(cmd)
-	cmd.Flags().IntVar(&f.field, "field", 0, "custom field id (from 'webadmit custom-fields')")
+	idVar(cmd.Flags(), &f.field, "field", "custom field id (from 'webadmit custom-fields')")
 	_ = cmd.MarkFlagRequired("field")
 }
 

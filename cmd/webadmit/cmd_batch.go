@@ -46,7 +46,7 @@ type batchFlags struct {
 
 func (f *batchFlags) register(cmd *cobra.Command) {
 	identityFlag(cmd, &f.identity)
-	cmd.Flags().Int64Var(&f.program, "program", 0, "program id (from 'webadmit programs')")
+	idVar(cmd.Flags(), &f.program, "program", "program id (from 'webadmit programs')")
 	cmd.Flags().StringVar(&f.input, "input", "", "the items: a CSV file with a header row, a JSON file, or - for stdin")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", 30*time.Minute, "give up waiting after this long (the batch is still applied)")
 	_ = cmd.MarkFlagRequired("program")

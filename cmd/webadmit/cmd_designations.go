@@ -17,7 +17,7 @@ type applicantFlags struct {
 
 func (f *applicantFlags) register(cmd *cobra.Command) {
 	identityFlag(cmd, &f.identity)
-	cmd.Flags().Int64Var(&f.program, "program", 0, "program id (from 'webadmit programs')")
+	idVar(cmd.Flags(), &f.program, "program", "program id (from 'webadmit programs')")
 	cmd.Flags().StringVar(&f.applicant, "applicant", "", "the applicant's CAS ID")
 	_ = cmd.MarkFlagRequired("program")
 	_ = cmd.MarkFlagRequired("applicant")
@@ -98,7 +98,7 @@ status itself cannot be set through the API.`,
 		},
 	}
 	af.register(cmd)
-	cmd.Flags().IntVar(&decision, "decision", 0, "decision id to record (from 'webadmit decisions')")
+	idVar(cmd.Flags(), &decision, "decision", "decision id to record (from 'webadmit decisions')")
 	cmd.Flags().BoolVar(&clearIt, "clear", false, "clear the decision")
 	return cmd
 }

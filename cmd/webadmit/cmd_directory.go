@@ -118,7 +118,7 @@ func (a *app) customFieldsCommand() *cobra.Command {
 		},
 	}
 	identityFlag(cmd, &identity)
-	cmd.Flags().Int64Var(&program, "program", 0, "program id (from 'webadmit programs')")
+	idVar(cmd.Flags(), &program, "program", "program id (from 'webadmit programs')")
 	_ = cmd.MarkFlagRequired("program")
 	return cmd
 }

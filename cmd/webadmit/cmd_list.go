@@ -66,7 +66,7 @@ func (a *app) exportsCommand() *cobra.Command {
 			return a.print(exports, t)
 		},
 	}
-	cmd.Flags().IntVar(&identity, "identity", 0, "user identity id (from 'webadmit identities')")
+	idVar(cmd.Flags(), &identity, "identity", "user identity id (from 'webadmit identities')")
 	return cmd
 }
 
@@ -106,7 +106,7 @@ func (a *app) filesCommand() *cobra.Command {
 			return a.print(files, t)
 		},
 	}
-	cmd.Flags().IntVar(&identity, "identity", 0, "user identity id (from 'webadmit identities')")
+	idVar(cmd.Flags(), &identity, "identity", "user identity id (from 'webadmit identities')")
 	cmd.Flags().BoolVar(&showURL, "show-url", false, "also print each run's pre-signed download URL, if the API gives one (a short-lived credential)")
 	_ = cmd.MarkFlagRequired("identity")
 	return cmd

@@ -123,7 +123,7 @@ func (a *app) pdfStatusCommand() *cobra.Command {
 		},
 	}
 	identityFlag(cmd, &identity)
-	cmd.Flags().IntVar(&batch, "batch", 0, "PDF Manager batch id (from 'webadmit pdf batches')")
+	idVar(cmd.Flags(), &batch, "batch", "PDF Manager batch id (from 'webadmit pdf batches')")
 	_ = cmd.MarkFlagRequired("batch")
 	return cmd
 }
@@ -204,7 +204,7 @@ removed again. --extract unpacks the PDFs instead (safely: nothing outside the d
 		},
 	}
 	identityFlag(cmd, &identity)
-	cmd.Flags().IntVar(&template, "template", 0, "PDF Manager template id (from 'webadmit pdf templates')")
+	idVar(cmd.Flags(), &template, "template", "PDF Manager template id (from 'webadmit pdf templates')")
 	ff.register(cmd)
 	_ = cmd.MarkFlagRequired("template")
 	return cmd
@@ -242,7 +242,7 @@ it first waits for a batch still running (for at most --timeout).
 		},
 	}
 	identityFlag(cmd, &identity)
-	cmd.Flags().IntVar(&batch, "batch", 0, "PDF Manager batch id (from 'webadmit pdf batches')")
+	idVar(cmd.Flags(), &batch, "batch", "PDF Manager batch id (from 'webadmit pdf batches')")
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait for a batch that is still running")
 	ff.register(cmd)
 	_ = cmd.MarkFlagRequired("batch")
@@ -250,7 +250,7 @@ it first waits for a batch still running (for at most --timeout).
 }
 
 func identityFlag(cmd *cobra.Command, identity *int) {
-	cmd.Flags().IntVar(identity, "identity", 0, "user identity id (from 'webadmit identities')")
+	idVar(cmd.Flags(), identity, "identity", "user identity id (from 'webadmit identities')")
 	_ = cmd.MarkFlagRequired("identity")
 }
 

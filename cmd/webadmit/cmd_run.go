@@ -71,8 +71,8 @@ file, as a run of it alone would give; the others are still delivered.
 			return a.report(res, err, out)
 		},
 	}
-	cmd.Flags().IntVar(&identity, "identity", 0, "user identity id that owns the export(s)")
-	cmd.Flags().IntSliceVar(&exports, "export", nil, "export id (from 'webadmit exports'); repeat it, or give a comma-separated list, to run several at once")
+	idVar(cmd.Flags(), &identity, "identity", "user identity id that owns the export(s)")
+	idSliceVar(cmd.Flags(), &exports, "export", "export id (from 'webadmit exports'); repeat it, or give a comma-separated list, to run several at once")
 	cmd.Flags().StringVar(&manifest, "manifest", "", "YAML or JSON list of {identity, export, output, utf8} to run at once ('-' for stdin)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up waiting after this long")
 	ff.register(cmd)
@@ -99,8 +99,8 @@ func (a *app) downloadCommand() *cobra.Command {
 			return a.report(res, err, out)
 		},
 	}
-	cmd.Flags().IntVar(&export, "export", 0, "export id")
-	cmd.Flags().IntVar(&file, "file", 0, "export file id (the run, from 'webadmit files')")
+	idVar(cmd.Flags(), &export, "export", "export id")
+	idVar(cmd.Flags(), &file, "file", "export file id (the run, from 'webadmit files')")
 	ff.register(cmd)
 	_ = cmd.MarkFlagRequired("export")
 	_ = cmd.MarkFlagRequired("file")

@@ -42,8 +42,8 @@ valid for under 30 seconds; it is a credential, so it is shown only with --show-
 			return a.print(ef, t)
 		},
 	}
-	cmd.Flags().IntVar(&export, "export", 0, "export id")
-	cmd.Flags().IntVar(&file, "file", 0, "export file id (the run)")
+	idVar(cmd.Flags(), &export, "export", "export id")
+	idVar(cmd.Flags(), &file, "file", "export file id (the run)")
 	cmd.Flags().BoolVar(&showURL, "show-url", false, "also print the pre-signed download URL (a short-lived credential)")
 	_ = cmd.MarkFlagRequired("export")
 	_ = cmd.MarkFlagRequired("file")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -227,15 +228,24 @@ func (m manifest) entry(n *yaml.Node, identity int) (manifestEntry, error) {
 }
 
 // id decodes the value of identity or export: a positive whole number (in
-// YAML an !!int, in JSON one without fraction or exponent); null is none.
+// YAML an !!int, in JSON one without fraction or exponent), read from its
+// text in decimal (YAML would read 042 as octal and 0x2a as hex); null is
+// none.
 func (m manifest) id(key string, v *yaml.Node) (int, error) {
 	if isNull(v) {
 		return 0, nil
 	}
-	var id int
-	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" || v.Decode(&id) != nil {
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" {
 		return 0, m.errf(v.Line, "%s must be a whole number, not %s", key, nodeText(v))
 	}
+	n, err := parseDecimalID(v.Value, strconv.IntSize)
+	if errors.Is(err, errNotDecimal) {
+		return 0, m.errf(v.Line, "%s must be a whole number in decimal, not %s: ids are decimal (no 0x, 0o or 0b)", key, nodeText(v))
+	}
+	if err != nil {
+		return 0, m.errf(v.Line, "%s must be a whole number, not %s", key, nodeText(v))
+	}
+	id := int(n)
 	if id <= 0 {
 		return 0, m.errf(v.Line, "%s must be a positive id, not %d", key, id)
 	}
