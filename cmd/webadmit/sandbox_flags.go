@@ -6,6 +6,8 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -32,7 +34,7 @@ type sandboxFlags struct {
 // register adds the flags to fs, with their defaults, to parse into f.
 func (f *sandboxFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Listen, "listen", "127.0.0.1:8080", "`address` of the API (loopback only: anyone who reaches it can read the demo data)")
-	fs.StringVar(&f.StoreListen, "store-listen", "127.0.0.1:0", "`address` of the object store (port 0: any free port)")
+	fs.StringVar(&f.StoreListen, "store-listen", "127.0.0.1:0", "`address` of the object store (loopback only; port 0: any free port)")
 	fs.StringVar(&f.Key, "key", "", "API `key` to accept (default: a random key, printed at start)")
 	fs.DurationVar(&f.URLLifetime, "url-lifetime", webadmittest.DefaultURLLifetime, "how long a download URL stays valid")
 	fs.BoolVar(&f.SnakeCase, "snake-case", false, "spell statuses in snake_case (in_progress) as the older docs do")
@@ -47,9 +49,25 @@ func (f *sandboxFlags) register(fs *pflag.FlagSet) {
 }
 
 // options returns the webadmittest options of f: the demo data served as f
-// says, logging to log (nil: nowhere). It rejects a negative DumpSize; New
-// rejects the other impossible settings.
+// says, logging to log (nil: nowhere). It rejects, in the flags' words,
+// a listen address that is not HOST:PORT on loopback, a rate limit or
+// window below 1, a URL lifetime that is not positive, and a negative
+// DumpSize.
 func (f *sandboxFlags) options(log *slog.Logger) ([]webadmittest.Option, error) {
+	if err := checkListen("--listen", f.Listen); err != nil {
+		return nil, err
+	}
+	if err := checkListen("--store-listen", f.StoreListen); err != nil {
+		return nil, err
+	}
+	switch {
+	case f.RateLimit < 1:
+		return nil, fmt.Errorf("--rate-limit %d: give at least 1 call per --rate-window", f.RateLimit)
+	case f.RateWindow <= 0:
+		return nil, fmt.Errorf("--rate-window %v: give a positive duration, such as 1h or 90s", f.RateWindow)
+	case f.URLLifetime <= 0:
+		return nil, fmt.Errorf("--url-lifetime %v: give a positive duration, such as 30s or 500ms", f.URLLifetime)
+	}
 	if f.DumpSize < 0 {
 		return nil, fmt.Errorf("dump size %d: the size cannot be negative", f.DumpSize)
 	}
@@ -91,6 +109,24 @@ func (f *sandboxFlags) options(log *slog.Logger) ([]webadmittest.Option, error) 
 		opts = append(opts, o)
 	}
 	return opts, nil
+}
+
+// checkListen checks a listen address of the sandbox: HOST:PORT on
+// loopback (127.0.0.1, ::1, localhost), port 0 for any free port. The
+// sandbox serves demo data with a key it prints: on another interface
+// anyone who reaches it could read them.
+func checkListen(flag, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s %q is not HOST:PORT; give a loopback address such as 127.0.0.1:8080 (port 0: any free port)", flag, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%s %q: the port must be a number from 0 to 65535 (0: any free port)", flag, addr)
+	}
+	if !isLoopback(host) {
+		return fmt.Errorf("%s %q is not a loopback address: the sandbox serves demo data to anyone who reaches it; give 127.0.0.1:PORT, [::1]:PORT or localhost:PORT", flag, addr)
+	}
+	return nil
 }
 
 // demoExportsWithDump returns the demo exports with a Full Applicant Dump

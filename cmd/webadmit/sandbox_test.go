@@ -77,3 +77,44 @@ func TestSandboxCommandRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestSandboxFlagsInTheirWords: impossible sandbox settings (a rate limit
+// or window below 1, a URL lifetime of 0, a listen address that is not
+// HOST:PORT, or not on loopback) are usage errors naming the flag, before
+// anything is served, never in the test server's words.
+func TestSandboxFlagsInTheirWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--rate-limit", "-1"}, "--rate-limit -1: give at least 1 call per --rate-window"},
+		{[]string{"--rate-limit", "0"}, "--rate-limit 0: give at least 1"},
+		{[]string{"--rate-window", "0s"}, "--rate-window 0s: give a positive duration"},
+		{[]string{"--url-lifetime", "0s"}, "--url-lifetime 0s: give a positive duration"},
+		{[]string{"--url-lifetime", "-5s"}, "--url-lifetime -5s: give a positive duration"},
+		{[]string{"--listen", "nonsense"}, `--listen "nonsense" is not HOST:PORT`},
+		{[]string{"--listen", "127.0.0.1:99999"}, `--listen "127.0.0.1:99999": the port must be a number from 0 to 65535`},
+		{[]string{"--listen", "0.0.0.0:0"}, `--listen "0.0.0.0:0" is not a loopback address`},
+		{[]string{"--listen", ":0"}, `--listen ":0" is not a loopback address`},
+		{[]string{"--store-listen", "nonsense"}, `--store-listen "nonsense" is not HOST:PORT`},
+		{[]string{"--store-listen", "192.0.2.1:0"}, `--store-listen "192.0.2.1:0" is not a loopback address`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t, t.TempDir(), nil, append([]string{"sandbox", "--listen", "127.0.0.1:0"}, tt.args...)...)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d:\n%s", r.code, exitUsage, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, r.stderr)
+			}
+			for _, w := range []string{"webadmittest", "listen tcp", "start the sandbox", "WEBADMIT_API_KEY"} {
+				if strings.Contains(r.stderr+r.stdout, w) {
+					t.Errorf("output holds %q:\n%s%s", w, r.stdout, r.stderr)
+				}
+			}
+		})
+	}
+}
