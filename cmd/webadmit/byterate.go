@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -34,11 +35,19 @@ func parseByteRate(s string) (int64, error) {
 		}
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f < 0 || math.IsInf(f, 0) || f*factor > math.MaxInt64/2 {
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) || f*factor > math.MaxInt64/2 {
 		return 0, fmt.Errorf("%q is not a rate in bytes a second (e.g. 50MB, 48MiB, 65536)", s)
 	}
-	return int64(math.Round(f * factor)), nil
+	n := int64(math.Round(f * factor))
+	if n == 0 && f > 0 { // not 0, which means no cap
+		return 0, errBelowOneByte
+	}
+	return n, nil
 }
+
+// errBelowOneByte is the error of a rate that is positive but rounds to 0
+// bytes a second, which would mean no cap.
+var errBelowOneByte = errors.New("less than 1 byte a second")
 
 // String is the rate in bytes a second, for the flag's help.
 func (r *byteRate) String() string { return strconv.FormatInt(int64(*r), 10) }

@@ -90,6 +90,9 @@ func invalidValue(iv *pflag.InvalidValueError) error {
 	default: // the flag's own message, which says what is wrong
 		return fmt.Errorf("%s %q: %v", name, v, iv.Unwrap())
 	}
+	if errors.Is(iv.Unwrap(), errBelowOneByte) {
+		return fmt.Errorf("%s %q is less than 1 byte a second: give at least 1B, or 0 for no cap", name, v)
+	}
 	if errors.Is(iv.Unwrap(), errNotDecimal) {
 		return fmt.Errorf("%s takes %s, not %q: ids are decimal (no 0x, 0o or 0b)", name, takes, v)
 	}

@@ -74,6 +74,10 @@ func TestFlagValueErrors(t *testing.T) {
 		{"bool", []string{"run", "--identity", "42", "--export", "1", "--force=maybe"}, `webadmit: --force takes true or false, not "maybe"`},
 		{"short bool", []string{"-q=maybe", "identities"}, `webadmit: --quiet takes true or false, not "maybe"`},
 		{"byte rate", []string{"sandbox", "--store-conn-rate", "fast"}, `webadmit: --store-conn-rate takes a rate in bytes a second such as 50MB, 48MiB or 65536, not "fast"`},
+		{"byte rate nan", []string{"sandbox", "--store-conn-rate", "nan"}, `webadmit: --store-conn-rate takes a rate in bytes a second such as 50MB, 48MiB or 65536, not "nan"`},
+		{"byte rate NaN with a unit", []string{"sandbox", "--store-conn-rate", "NaNMB"}, `webadmit: --store-conn-rate takes a rate in bytes a second such as 50MB, 48MiB or 65536, not "NaNMB"`},
+		{"byte rate below one byte", []string{"sandbox", "--store-conn-rate", "0.0000001B"}, `webadmit: --store-conn-rate "0.0000001B" is less than 1 byte a second: give at least 1B, or 0 for no cap`},
+		{"byte rate rounding to 0", []string{"sandbox", "--store-conn-rate", "0.4"}, `webadmit: --store-conn-rate "0.4" is less than 1 byte a second`},
 		{"control characters", []string{"run", "--identity", "4\x1b[2J2"}, `webadmit: --identity takes a whole number, not "4`},
 	}
 	for _, tt := range tests {
