@@ -57,6 +57,7 @@ func TestS3ErrorsInPlainWords(t *testing.T) {
 	tests := []struct {
 		name       string
 		creds      bool
+		endpoint   string // AWS_ENDPOINT_URL_S3 in place of the fake store
 		headStatus int
 		args       []string
 		wantCode   int
@@ -74,6 +75,12 @@ func TestS3ErrorsInPlainWords(t *testing.T) {
 			wantCode: exitError, stderr: []string{"the store answered 403 AccessDenied to uploading s3://lake/x.csv; check the credentials' permission to write there"}},
 		{name: "part 2 of the upload is denied", creds: true, headStatus: http.StatusNotFound, args: []string{"--export", "200", "-o", "s3://lake/big.csv"},
 			wantCode: exitError, stderr: []string{"the store answered 403 AccessDenied to uploading part 2 of s3://lake/big.csv; check the credentials' permission to write there"}},
+		{name: "nothing listens at the endpoint", creds: true, endpoint: "http://127.0.0.1:1", args: []string{"--export", "100", "-o", "s3://lake/x.csv"},
+			wantCode: exitError, noCalls: true,
+			stderr: []string{"could not reach the object store while checking whether s3://lake/x.csv exists: cannot connect to 127.0.0.1:1", "check AWS_ENDPOINT_URL_S3 and the network"}},
+		{name: "the endpoint's host does not resolve", creds: true, endpoint: "http://no-such-store.invalid:9000", args: []string{"--export", "100", "-o", "s3://lake/x.csv"},
+			wantCode: exitError, noCalls: true,
+			stderr: []string{"could not reach the object store while checking whether s3://lake/x.csv exists: cannot resolve no-such-store.invalid", "check AWS_ENDPOINT_URL_S3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,8 +88,11 @@ func TestS3ErrorsInPlainWords(t *testing.T) {
 			s := webadmittest.NewTest(t, webadmittest.WithIdentities(webadmittest.Identity{ID: identityID}), exports)
 			env := append(sandboxEnv(s), "AWS_CONFIG_FILE="+none, "AWS_SHARED_CREDENTIALS_FILE="+none, "AWS_REGION=us-east-1")
 			if tt.creds {
-				env = append(env, "AWS_ACCESS_KEY_ID=AKIDCLITEST", "AWS_SECRET_ACCESS_KEY=cli-test-secret",
-					"AWS_ENDPOINT_URL_S3="+fakeS3(t, tt.headStatus).URL)
+				endpoint := tt.endpoint
+				if endpoint == "" {
+					endpoint = fakeS3(t, tt.headStatus).URL
+				}
+				env = append(env, "AWS_ACCESS_KEY_ID=AKIDCLITEST", "AWS_SECRET_ACCESS_KEY=cli-test-secret", "AWS_ENDPOINT_URL_S3="+endpoint)
 			}
 			r := runCLI(t, t.TempDir(), env, append([]string{"run", "--identity", "7"}, tt.args...)...)
 			if r.code != tt.wantCode {
@@ -93,7 +103,7 @@ func TestS3ErrorsInPlainWords(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
 				}
 			}
-			for _, w := range []string{"operation error", "StatusCode:", "RequestID", "IMDS", "get identity", "s3dest", "webadmit: webadmit:"} {
+			for _, w := range []string{"operation error", "StatusCode:", "RequestID", "IMDS", "get identity", "s3dest", "webadmit: webadmit:", "answered 0"} {
 				if strings.Contains(r.stderr, w) {
 					t.Errorf("stderr holds the SDK's %q:\n%s", w, r.stderr)
 				}

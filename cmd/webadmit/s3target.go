@@ -117,7 +117,8 @@ func s3Text(err error, url string) (text string, ok bool) {
 		return prefix + noCredentialsText, true
 	}
 	var re *smithyhttp.ResponseError
-	if !errors.As(err, &re) {
+	if !errors.As(err, &re) || re.Response == nil || re.Response.Response == nil || re.HTTPStatusCode() == 0 {
+		// no answer: the request never reached a store
 		return fmt.Sprintf("%scould not reach the object store while %s: %s; check AWS_ENDPOINT_URL_S3 and the network", prefix, step, s3Cause(err)), true
 	}
 	status := re.HTTPStatusCode()
