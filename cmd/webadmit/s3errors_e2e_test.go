@@ -81,6 +81,15 @@ func TestS3ErrorsInPlainWords(t *testing.T) {
 		{name: "the endpoint's host does not resolve", creds: true, endpoint: "http://no-such-store.invalid:9000", args: []string{"--export", "100", "-o", "s3://lake/x.csv"},
 			wantCode: exitError, noCalls: true,
 			stderr: []string{"could not reach the object store while checking whether s3://lake/x.csv exists: cannot resolve no-such-store.invalid", "check AWS_ENDPOINT_URL_S3"}},
+		{name: "the endpoint is not a URL", creds: true, endpoint: "not a url", args: []string{"--export", "100", "-o", "s3://lake/x.csv"},
+			wantCode: exitUsage, noCalls: true,
+			stderr: []string{`AWS_ENDPOINT_URL_S3 "not a url" is not an http or https URL with a host`}},
+		{name: "the endpoint is ftp", creds: true, endpoint: "ftp://store.example", args: []string{"--export", "100", "-o", "s3://lake/x.csv"},
+			wantCode: exitUsage, noCalls: true,
+			stderr: []string{`AWS_ENDPOINT_URL_S3 "ftp://store.example" is not an http or https URL with a host`}},
+		{name: "the endpoint has no host", creds: true, endpoint: "https://", args: []string{"--export", "100", "-o", "s3://lake/x.csv"},
+			wantCode: exitUsage, noCalls: true,
+			stderr: []string{`AWS_ENDPOINT_URL_S3 "https://" is not an http or https URL with a host`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,7 +112,7 @@ func TestS3ErrorsInPlainWords(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
 				}
 			}
-			for _, w := range []string{"operation error", "StatusCode:", "RequestID", "IMDS", "get identity", "s3dest", "webadmit: webadmit:", "answered 0"} {
+			for _, w := range []string{"operation error", "StatusCode:", "RequestID", "IMDS", "get identity", "s3dest", "webadmit: webadmit:", "answered 0", "resolve endpoint", "rule error"} {
 				if strings.Contains(r.stderr, w) {
 					t.Errorf("stderr holds the SDK's %q:\n%s", w, r.stderr)
 				}

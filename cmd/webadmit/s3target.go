@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -31,6 +33,9 @@ func s3Target(label, raw string, force bool) (*fetchTarget, error) {
 	if err != nil {
 		return nil, usagef("%s %v", label, err)
 	}
+	if err := checkS3Endpoint(); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	client, err := s3dest.NewClient(ctx, s3dest.ClientOptions{})
@@ -48,6 +53,24 @@ func s3Target(label, raw string, force bool) (*fetchTarget, error) {
 		return nil, fmt.Errorf("cannot write %s: the AWS credentials could not be loaded: %s", raw, s3Cause(err))
 	}
 	return &fetchTarget{dst: s3dest.To(client, bucket, key, s3dest.Options{Overwrite: force})}, nil
+}
+
+// checkS3Endpoint checks the S3 endpoint the AWS environment names
+// (AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL), before the SDK's endpoint
+// rules say it in theirs: an http or https URL with a host.
+func checkS3Endpoint() error {
+	for _, name := range []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"} {
+		raw := strings.TrimSpace(os.Getenv(name))
+		if raw == "" {
+			continue
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
+			return usagef("%s %q is not an http or https URL with a host, such as http://127.0.0.1:8333 or https://s3.eu-west-1.amazonaws.com; fix it, or unset it for AWS S3", name, echoURL(raw))
+		}
+		return nil
+	}
+	return nil
 }
 
 // noCredentialsText says where the AWS credentials come from.
