@@ -3,8 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -80,6 +83,9 @@ func invalidValue(iv *pflag.InvalidValueError) error {
 	case "float32", "float64":
 		takes = "a number"
 	case "duration":
+		if durationSyntax.MatchString(iv.GetValue()) { // well formed: too large for time.Duration
+			return fmt.Errorf("%s %q is too large: the longest is %v (about 292 years)", name, v, time.Duration(math.MaxInt64).Truncate(time.Second))
+		}
 		takes = "a duration such as 30m, 90s or 1h30m"
 	case "durationSlice":
 		takes = "durations such as 30m, 90s or 1h30m"
@@ -98,6 +104,10 @@ func invalidValue(iv *pflag.InvalidValueError) error {
 	}
 	return fmt.Errorf("%s takes %s, not %q", name, takes, v)
 }
+
+// durationSyntax is the form time.ParseDuration reads; a value of this
+// form that it refuses is too large.
+var durationSyntax = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))*$`)
 
 // unknownCommand is the usage error for an unknown subcommand of c (below
 // the root, with the list of its commands), with the closest commands as a

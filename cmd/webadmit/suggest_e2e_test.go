@@ -71,6 +71,8 @@ func TestFlagValueErrors(t *testing.T) {
 		{"int64", []string{"designations", "get", "--identity", "42", "--program", "p1"}, `webadmit: --program takes a whole number, not "p1"`},
 		{"duration without a unit", []string{"run", "--identity", "42", "--export", "1", "--timeout", "5"}, `webadmit: --timeout takes a duration such as 30m, 90s or 1h30m, not "5"`},
 		{"duration", []string{"run", "--identity", "42", "--export", "1", "--timeout", "garbage"}, `webadmit: --timeout takes a duration such as 30m, 90s or 1h30m, not "garbage"`},
+		{"duration too large", []string{"run", "--identity", "42", "--export", "1", "--timeout", "99999999h"}, `webadmit: --timeout "99999999h" is too large: the longest is 2562047h47m16s (about 292 years)`},
+		{"duration too large in parts", []string{"pdf", "run", "--identity", "42", "--template", "1", "--timeout", "2562047h60m"}, `webadmit: --timeout "2562047h60m" is too large`},
 		{"bool", []string{"run", "--identity", "42", "--export", "1", "--force=maybe"}, `webadmit: --force takes true or false, not "maybe"`},
 		{"short bool", []string{"-q=maybe", "identities"}, `webadmit: --quiet takes true or false, not "maybe"`},
 		{"byte rate", []string{"sandbox", "--store-conn-rate", "fast"}, `webadmit: --store-conn-rate takes a rate in bytes a second such as 50MB, 48MiB or 65536, not "fast"`},
