@@ -367,7 +367,7 @@ func (m manifest) checkOutputs(entries []manifestEntry, dir string, force bool) 
 		if !ok {
 			continue
 		}
-		where := d.name
+		var where string
 		switch {
 		case d.flag && d.name == "":
 			where = fmt.Sprintf("the current directory, where line %d's export (no output:, no -o)", d.line)
