@@ -1,14 +1,11 @@
 package wrapper
 
 import (
-	"archive/zip"
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -332,41 +329,4 @@ func runAnswers(c *Client, ctx context.Context, identityID int, programID int64,
 		return nil, err
 	}
 	return b.Wait(ctx, opts...)
-}
-
-type zipEntry struct {
-	name string
-	body string
-	mode fs.FileMode // 0: regular 0644
-	size int         // when > 0, body is size zero bytes
-}
-
-// makeZip builds a zip archive of the given entries.
-func makeZip(t testing.TB, entries ...zipEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		} else {
-			h.SetMode(0o644)
-		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body := []byte(e.body)
-		if e.size > 0 {
-			body = make([]byte, e.size)
-		}
-		if _, err := w.Write(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

@@ -8,11 +8,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/ziptest"
 )
 
 func TestToDirDownloadsAndExtracts(t *testing.T) {
 	t.Parallel()
-	data := makeZip(t, zipEntry{name: "one.csv", body: "1\n"}, zipEntry{name: "two.csv", body: "2\n"})
+	data := ziptest.Zip(t, ziptest.Entry{Name: "one.csv", Body: "1\n"}, ziptest.Entry{Name: "two.csv", Body: "2\n"})
 	store := newFakeStore(data)
 	store.ctype = "application/zip"
 	c, _ := setupDownload(t, store)
@@ -30,7 +32,7 @@ func TestToDirDownloadsAndExtracts(t *testing.T) {
 	}
 
 	// An unsafe archive leaves nothing, not even the directory it created.
-	bad := newFakeStore(makeZip(t, zipEntry{name: "../x", body: "1"}))
+	bad := newFakeStore(ziptest.Zip(t, ziptest.Entry{Name: "../x", Body: "1"}))
 	c2, _ := setupDownload(t, bad)
 	parent := t.TempDir()
 	_, err = c2.ExportRun(7, 555).Download(context.Background(), ToDir(filepath.Join(parent, "out"), ExtractOptions{}))
@@ -58,7 +60,7 @@ func TestToDirDownloadsAndExtracts(t *testing.T) {
 // with ToDir into a directory holding a link to elsewhere.
 func TestToDirRefusesLinkInTarget(t *testing.T) {
 	t.Parallel()
-	store := newFakeStore(makeZip(t, zipEntry{name: "sub/evil.csv", body: "evil"}))
+	store := newFakeStore(ziptest.Zip(t, ziptest.Entry{Name: "sub/evil.csv", Body: "evil"}))
 	store.ctype = "application/zip"
 	c, _ := setupDownload(t, store)
 	parent := t.TempDir()

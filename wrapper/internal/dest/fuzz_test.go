@@ -13,6 +13,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/ziptest"
 )
 
 func FuzzSafeFileName(f *testing.F) {
@@ -43,11 +45,11 @@ func FuzzSafeFileName(f *testing.F) {
 // FuzzExtractZip extracts arbitrary archives: nothing may appear outside
 // the target directory, and nothing but regular files inside it.
 func FuzzExtractZip(f *testing.F) {
-	f.Add(makeZip(f, zipEntry{name: "a.csv", body: "1"}))
-	f.Add(makeZip(f, zipEntry{name: "../a.csv", body: "1"}))
-	f.Add(makeZip(f, zipEntry{name: "d/", mode: fs.ModeDir | 0o755}, zipEntry{name: "d/x", body: "2"}))
-	f.Add(makeZip(f, zipEntry{name: "l", body: "/etc", mode: fs.ModeSymlink | 0o777}))
-	f.Add(makeZip(f, zipEntry{name: "ln/x.csv", body: "1"}))
+	f.Add(ziptest.Zip(f, ziptest.Entry{Name: "a.csv", Body: "1"}))
+	f.Add(ziptest.Zip(f, ziptest.Entry{Name: "../a.csv", Body: "1"}))
+	f.Add(ziptest.Zip(f, ziptest.Entry{Name: "d/", Mode: fs.ModeDir | 0o755}, ziptest.Entry{Name: "d/x", Body: "2"}))
+	f.Add(ziptest.Zip(f, ziptest.Entry{Name: "l", Body: "/etc", Mode: fs.ModeSymlink | 0o777}))
+	f.Add(ziptest.Zip(f, ziptest.Entry{Name: "ln/x.csv", Body: "1"}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		extractAndCheck(t, data)
 		extractThroughLinkAndCheck(t, data)
@@ -66,7 +68,7 @@ func FuzzZipEntryNames(f *testing.F) {
 		f.Add(names[0], names[1])
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		var entries []zipEntry
+		var entries []ziptest.Entry
 		for _, name := range []string{a, b} {
 			zf := &zip.File{FileHeader: zip.FileHeader{Name: name}}
 			zf.SetMode(0o644)
@@ -77,16 +79,16 @@ func FuzzZipEntryNames(f *testing.F) {
 			} else if !errors.Is(err, ErrUnsafeArchive) {
 				t.Fatalf("entryName(%q): %v does not match ErrUnsafeArchive", name, err)
 			}
-			e := zipEntry{name: name, body: "data"}
+			e := ziptest.Entry{Name: name, Body: "data"}
 			if strings.HasSuffix(name, "/") {
-				e.body = "" // a directory entry has no data
+				e.Body = "" // a directory entry has no data
 			}
 			if len(name) > 0xffff {
 				return
 			}
 			entries = append(entries, e)
 		}
-		data := makeZip(t, entries...)
+		data := ziptest.Zip(t, entries...)
 		extractAndCheck(t, data)
 		extractThroughLinkAndCheck(t, data)
 	})

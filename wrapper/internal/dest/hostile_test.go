@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/ziptest"
 )
 
 // TestOverwriteReplacesOnlyARegularFile: Overwrite may replace the file the
@@ -112,7 +114,7 @@ func TestStaleTemporaryFilesAreRemoved(t *testing.T) {
 func TestExtractedNamesLoseControlCharacters(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	z := makeZip(t, zipEntry{name: "a\x1b]0;pwned\x07b.csv", body: "1"}, zipEntry{name: "rep\u202eoc.csv", body: "2"}, zipEntry{name: "d\x1b[31m/e.csv", body: "3"})
+	z := ziptest.Zip(t, ziptest.Entry{Name: "a\x1b]0;pwned\x07b.csv", Body: "1"}, ziptest.Entry{Name: "rep\u202eoc.csv", Body: "2"}, ziptest.Entry{Name: "d\x1b[31m/e.csv", Body: "3"})
 	s, err := Dir(dir, ExtractOptions{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +154,7 @@ func TestExtractOverwriteIsAllOrNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = s.Write(makeZip(t, zipEntry{name: "a.csv", body: "new a"}, zipEntry{name: "b.csv", body: "new b"}))
+	_, _ = s.Write(ziptest.Zip(t, ziptest.Entry{Name: "a.csv", Body: "new a"}, ziptest.Entry{Name: "b.csv", Body: "new b"}))
 	if _, err := s.Commit(&Meta{}); collect(err) == nil {
 		t.Fatal("extraction succeeded")
 	}

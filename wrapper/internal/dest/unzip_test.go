@@ -1,7 +1,6 @@
 package dest
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"io"
@@ -11,50 +10,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/webadmit-go/webadmit/wrapper/internal/ziptest"
 )
-
-type zipEntry struct {
-	name string
-	body string
-	mode fs.FileMode // 0: regular 0644
-	size int         // when > 0, body is size zero bytes
-}
-
-func makeZip(t testing.TB, entries ...zipEntry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		} else {
-			h.SetMode(0o644)
-		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body := []byte(e.body)
-		if e.size > 0 {
-			body = make([]byte, e.size)
-		}
-		if _, err := w.Write(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 func TestExtractZip(t *testing.T) {
 	t.Parallel()
-	good := []zipEntry{{name: "programs/mph.csv", body: "a,b\n"}, {name: "programs/", mode: fs.ModeDir | 0o755}, {name: "drph.csv", body: "c,d\n"}}
+	good := []ziptest.Entry{{Name: "programs/mph.csv", Body: "a,b\n"}, {Name: "programs/", Mode: fs.ModeDir | 0o755}, {Name: "drph.csv", Body: "c,d\n"}}
 	tests := []struct {
 		name     string
-		entries  []zipEntry
+		entries  []ziptest.Entry
 		opts     ExtractOptions
 		existing string
 		wantErr  error
@@ -62,25 +27,25 @@ func TestExtractZip(t *testing.T) {
 		want     []string
 	}{
 		{name: "safe archive", entries: good, want: []string{"drph.csv", "programs/mph.csv"}},
-		{name: "dot-dot", entries: []zipEntry{{name: "ok.csv", body: "x"}, {name: "../evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive, contains: "outside"},
-		{name: "dot-dot inside", entries: []zipEntry{{name: "a/../../evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
-		{name: "backslashes", entries: []zipEntry{{name: `a\..\..\evil.csv`, body: "x"}}, wantErr: ErrUnsafeArchive},
-		{name: "absolute", entries: []zipEntry{{name: "/etc/evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
-		{name: "drive letter", entries: []zipEntry{{name: "C:/evil.csv", body: "x"}}, wantErr: ErrUnsafeArchive},
-		{name: "symlink", entries: []zipEntry{{name: "link", body: "/etc/passwd", mode: fs.ModeSymlink | 0o777}}, wantErr: ErrUnsafeArchive, contains: "symbolic link"},
-		{name: "device", entries: []zipEntry{{name: "dev", mode: fs.ModeDevice | 0o644}}, wantErr: ErrUnsafeArchive},
-		{name: "too many entries", entries: []zipEntry{{name: "a", body: "1"}, {name: "b", body: "2"}, {name: "c", body: "3"}},
+		{name: "dot-dot", entries: []ziptest.Entry{{Name: "ok.csv", Body: "x"}, {Name: "../evil.csv", Body: "x"}}, wantErr: ErrUnsafeArchive, contains: "outside"},
+		{name: "dot-dot inside", entries: []ziptest.Entry{{Name: "a/../../evil.csv", Body: "x"}}, wantErr: ErrUnsafeArchive},
+		{name: "backslashes", entries: []ziptest.Entry{{Name: `a\..\..\evil.csv`, Body: "x"}}, wantErr: ErrUnsafeArchive},
+		{name: "absolute", entries: []ziptest.Entry{{Name: "/etc/evil.csv", Body: "x"}}, wantErr: ErrUnsafeArchive},
+		{name: "drive letter", entries: []ziptest.Entry{{Name: "C:/evil.csv", Body: "x"}}, wantErr: ErrUnsafeArchive},
+		{name: "symlink", entries: []ziptest.Entry{{Name: "link", Body: "/etc/passwd", Mode: fs.ModeSymlink | 0o777}}, wantErr: ErrUnsafeArchive, contains: "symbolic link"},
+		{name: "device", entries: []ziptest.Entry{{Name: "dev", Mode: fs.ModeDevice | 0o644}}, wantErr: ErrUnsafeArchive},
+		{name: "too many entries", entries: []ziptest.Entry{{Name: "a", Body: "1"}, {Name: "b", Body: "2"}, {Name: "c", Body: "3"}},
 			opts: ExtractOptions{MaxEntries: 2}, wantErr: ErrUnsafeArchive, contains: "entries"},
-		{name: "too big", entries: []zipEntry{{name: "zeros.csv", size: 2 << 20}}, opts: ExtractOptions{MaxBytes: 1 << 20}, wantErr: ErrUnsafeArchive},
-		{name: "duplicate", entries: []zipEntry{{name: "a.csv", body: "1"}, {name: "A.csv", body: "2"}}, wantErr: ErrUnsafeArchive, contains: "twice"},
-		{name: "file and directory", entries: []zipEntry{{name: "a", body: "1"}, {name: "a/b", body: "2"}}, wantErr: ErrUnsafeArchive},
+		{name: "too big", entries: []ziptest.Entry{{Name: "zeros.csv", Size: 2 << 20}}, opts: ExtractOptions{MaxBytes: 1 << 20}, wantErr: ErrUnsafeArchive},
+		{name: "duplicate", entries: []ziptest.Entry{{Name: "a.csv", Body: "1"}, {Name: "A.csv", Body: "2"}}, wantErr: ErrUnsafeArchive, contains: "twice"},
+		{name: "file and directory", entries: []ziptest.Entry{{Name: "a", Body: "1"}, {Name: "a/b", Body: "2"}}, wantErr: ErrUnsafeArchive},
 		{name: "existing file kept", entries: good, existing: "drph.csv", wantErr: fs.ErrExist},
 		{name: "existing file replaced", entries: good, existing: "drph.csv", opts: ExtractOptions{Overwrite: true}, want: []string{"drph.csv", "programs/mph.csv"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			data := makeZip(t, tt.entries...)
+			data := ziptest.Zip(t, tt.entries...)
 			dir := t.TempDir()
 			if tt.existing != "" {
 				if err := os.WriteFile(filepath.Join(dir, tt.existing), []byte("old"), 0o644); err != nil {
@@ -161,7 +126,7 @@ func TestExtractZipRefusesLinksInTarget(t *testing.T) {
 			if err := os.Symlink(tt.to, filepath.Join(dir, filepath.FromSlash(tt.link))); err != nil {
 				t.Skipf("no symbolic links here: %v", err)
 			}
-			data := makeZip(t, zipEntry{name: "fine.csv", body: "ok"}, zipEntry{name: tt.entry, body: "evil"})
+			data := ziptest.Zip(t, ziptest.Entry{Name: "fine.csv", Body: "ok"}, ziptest.Entry{Name: tt.entry, Body: "evil"})
 			opts := withDefaults(ExtractOptions{Overwrite: tt.overwrite})
 			paths, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, opts)
 			collect(err)
@@ -189,12 +154,12 @@ func TestExtractZipFailureRemovesDirectoriesItMade(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		entries []zipEntry
+		entries []ziptest.Entry
 		want    []string // what the target holds afterwards (walked, slash form)
 	}{
-		{name: "new nested directories", entries: []zipEntry{{name: "n1/n2/x.csv", body: "1"}, {name: "n1/n3/y.csv", body: "2"}, {name: "blocker/z.csv", body: "3"}},
+		{name: "new nested directories", entries: []ziptest.Entry{{Name: "n1/n2/x.csv", Body: "1"}, {Name: "n1/n3/y.csv", Body: "2"}, {Name: "blocker/z.csv", Body: "3"}},
 			want: []string{"blocker", "old"}},
-		{name: "inside an existing directory", entries: []zipEntry{{name: "old/new/x.csv", body: "1"}, {name: "blocker/z.csv", body: "3"}},
+		{name: "inside an existing directory", entries: []ziptest.Entry{{Name: "old/new/x.csv", Body: "1"}, {Name: "blocker/z.csv", Body: "3"}},
 			want: []string{"blocker", "old"}},
 	}
 	for _, tt := range tests {
@@ -207,7 +172,7 @@ func TestExtractZipFailureRemovesDirectoriesItMade(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "blocker"), []byte("a file, not a directory"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			data := makeZip(t, tt.entries...)
+			data := ziptest.Zip(t, tt.entries...)
 			_, err := extractTo(t, bytes.NewReader(data), int64(len(data)), dir, ExtractOptions{MaxBytes: defaultMaxExtractBytes, MaxEntries: defaultMaxExtractEntries})
 			if collect(err) == nil {
 				t.Fatal("extraction succeeded with a file in the way")
