@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 )
@@ -93,19 +92,6 @@ func typedValue(s string, readFile func(string) ([]byte, error)) (any, error) {
 		return string(b), nil
 	}
 	return s, nil
-}
-
-// readFieldFile reads -F key=@FILE: a file, or stdin for "-".
-func readFieldFile(name string) ([]byte, error) {
-	if name == "-" {
-		return readAllLimited(os.Stdin, "stdin")
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readAllLimited(f, name)
 }
 
 // fieldsObject builds the JSON object the fields describe.

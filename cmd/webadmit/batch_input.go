@@ -108,19 +108,7 @@ func (e detailed) Unwrap() error { return e.err }
 // character does. The items are not checked beyond the form of the file:
 // problems lists what is wrong with it.
 func readBatchInput(name string, f batchFormat) ([]inputItem, *problems, error) {
-	var (
-		b   []byte
-		err error
-	)
-	if name == "-" {
-		b, err = readAllLimited(os.Stdin, "stdin")
-	} else {
-		var file *os.File
-		if file, err = os.Open(name); err == nil {
-			b, err = readAllLimited(file, name)
-			_ = file.Close()
-		}
-	}
+	b, err := readFileOrStdin(name)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

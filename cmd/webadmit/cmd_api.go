@@ -9,7 +9,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -100,7 +99,7 @@ func (f *apiFlags) request(cmd *cobra.Command, base *url.URL, path string) (*api
 	if err != nil {
 		return nil, err
 	}
-	fields, err := parseFields(f.raw, f.typed, readFieldFile)
+	fields, err := parseFields(f.raw, f.typed, readFileOrStdin)
 	if err != nil {
 		return nil, err
 	}
@@ -140,15 +139,7 @@ func (f *apiFlags) request(cmd *cobra.Command, base *url.URL, path string) (*api
 
 // readInput reads --input: a file, or stdin for "-"; it must be JSON.
 func readInput(name string) ([]byte, error) {
-	var (
-		b   []byte
-		err error
-	)
-	if name == "-" {
-		b, err = readAllLimited(os.Stdin, "stdin")
-	} else {
-		b, err = readFieldFile(name)
-	}
+	b, err := readFileOrStdin(name)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("--input: %w", err)}
 	}

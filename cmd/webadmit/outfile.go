@@ -177,6 +177,20 @@ func syncDir(dir string) {
 // API are small (the sandbox takes 1 MiB).
 const maxInput = 16 << 20
 
+// readFileOrStdin reads a file named on the command line (-F key=@FILE,
+// --input), or stdin for "-", up to maxInput bytes.
+func readFileOrStdin(name string) ([]byte, error) {
+	if name == "-" {
+		return readAllLimited(os.Stdin, "stdin")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readAllLimited(f, name)
+}
+
 // readAllLimited reads r (named name in errors) up to maxInput bytes.
 func readAllLimited(r io.Reader, name string) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
