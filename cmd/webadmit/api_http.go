@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/internal/secureurl"
 )
 
 // The HTTP side of 'webadmit api': the client that reaches the API (the
@@ -97,7 +97,7 @@ func storeClient() *http.Client {
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			req.Header.Del("x-api-key")
 			req.Header.Del("Referer")
-			if err := secureScheme(req.URL); err != nil {
+			if err := secureurl.Check(req.URL); err != nil {
 				return fmt.Errorf("redirect refused: %w", err)
 			}
 			if len(via) >= 10 {
@@ -106,28 +106,6 @@ func storeClient() *http.Client {
 			return nil
 		},
 	}
-}
-
-// secureScheme accepts https, and http to a loopback host only.
-func secureScheme(u *url.URL) error {
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return nil
-	case "http":
-		if isLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("plain http to %s refused: the pre-signed URL and the file would travel unencrypted", u.Hostname())
-	}
-	return fmt.Errorf("scheme %q refused: only https", u.Scheme)
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // isTerminal reports whether w is a terminal.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/webadmit-go/webadmit/internal/secureurl"
 	"github.com/webadmit-go/webadmit/wrapper"
 )
 
@@ -29,7 +30,7 @@ func checkBaseURL(source, raw string) error {
 	typed := fmt.Sprintf("%s %q", source, echoURL(raw))
 	if !strings.Contains(raw, "://") {
 		guess := "https://" + raw
-		if u, err := url.Parse("http://" + raw); err == nil && isLoopback(u.Hostname()) {
+		if u, err := url.Parse("http://" + raw); err == nil && secureurl.IsLoopback(u.Hostname()) {
 			guess = "http://" + raw
 		}
 		if u, err := url.Parse(guess); err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -48,7 +49,7 @@ func checkBaseURL(source, raw string) error {
 	case "https":
 		return nil
 	case "http":
-		if isLoopback(u.Hostname()) {
+		if secureurl.IsLoopback(u.Hostname()) {
 			return nil
 		}
 		return usagef("%s is plain http to %s, so the key and the files would travel unencrypted: use https://%s (plain http goes only to a loopback address, such as %s for a local sandbox)",

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/webadmit-go/webadmit/internal/secureurl"
 	"github.com/webadmit-go/webadmit/wrapper"
 )
 
@@ -248,7 +249,7 @@ func (a *app) redirected(cmd *cobra.Command, resp *http.Response, f *apiFlags, o
 // downloadRedirect fetches a redirect's target with the plain store client
 // and writes it to out.
 func (a *app) downloadRedirect(cmd *cobra.Command, loc *url.URL, out *outputFile) error {
-	if err := secureScheme(loc); err != nil {
+	if err := secureurl.Check(loc); err != nil {
 		return fmt.Errorf("download from %s: %w", redactLocation(loc), err)
 	}
 	hc := storeClient()

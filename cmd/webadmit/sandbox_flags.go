@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/webadmit-go/webadmit/internal/secureurl"
 	"github.com/webadmit-go/webadmit/webadmittest"
 )
 
@@ -123,7 +124,7 @@ func checkListen(flag, addr string) error {
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		return fmt.Errorf("%s %q: the port must be a number from 0 to 65535 (0: any free port)", flag, addr)
 	}
-	if !isLoopback(host) {
+	if !secureurl.IsLoopback(host) {
 		return fmt.Errorf("%s %q is not a loopback address: the sandbox serves demo data to anyone who reaches it; give 127.0.0.1:PORT, [::1]:PORT or localhost:PORT", flag, addr)
 	}
 	return nil

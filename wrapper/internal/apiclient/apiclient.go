@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webadmit-go/webadmit/internal/secureurl"
 	"github.com/webadmit-go/webadmit/wrapper/internal/answer"
 	"github.com/webadmit-go/webadmit/wrapper/internal/ratelimit"
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
@@ -65,7 +66,7 @@ func New(hc *http.Client, cfg Config) *http.Client {
 		if !cfg.sameOrigin(req.URL) {
 			req.Header.Del(KeyHeader)
 		}
-		if err := transfer.CheckScheme(req.URL); err != nil { // no answer over plain http
+		if err := secureurl.Check(req.URL); err != nil { // no answer over plain http
 			return fmt.Errorf("%w: %w", transfer.ErrRedirectRefused, err)
 		}
 		if userCheck != nil {
@@ -166,7 +167,7 @@ func ParseBase(raw, example string) (*url.URL, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("base URL %s must have no user info, query or fragment", redact.ParsedURL(u))
 	}
-	if err := transfer.CheckScheme(u); err != nil {
+	if err := secureurl.Check(u); err != nil {
 		return nil, fmt.Errorf("base URL: %w", err)
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")

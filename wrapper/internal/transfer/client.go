@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webadmit-go/webadmit/internal/secureurl"
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 )
 
@@ -46,7 +47,7 @@ func NewStoreClient(hc *http.Client, userAgent string) *http.Client {
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		req.Header.Del(apiKeyHeader)
 		req.Header.Del("Referer") // the pre-signed URL redirected from
-		if err := CheckScheme(req.URL); err != nil {
+		if err := secureurl.Check(req.URL); err != nil {
 			return fmt.Errorf("%w: %w", ErrRedirectRefused, err)
 		}
 		if userCheck != nil {

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/webadmit-go/webadmit/internal/secureurl"
 	"github.com/webadmit-go/webadmit/wrapper/internal/dest"
 	"github.com/webadmit-go/webadmit/wrapper/internal/redact"
 	"github.com/webadmit-go/webadmit/wrapper/internal/wait"
@@ -414,7 +415,7 @@ func checkURL(raw string) error {
 	if err != nil || !u.IsAbs() {
 		return wait.Permanent(errors.New("the API gave a download URL that is not an absolute URL"))
 	}
-	if err := CheckScheme(u); err != nil {
+	if err := secureurl.Check(u); err != nil {
 		return wait.Permanent(fmt.Errorf("download URL %s: %w", redact.ParsedURL(u), err))
 	}
 	return nil
