@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/webadmit-go/webadmit/generated"
+	"github.com/webadmit-go/webadmit/internal/secureurl"
 )
 
 // callbackTimeout bounds one callback POST.
@@ -44,10 +43,7 @@ func offLoopback(raw string) error {
 		return fmt.Errorf("callback %q: %w", raw, ErrCallbackOffLoopback)
 	}
 	host := u.Hostname()
-	if strings.EqualFold(host, "localhost") {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if secureurl.IsLoopback(host) {
 		return nil
 	}
 	return fmt.Errorf("callback host %q: %w", host, ErrCallbackOffLoopback)
