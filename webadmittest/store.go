@@ -10,10 +10,10 @@ import (
 	"time"
 )
 
-// objectTally collects the bytes one store response sent, for the Recorder.
+// objectTally is the object one store response serves, once it is known:
+// countingWriter counts its bytes.
 type objectTally struct {
-	obj   *storedObject
-	bytes int64
+	obj *storedObject // set once the request names one
 }
 
 // storedObject is a file the store serves: an export run's file or a PDF
@@ -41,15 +41,25 @@ func (s *Server) objectAt(key string) *storedObject {
 	return nil
 }
 
-// countingWriter counts body bytes that reached the connection.
+// countingWriter counts, in the recorder, the body bytes of the object
+// being served. A write is counted before it is made (and corrected when
+// it falls short), so that a byte the client has read is always counted:
+// a test may read the recorder as soon as its download returns.
 type countingWriter struct {
 	http.ResponseWriter
+	rec   *Recorder
 	tally *objectTally
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
+	obj := c.tally.obj
+	if obj != nil {
+		c.rec.addBytes(obj.runID, obj.key, int64(len(p)))
+	}
 	n, err := c.ResponseWriter.Write(p)
-	c.tally.bytes += int64(n)
+	if obj != nil && n < len(p) {
+		c.rec.addBytes(obj.runID, obj.key, int64(n-len(p)))
+	}
 	return n, err
 }
 
@@ -69,12 +79,7 @@ func (s *Server) serveStore(w http.ResponseWriter, r *http.Request) {
 	s.rec.addCall(EndpointObject)
 	s.log.Debug("webadmittest: store request", "method", r.Method, "path", r.URL.Path, "range", r.Header.Get("Range"))
 	tally := &objectTally{}
-	defer func() { // also when a fault aborts the response
-		if tally.obj != nil {
-			s.rec.addBytes(tally.obj.runID, tally.obj.key, tally.bytes)
-		}
-	}()
-	s.serveWithFaults(&countingWriter{ResponseWriter: w, tally: tally}, r, EndpointObject,
+	s.serveWithFaults(&countingWriter{ResponseWriter: w, rec: s.rec, tally: tally}, r, EndpointObject,
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serveObject(w, r, tally) }))
 }
 
